@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's test command, and what CI runs: installs RabbitMQ and Redis when missing (apt-get, as root), starts a
+# private broker and Redis on loopback with their own data folders, runs every test of Sync.sln against them, and
+# stops what it started. Extra arguments go to `dotnet test` (for example --filter).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET SDK (dotnet) is not on PATH; install the SDK that global.json names." >&2
+  exit 1
+fi
+
+eval "$(deploy/scripts/test-servers.sh start)"
+# shellcheck disable=SC2086
+trap 'deploy/scripts/test-servers.sh stop ${SYNC_TEST_SERVERS_STARTED:-}' EXIT
+
+if [ -z "${SYNC_TEST_SERVERS_STARTED:-}" ]; then
+  echo "test.sh: using the test servers already running (they stay up afterwards)" >&2
+fi
+
+dotnet build Sync.sln -nologo -clp:ErrorsOnly
+dotnet test Sync.sln --no-build -nologo --logger "console;verbosity=minimal" "$@"

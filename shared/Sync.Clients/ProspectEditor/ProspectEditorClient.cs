@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Sync.ServiceDefaults.Http;
+
+namespace Sync.Clients.ProspectEditor;
+
+/// <summary>The prospect-editor's API, as the other services use it: they read prospects and ask for changes, never write them.</summary>
+public interface IProspectEditorClient
+{
+    Task<ResolvedProspect> Resolve(ResolveProspectRequest request, CancellationToken cancellationToken);
+
+    Task<ProspectDto?> Get(long prospectId, CancellationToken cancellationToken);
+
+    Task<ProspectDto?> FindByEmail(string email, CancellationToken cancellationToken);
+
+    Task<ProspectLookupResult> GetMany(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken);
+
+    /// <summary>Opts the prospect out of e-mail (an unsubscribe), which changes the prospect record.</summary>
+    Task<ProspectDto?> Unsubscribe(long prospectId, CancellationToken cancellationToken);
+
+    Task<SyncWriteBackResult> ApplySyncWrites(IReadOnlyList<SyncWriteBack> writes, CancellationToken cancellationToken);
+}
+
+/// <summary>The "Services:ProspectEditor" configuration section.</summary>
+public sealed class ProspectEditorClientOptions
+{
+    public const string Section = "Services:ProspectEditor";
+
+    public Uri Url { get; set; } = new("http://localhost:5102");
+
+    /// <summary>The prospect-editor's API key; by default this deployment's own Sync:ApiKey.</summary>
+    public string? ApiKey { get; set; }
+}
+
+internal sealed class ProspectEditorClient(HttpClient http) : IProspectEditorClient
+{
+    public async Task<ResolvedProspect> Resolve(ResolveProspectRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("prospects/resolve", request, cancellationToken);
+        await ProspectEditorError.ThrowUnlessSuccess(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<ResolvedProspect>(cancellationToken))!;
+    }
+
+    public async Task<ProspectDto?> Get(long prospectId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"prospects/{prospectId}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await ProspectEditorError.ThrowUnlessSuccess(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ProspectDto>(cancellationToken);
+    }
+
+    public async Task<ProspectDto?> FindByEmail(string email, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"prospects?email={Uri.EscapeDataString(email)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await ProspectEditorError.ThrowUnlessSuccess(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ProspectDto>(cancellationToken);
+    }
+
+    public async Task<ProspectLookupResult> GetMany(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("prospects/lookup", new ProspectLookupRequest(prospectIds), cancellationToken);
+        await ProspectEditorError.ThrowUnlessSuccess(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<ProspectLookupResult>(cancellationToken))!;
+    }
+
+    public async Task<ProspectDto?> Unsubscribe(long prospectId, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync($"prospects/{prospectId}/unsubscribe", content: null, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await ProspectEditorError.ThrowUnlessSuccess(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ProspectDto>(cancellationToken);
+    }
+
+    public async Task<SyncWriteBackResult> ApplySyncWrites(IReadOnlyList<SyncWriteBack> writes, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("prospects/sync-writes", new SyncWriteBackRequest(writes), cancellationToken);
+        await ProspectEditorError.ThrowUnlessSuccess(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<SyncWriteBackResult>(cancellationToken))!;
+    }
+}
+
+/// <summary>prospect-editor answered with an error; <see cref="Transient"/> tells a retry apart from a request that will never succeed.</summary>
+public sealed class ProspectEditorException(HttpStatusCode status, string detail)
+    : Exception($"prospect-editor answered {(int)status}: {detail}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    public bool Transient => Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
+        or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError;
+}
+
+internal static class ProspectEditorError
+{
+    public static async Task ThrowUnlessSuccess(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        throw new ProspectEditorException(response.StatusCode, body.Length > 500 ? body[..500] : body);
+    }
+}
+
+public static class ProspectEditorClientExtensions
+{
+    /// <summary>Registers <see cref="IProspectEditorClient"/>, pointed at Services:ProspectEditor:Url with the API key.</summary>
+    public static IHostApplicationBuilder AddProspectEditorClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProspectEditorClientOptions>().BindConfiguration(ProspectEditorClientOptions.Section);
+        builder.Services.AddHttpClient<IProspectEditorClient, ProspectEditorClient>((services, http) =>
+        {
+            var options = services.GetRequiredService<IOptions<ProspectEditorClientOptions>>().Value;
+            var apiKey = options.ApiKey ?? services.GetRequiredService<IOptions<ServiceDefaults.SyncOptions>>().Value.ApiKey;
+            http.BaseAddress = new Uri(options.Url.ToString().TrimEnd('/') + "/");
+            http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, apiKey);
+            http.Timeout = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace Sync.Contracts;
+
+/// <summary>
+/// The sync-worker finished a sync. The sync-evaluator records it: that is the only way the sync state learns
+/// that a prospect was synced.
+/// </summary>
+public sealed record SyncCompleted
+{
+    public required Guid EventId { get; init; }
+
+    public required long ProspectId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required Guid SyncId { get; init; }
+
+    /// <summary>The <see cref="SyncRequested.Version"/> this sync covered.</summary>
+    public required long Version { get; init; }
+
+    public required SyncOutcome Outcome { get; init; }
+
+    public CrmObjectType? CrmObjectType { get; init; }
+
+    public string? CrmRecordId { get; init; }
+
+    /// <summary>The CRM record's LastModifiedDate after the sync's own write.</summary>
+    public DateTimeOffset? CrmLastModifiedDate { get; init; }
+
+    /// <summary>Why, in words, when the outcome is not <see cref="SyncOutcome.Synced"/>.</summary>
+    public string? Detail { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<SyncOutcome>))]
+public enum SyncOutcome
+{
+    /// <summary>The CRM record now holds the prospect (and the prospect the CRM's values).</summary>
+    Synced,
+
+    /// <summary>Do Not Sync was set by the time the worker came to write: nothing written.</summary>
+    SkippedDoNotSync,
+
+    /// <summary>The prospect's CRM record was deleted in the CRM; the prospect is flagged and not re-created.</summary>
+    CrmRecordDeleted,
+
+    /// <summary>A permanent error for this record; it is on the worker's sync-error list for an operator.</summary>
+    Failed,
+}

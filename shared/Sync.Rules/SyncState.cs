@@ -1,0 +1,53 @@
+namespace Sync.Rules;
+
+/// <summary>
+/// What the sync-evaluator keeps per prospect. Versions, not dates, decide whether a sync is needed:
+/// every accepted change takes the next version, so clocks that disagree cannot hide or invent a change.
+/// </summary>
+public sealed record SyncState
+{
+    public static SyncState New { get; } = new();
+
+    /// <summary>The number of accepted changes that needed a sync.</summary>
+    public long Version { get; init; }
+
+    /// <summary>The highest version whose sync ended, however it ended; nothing at or below it is queued again by itself.</summary>
+    public long SettledVersion { get; init; }
+
+    /// <summary>The highest version written to the CRM.</summary>
+    public long SyncedVersion { get; init; }
+
+    /// <summary>The rule of the latest change that needed a sync.</summary>
+    public string? PendingRule { get; init; }
+
+    public DateTimeOffset? LastActivityAt { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    public DateTimeOffset? CrmLastModifiedAt { get; init; }
+
+    /// <summary>When the last sync completed, by Redis's clock.</summary>
+    public DateTimeOffset? LastSyncedAt { get; init; }
+
+    public bool DoNotSync { get; init; }
+
+    /// <summary>The prospect revision of the Do Not Sync change applied last.</summary>
+    public long DoNotSyncRevision { get; init; }
+
+    public OutstandingSync? Outstanding { get; init; }
+
+    public bool HasUnsyncedChanges => Version > SyncedVersion;
+}
+
+/// <summary>
+/// The one sync issued for a prospect and not yet completed. A lease: when <see cref="LeaseUntil"/> passes
+/// without a completion, it is issued again with the same <see cref="SyncId"/>.
+/// </summary>
+public sealed record OutstandingSync(
+    Guid SyncId,
+    long Version,
+    string Rule,
+    int Issue,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset LeaseUntil,
+    bool Published);

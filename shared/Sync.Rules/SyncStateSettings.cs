@@ -1,0 +1,29 @@
+namespace Sync.Rules;
+
+/// <summary>The knobs of the sync state, bound from the sync-evaluator's "SyncState" configuration section.</summary>
+public sealed record SyncStateSettings
+{
+    /// <summary>A reported date further ahead of the evaluator's clock than this is recorded as the evaluator's clock.</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an issued sync may wait for its publish to be confirmed before it is issued again.</summary>
+    public TimeSpan PublishGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a published sync may go without completion before it is issued again; doubles with each issue.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan MaxLease { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>How many decisions are kept per prospect for the explanation.</summary>
+    public int DecisionsKept { get; init; } = 50;
+
+    /// <summary>How long an event id is remembered, so that a redelivered copy changes nothing.</summary>
+    public TimeSpan DedupeWindow { get; init; } = TimeSpan.FromDays(7);
+
+    public TimeSpan LeaseFor(int issue)
+    {
+        var doublings = Math.Clamp(issue - 1, 0, 30);
+        var lease = Lease.Ticks * (1L << doublings);
+        return lease <= 0 || lease > MaxLease.Ticks ? MaxLease : TimeSpan.FromTicks(lease);
+    }
+}

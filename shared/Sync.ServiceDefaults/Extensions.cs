@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Storage;
+
+namespace Sync.ServiceDefaults;
+
+public static class Extensions
+{
+    /// <summary>
+    /// What every Sync process needs: its options validated at start, OpenTelemetry, health checks, problem details for every
+    /// error, and (unless embedded) the shared Redis connection. The bus is added by <c>AddSyncBus</c>, once per process.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddSyncOpenTelemetry(serviceName);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsDefaults.AddTraceId);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        if (!builder.IsEmbedded())
+            builder.AddSyncRedis();
+        return builder;
+    }
+
+    /// <summary>True when every service runs in this one process on the in-memory transport and stores.</summary>
+    public static bool IsEmbedded(this IHostApplicationBuilder builder) =>
+        string.Equals(builder.Configuration[$"{SyncOptions.Section}:{nameof(SyncOptions.Mode)}"], nameof(SyncMode.Embedded), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Problem details for errors and unknown routes, and the health endpoints: /health/live (the process) and /health/ready (broker and Redis).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthReportWriter.WriteJson,
+        });
+        return app;
+    }
+}
+
+internal static class HealthReportWriter
+{
+    /// <summary>Each check's status and description, so an operator sees which dependency is down.</summary>
+    public static Task WriteJson(HttpContext http, HealthReport report) =>
+        http.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description ?? entry.Value.Exception?.Message }),
+        });
+}

@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Sync.ServiceDefaults.Http;
+
+/// <summary>Operator-facing endpoints require the configured key in the X-Api-Key header.</summary>
+public static class ApiKeyFilter
+{
+    public const string Header = "X-Api-Key";
+
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<SyncOptions>>().Value.ApiKey;
+            var presented = context.HttpContext.Request.Headers[Header].ToString();
+            if (presented.Length == 0)
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
+                    detail: $"Send the operator API key in the {Header} header.");
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected)))
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API key not accepted",
+                    detail: $"The key in the {Header} header is not this deployment's operator key.");
+            return await next(context);
+        });
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using Sync.ServiceDefaults.Messaging;
+
+namespace Sync.ServiceDefaults.Http;
+
+/// <summary>
+/// Turns what goes wrong in a request into RFC 9457 problem details: malformed input names the member at fault (400, 413),
+/// an unavailable broker or Redis answers 503 with Retry-After so the caller retries, and anything else is a 500 with a trace id.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    private const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "Request body too large",
+                Detail = exception.Message,
+            },
+            BadHttpRequestException { InnerException: JsonException json } => Malformed(json),
+            JsonException json => Malformed(json),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "Bad request",
+                Detail = bad.Message,
+            },
+            BrokerUnavailableException => Unavailable(http, "Message broker unavailable", exception.Message),
+            RedisException or RedisTimeoutException => Unavailable(http, "Store unavailable",
+                "Redis did not answer; nothing was changed."),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Internal error",
+                Detail = "The request failed unexpectedly; the trace id identifies it in the logs.",
+            };
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning(exception, "Answered 503 to {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, problem.Title);
+        }
+
+        http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Malformed(JsonException json) => new()
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "Malformed JSON",
+        Detail = json.Path is { Length: > 0 } path
+            ? $"The request body is not valid at '{path}': {FirstSentence(json.Message)}"
+            : $"The request body is not valid JSON: {FirstSentence(json.Message)}",
+    };
+
+    private static ProblemDetails Unavailable(HttpContext http, string title, string detail)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = title,
+            Detail = $"{detail} Retry after {RetryAfterSeconds} seconds.",
+        };
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+}
+
+public static class ProblemDetailsDefaults
+{
+    /// <summary>Every problem carries the trace id, so an operator can find the request in the tracing dashboard.</summary>
+    public static void AddTraceId(ProblemDetailsContext context)
+    {
+        context.ProblemDetails.Instance ??= $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path}";
+        var traceId = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        context.ProblemDetails.Extensions["traceId"] = traceId;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Sync.ServiceDefaults.Messaging;
+
+public static class BusExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ, with the conventions every service shares: explicit queue names, contract validation,
+    /// retries for transient failures, the in-memory outbox (a consumer's publishes leave only once it succeeds), publisher
+    /// confirms, and the consumers' queues declared before the first publish. Embedded, the same on the in-memory transport.
+    /// Call it once per process, with the consumers of every service the process hosts.
+    /// </summary>
+    public static IHostApplicationBuilder AddSyncBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? addConsumers = null)
+    {
+        builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ConfirmedPublisher>();
+        var embedded = builder.Configuration.GetSection(SyncOptions.Section).Get<SyncOptions>()?.Mode == SyncMode.Embedded;
+        var connectionName = builder.Environment.ApplicationName;
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            addConsumers?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(retry =>
+                {
+                    // A message that can never succeed goes to the error queue at once; anything else (Redis or the CRM briefly away) is retried.
+                    retry.Ignore<InvalidMessageException>();
+                    retry.Ignore<JsonException>();
+                    retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500));
+                });
+                endpoint.UseInMemoryOutbox(context);
+            });
+
+            if (embedded)
+            {
+                bus.UsingInMemory((context, transport) =>
+                {
+                    transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
+                    transport.ConfigureEndpoints(context);
+                });
+                return;
+            }
+
+            bus.UsingRabbitMq((context, transport) =>
+            {
+                var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                transport.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
+                {
+                    host.Username(options.Username);
+                    host.Password(options.Password);
+                    host.PublisherConfirmation = true;
+                    host.ConnectionName(connectionName);
+                });
+                SyncTopology.DeclareConsumerQueuesOnPublish(transport);
+                transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
+                transport.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,45 @@
+using MassTransit;
+using Sync.Contracts;
+
+namespace Sync.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Every queue Sync consumes from, named for the operators who watch them in the RabbitMQ management UI.
+/// A failed message lands in the queue's "_error" twin with the reason in its headers.
+/// </summary>
+public static class SyncQueues
+{
+    /// <summary>Upstream events (activity, prospect and CRM changes, imports) the sync-evaluator decides on.</summary>
+    public const string EvaluatorEvents = "sync-evaluator";
+
+    /// <summary>The sync-worker's reports of finished syncs; apart from the events, so a flood of events never delays them.</summary>
+    public const string EvaluatorCompletions = "sync-evaluator-completions";
+
+    /// <summary>SyncRequested, drained by the sync-worker into the CRM.</summary>
+    public const string Worker = "sync-worker";
+}
+
+/// <summary>
+/// RabbitMQ drops a message published to an exchange no queue is bound to yet. So every publisher declares the
+/// consumers' queues and bindings before its first publish of a type: whatever order the services start in, an event
+/// published before its consumer ever ran waits in that consumer's queue.
+/// </summary>
+internal static class SyncTopology
+{
+    public static void DeclareConsumerQueuesOnPublish(IRabbitMqBusFactoryConfigurator bus)
+    {
+        BindOnPublish<ProspectActivityRecorded>(bus, SyncQueues.EvaluatorEvents);
+        BindOnPublish<ProspectChanged>(bus, SyncQueues.EvaluatorEvents);
+        BindOnPublish<CrmRecordChanged>(bus, SyncQueues.EvaluatorEvents);
+        BindOnPublish<ProspectsImported>(bus, SyncQueues.EvaluatorEvents);
+        BindOnPublish<ProspectSyncForced>(bus, SyncQueues.EvaluatorEvents);
+        BindOnPublish<SyncCompleted>(bus, SyncQueues.EvaluatorCompletions);
+        BindOnPublish<SyncRequested>(bus, SyncQueues.Worker);
+    }
+
+    // The queue is bound straight to the message's exchange. When the consumer starts it adds MassTransit's own route
+    // (message exchange -> queue-named exchange -> queue); RabbitMQ delivers a message once per queue however many routes lead there.
+    private static void BindOnPublish<TMessage>(IRabbitMqBusFactoryConfigurator bus, string queue)
+        where TMessage : class =>
+        bus.Publish<TMessage>(publish => publish.BindQueue(publish.Exchange.ExchangeName, queue));
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Sync.ServiceDefaults.Storage;
+
+public static class RedisExtensions
+{
+    /// <summary>
+    /// One shared connection to Redis. It is made lazily and retried in the background, so a service starts
+    /// (and reports not-ready) while Redis is down, instead of failing to start.
+    /// </summary>
+    public static IHostApplicationBuilder AddSyncRedis(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<RedisOptions>>().Value;
+            var configuration = ConfigurationOptions.Parse(options.ConnectionString);
+            configuration.AbortOnConnectFail = false;
+            configuration.ClientName ??= builder.Environment.ApplicationName;
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Sync.Redis");
+            logger.LogInformation("Connecting to Redis at {RedisEndpoints}", string.Join(",", configuration.EndPoints));
+            return ConnectionMultiplexer.Connect(configuration);
+        });
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>The keys a service owns, under the configured prefix.</summary>
+    public static RedisKeys KeysFor(this IOptions<RedisOptions> options, string owner) => new(options.Value.KeyPrefix, owner);
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy($"Redis answered in {latency.TotalMilliseconds:0.0} ms");
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer", exception);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+using Sync.Contracts;
+using Sync.Rules;
+
+namespace Sync.Rules.Tests;
+
+public class SyncStateMachineTests
+{
+    private static readonly DateTimeOffset Ten = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+    private static readonly SyncStateSettings Settings = new();
+
+    private static SyncChange Change(SyncRule rule, DateTimeOffset? date = null, long revision = 0) => new()
+    {
+        EventId = Guid.NewGuid(), ProspectId = 7, EventType = "Test", Rule = rule, ReportedDate = date ?? Ten, Revision = revision,
+    };
+
+    private static SyncChange Completion(Guid syncId, long version, SyncOutcome outcome = SyncOutcome.Synced) => new()
+    {
+        EventId = Guid.NewGuid(), ProspectId = 7, EventType = nameof(SyncCompleted), Rule = SyncRules.SyncCompleted,
+        ReportedDate = Ten, Completion = new SyncCompletion(syncId, version, outcome, null),
+    };
+
+    private static Evaluation Apply(SyncState state, SyncChange change, DateTimeOffset? now = null) =>
+        SyncStateMachine.Apply(state, change, now ?? Ten.AddSeconds(1), NewSyncIds.Create(), Settings);
+
+    [Fact]
+    public void IntentActivityQueuesASyncForTheNewVersion()
+    {
+        var result = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+
+        Assert.Equal(DecisionOutcome.SyncQueued, result.Decision.Outcome);
+        Assert.NotNull(result.ToPublish);
+        Assert.Equal(1, result.ToPublish!.Version);
+        Assert.Equal("FormSubmission", result.ToPublish.Rule);
+        Assert.Equal(Ten, result.State.LastActivityAt);
+        Assert.Equal(result.ToPublish.SyncId, result.State.Outstanding!.SyncId);
+    }
+
+    [Fact]
+    public void PassiveActivityRecordsADecisionButQueuesNothing()
+    {
+        var result = Apply(SyncState.New, Change(SyncRules.EmailOpen));
+
+        Assert.Equal(DecisionOutcome.NoSync, result.Decision.Outcome);
+        Assert.Null(result.ToPublish);
+        Assert.Null(result.State.LastActivityAt);
+        Assert.Equal("E-mail open is passive (scanners open mail too): no sync", DecisionExplainer.Explain(result.Decision));
+    }
+
+    [Fact]
+    public void ChangesWhileASyncIsOutstandingJoinItAndCompletionQueuesExactlyOneMore()
+    {
+        var first = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var second = Apply(first.State, Change(SyncRules.ProspectFieldChange));
+        var third = Apply(second.State, Change(SyncRules.CrmFieldChange));
+
+        Assert.Equal(DecisionOutcome.JoinedOutstandingSync, second.Decision.Outcome);
+        Assert.Null(second.ToPublish);
+        Assert.Null(third.ToPublish);
+
+        var completed = Apply(third.State, Completion(first.ToPublish!.SyncId, first.ToPublish.Version));
+        Assert.Equal(DecisionOutcome.SyncQueued, completed.Decision.Outcome);
+        Assert.Equal(3, completed.ToPublish!.Version);
+        Assert.Equal("CrmFieldChange", completed.ToPublish.Rule);
+        Assert.NotEqual(first.ToPublish.SyncId, completed.ToPublish.SyncId);
+
+        var settled = Apply(completed.State, Completion(completed.ToPublish.SyncId, completed.ToPublish.Version));
+        Assert.Equal(DecisionOutcome.NothingPending, settled.Decision.Outcome);
+        Assert.Null(settled.ToPublish);
+        Assert.Null(settled.State.Outstanding);
+        Assert.Equal(3, settled.State.SyncedVersion);
+    }
+
+    [Fact]
+    public void SyncOwnWriteKeepsItsDateButIsNotANewChange()
+    {
+        var result = Apply(SyncState.New, Change(SyncRules.SyncOwnWrite, Ten.AddMinutes(1)));
+
+        Assert.Equal(DecisionOutcome.OwnWrite, result.Decision.Outcome);
+        Assert.Null(result.ToPublish);
+        Assert.Equal(Ten.AddMinutes(1), result.State.UpdatedAt);
+        Assert.Equal(0, result.State.Version);
+    }
+
+    [Fact]
+    public void DoNotSyncHoldsEverySyncBackUntilClearedThenQueuesOne()
+    {
+        var set = Apply(SyncState.New, Change(SyncRules.DoNotSyncSet, revision: 2));
+        var activity = Apply(set.State, Change(SyncRules.FormSubmission));
+        var import = Apply(activity.State, Change(SyncRules.Import));
+
+        Assert.Equal(DecisionOutcome.BlockedByDoNotSync, activity.Decision.Outcome);
+        Assert.Equal(DecisionOutcome.BlockedByDoNotSync, import.Decision.Outcome);
+        Assert.Null(import.ToPublish);
+        Assert.Equal(Ten, import.State.LastActivityAt);
+        Assert.Equal("Form submission is intent, but Do Not Sync is set: no sync", DecisionExplainer.Explain(activity.Decision));
+
+        var cleared = Apply(import.State, Change(SyncRules.DoNotSyncCleared, revision: 3));
+        Assert.Equal(DecisionOutcome.SyncQueued, cleared.Decision.Outcome);
+        Assert.Equal(2, cleared.ToPublish!.Version);
+    }
+
+    [Fact]
+    public void ClearingDoNotSyncWithNothingPendingQueuesNothing()
+    {
+        var set = Apply(SyncState.New, Change(SyncRules.DoNotSyncSet, revision: 1));
+        var cleared = Apply(set.State, Change(SyncRules.DoNotSyncCleared, revision: 2));
+
+        Assert.Equal(DecisionOutcome.NothingPending, cleared.Decision.Outcome);
+        Assert.Null(cleared.ToPublish);
+    }
+
+    [Fact]
+    public void DoNotSyncChangesAreOrderedByRevisionNotByArrival()
+    {
+        var cleared = Apply(SyncState.New, Change(SyncRules.DoNotSyncCleared, revision: 5));
+        var lateSet = Apply(cleared.State, Change(SyncRules.DoNotSyncSet, revision: 4));
+
+        Assert.Equal(DecisionOutcome.OutOfOrderIgnored, lateSet.Decision.Outcome);
+        Assert.False(lateSet.State.DoNotSync);
+    }
+
+    [Fact]
+    public void SkippedSyncIsHeldBackAndQueuedAgainWhenDoNotSyncIsCleared()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var set = Apply(queued.State, Change(SyncRules.DoNotSyncSet, revision: 1));
+        var skipped = Apply(set.State, Completion(queued.ToPublish!.SyncId, 1, SyncOutcome.SkippedDoNotSync));
+
+        Assert.Null(skipped.ToPublish);
+        Assert.Null(skipped.State.Outstanding);
+
+        var cleared = Apply(skipped.State, Change(SyncRules.DoNotSyncCleared, revision: 2));
+        Assert.Equal(DecisionOutcome.SyncQueued, cleared.Decision.Outcome);
+    }
+
+    [Fact]
+    public void PermanentFailureSettlesTheVersionInsteadOfLooping()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var failed = Apply(queued.State, Completion(queued.ToPublish!.SyncId, 1, SyncOutcome.Failed));
+
+        Assert.Null(failed.ToPublish);
+        Assert.Equal(0, failed.State.SyncedVersion);
+        Assert.True(failed.State.HasUnsyncedChanges);
+
+        var retried = Apply(failed.State, Change(SyncRules.OperatorForcedSync));
+        Assert.Equal(DecisionOutcome.SyncQueued, retried.Decision.Outcome);
+    }
+
+    [Fact]
+    public void ChangeIsNeverDroppedForItsDateAndDatesNeverMoveBackwards()
+    {
+        var first = Apply(SyncState.New, Change(SyncRules.FormSubmission, Ten));
+        var synced = Apply(first.State, Completion(first.ToPublish!.SyncId, 1), now: Ten.AddMinutes(5));
+
+        // A producer whose clock runs an hour slow reports a change made after the sync.
+        var late = Apply(synced.State, Change(SyncRules.CustomRedirectClick, Ten.AddHours(-1)), now: Ten.AddMinutes(6));
+
+        Assert.Equal(DecisionOutcome.SyncQueued, late.Decision.Outcome);
+        Assert.Equal(Ten, late.State.LastActivityAt);
+        Assert.Contains("though its clock reads earlier", DecisionExplainer.Explain(late.Decision));
+    }
+
+    [Fact]
+    public void DateFarInTheFutureIsClampedAndTheDecisionSaysSo()
+    {
+        var now = Ten;
+        var result = Apply(SyncState.New, Change(SyncRules.CrmFieldChange, Ten.AddDays(1)), now);
+
+        Assert.True(result.Decision.DateClamped);
+        Assert.Equal(now, result.State.CrmLastModifiedAt);
+        Assert.Contains("ahead of the evaluator's clock", DecisionExplainer.Explain(result.Decision));
+    }
+
+    [Fact]
+    public void ExplanationComparesTheMovedDateWithLastSynced()
+    {
+        var first = Apply(SyncState.New, Change(SyncRules.FormSubmission, Ten));
+        var synced = Apply(first.State, Completion(first.ToPublish!.SyncId, 1), now: Ten);
+        var crm = Apply(synced.State, Change(SyncRules.CrmFieldChange, Ten.AddMinutes(2)), now: Ten.AddMinutes(3));
+
+        Assert.Equal(
+            "CRM field change moves LastModifiedDate: CRM last modified 10:02:00 is newer than last synced 10:00:00: sync queued",
+            DecisionExplainer.Explain(crm.Decision));
+    }
+
+    [Fact]
+    public void UnpublishedOrUncompletedSyncIsIssuedAgainWithTheSameSyncIdAfterItsLease()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        Assert.Null(SyncStateMachine.ReissueIfExpired(queued.State, 7, Ten.AddSeconds(10), Guid.NewGuid(), Settings));
+
+        var published = SyncStateMachine.MarkPublished(queued.State, queued.ToPublish!.SyncId, Ten.AddSeconds(1), Settings);
+        Assert.Null(SyncStateMachine.ReissueIfExpired(published, 7, Ten.AddMinutes(5), Guid.NewGuid(), Settings));
+
+        var reissued = SyncStateMachine.ReissueIfExpired(published, 7, Ten.AddMinutes(11), Guid.NewGuid(), Settings);
+        Assert.NotNull(reissued);
+        Assert.Equal(queued.ToPublish.SyncId, reissued!.ToPublish!.SyncId);
+        Assert.Equal(2, reissued.ToPublish.Issue);
+        Assert.NotEqual(queued.ToPublish.EventId, reissued.ToPublish.EventId);
+        Assert.Equal(DecisionOutcome.SyncReissued, reissued.Decision.Outcome);
+    }
+
+    [Fact]
+    public void LeaseDoublesWithEachIssueUpToTheMaximum()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(10), Settings.LeaseFor(1));
+        Assert.Equal(TimeSpan.FromMinutes(20), Settings.LeaseFor(2));
+        Assert.Equal(Settings.MaxLease, Settings.LeaseFor(40));
+    }
+
+    [Fact]
+    public void CompletionOfAnEarlierSyncLeavesTheOutstandingOneInPlace()
+    {
+        var first = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var stale = Apply(first.State, Completion(Guid.NewGuid(), 1));
+
+        Assert.NotNull(stale.State.Outstanding);
+        Assert.Equal(DecisionOutcome.NothingPending, stale.Decision.Outcome);
+    }
+}

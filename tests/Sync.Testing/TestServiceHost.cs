@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sync.ServiceDefaults;
+
+namespace Sync.Testing;
+
+/// <summary>
+/// A service hosted in the test process the way its Program.cs hosts it, on real Kestrel at a free loopback port,
+/// against the real broker and Redis (or embedded, in memory).
+/// </summary>
+public sealed class TestServiceHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServiceHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>A client for the service's HTTP API.</summary>
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public T Service<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
+
+    /// <param name="serviceName">As in Program.cs, such as "sync-evaluator".</param>
+    /// <param name="settings">Configuration on top of the defaults: the virtual host, the key prefix, the service's own knobs.</param>
+    /// <param name="addServices">What Program.cs adds after AddServiceDefaults: the service and the bus with its consumers.</param>
+    /// <param name="mapEndpoints">What Program.cs maps after MapDefaultEndpoints.</param>
+    public static async Task<TestServiceHost> Start(
+        string serviceName,
+        IEnumerable<KeyValuePair<string, string?>> settings,
+        Action<WebApplicationBuilder> addServices,
+        Action<WebApplication> mapEndpoints,
+        int? port = null)
+    {
+        var listenPort = port ?? FreePorts.Next();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = serviceName,
+            EnvironmentName = "Testing",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{listenPort}"));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults(serviceName);
+        addServices(builder);
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        mapEndpoints(app);
+        await app.StartAsync();
+        return new TestServiceHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{listenPort}/")));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Combines configuration sources for <see cref="TestServiceHost.Start"/>.</summary>
+public static class TestSettings
+{
+    public static IEnumerable<KeyValuePair<string, string?>> Combine(params IEnumerable<KeyValuePair<string, string?>>[] sources) =>
+        sources.SelectMany(source => source);
+
+    public static IReadOnlyDictionary<string, string?> Embedded { get; } = new Dictionary<string, string?> { ["Sync:Mode"] = "Embedded" };
+}
