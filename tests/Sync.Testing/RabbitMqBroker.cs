@@ -55,7 +55,7 @@ public sealed class RabbitMqBroker
     /// <summary>A virtual host of its own, with full permissions for the test user; deleted when disposed.</summary>
     public async Task<IsolatedVirtualHost> CreateVirtualHost(string purpose)
     {
-        var name = $"test-{purpose}-{Guid.NewGuid():N}"[..Math.Min(60, 14 + purpose.Length + 32)];
+        var name = $"test-{purpose}-{Guid.NewGuid():N}";
         (await _management.PutAsJsonAsync($"vhosts/{Uri.EscapeDataString(name)}", new { })).EnsureSuccessStatusCode();
         (await _management.PutAsJsonAsync($"permissions/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(User)}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();

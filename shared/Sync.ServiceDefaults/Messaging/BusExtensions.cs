@@ -15,7 +15,12 @@ public static class BusExtensions
     /// confirms, and the consumers' queues declared before the first publish. Embedded, the same on the in-memory transport.
     /// Call it once per process, with the consumers of every service the process hosts.
     /// </summary>
-    public static IHostApplicationBuilder AddSyncBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? addConsumers = null)
+    /// <param name="addConsumers">The consumers (and their definitions) of every service this process hosts.</param>
+    /// <param name="configureRabbitMq">RabbitMQ-only endpoints beyond the conventions, such as the plain-JSON entry points for upstreams.</param>
+    public static IHostApplicationBuilder AddSyncBus(
+        this IHostApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator>? addConsumers = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null)
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConfirmedPublisher>();
@@ -60,6 +65,7 @@ public static class BusExtensions
                 });
                 SyncTopology.DeclareConsumerQueuesOnPublish(transport);
                 transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
+                configureRabbitMq?.Invoke(context, transport);
                 transport.ConfigureEndpoints(context);
             });
         });
