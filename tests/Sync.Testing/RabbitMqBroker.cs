@@ -97,6 +97,28 @@ public sealed class RabbitMqBroker
         return result.GetProperty("routed").GetBoolean();
     }
 
+    /// <summary>
+    /// Up to <paramref name="max"/> messages of a queue, with their headers, left in the queue (read and requeued): an exact count,
+    /// unlike the queue statistics, which lag by the broker's statistics interval.
+    /// </summary>
+    internal async Task<IReadOnlyList<QueuedMessage>> Peek(string virtualHost, string queue, int max)
+    {
+        var response = await _management.PostAsJsonAsync(
+            $"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get",
+            new { count = max, ackmode = "ack_requeue_true", encoding = "auto", truncate = 1_000_000 });
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return [];
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
+        return messages.Select(message =>
+        {
+            var headers = message.GetProperty("properties").TryGetProperty("headers", out var found) && found.ValueKind == JsonValueKind.Object
+                ? found.EnumerateObject().ToDictionary(header => header.Name, header => header.Value.Clone())
+                : [];
+            return new QueuedMessage(message.GetProperty("payload").GetString() ?? "", headers);
+        }).ToList();
+    }
+
     private static async Task<RabbitMqBroker> Reach()
     {
         var broker = new RabbitMqBroker(TestEnvironment.RabbitMqHost, TestEnvironment.RabbitMqPort, TestEnvironment.RabbitMqManagementPort,
@@ -135,6 +157,13 @@ public sealed record QueueState(
     [property: JsonPropertyName("messages_unacknowledged")] long Unacknowledged,
     [property: JsonPropertyName("consumers")] int Consumers);
 
+/// <summary>A message read from a queue: its body as text and its AMQP headers (MassTransit puts a fault's reason in MT-Fault-Message).</summary>
+public sealed record QueuedMessage(string Payload, IReadOnlyDictionary<string, JsonElement> Headers)
+{
+    public string? Header(string name) =>
+        Headers.TryGetValue(name, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString() : null;
+}
+
 public sealed record BindingState(
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("destination")] string Destination,
@@ -163,6 +192,9 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     public async Task<QueueState?> Queue(string queue) => (await Queues()).FirstOrDefault(state => state.Name == queue);
 
     public Task<IReadOnlyList<BindingState>> Bindings() => Broker.Bindings(Name);
+
+    /// <summary>Up to <paramref name="max"/> messages of the queue, left where they are; an exact reading (see <see cref="RabbitMqBroker"/>).</summary>
+    public Task<IReadOnlyList<QueuedMessage>> Peek(string queue, int max = 1000) => Broker.Peek(Name, queue, max);
 
     public Task<bool> PublishJson(string exchange, string routingKey, string json, IReadOnlyDictionary<string, object>? headers = null) =>
         Broker.PublishJson(Name, exchange, routingKey, json, headers);
