@@ -49,10 +49,16 @@ public class EvaluatorHost : IAsyncLifetime
             {
                 builder.Services.AddConsumeObserver(_ => Consumes);
                 builder.AddSyncEvaluator();
+                AddTestServices(builder);
                 builder.AddSyncBus(bus => bus.AddSyncEvaluatorConsumers(), (context, rabbit) => rabbit.AddSyncEvaluatorJsonEntryPoints(context));
             },
             app => app.MapSyncEvaluatorApi());
         Host.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    /// <summary>Replaces services after the evaluator registered its own.</summary>
+    protected virtual void AddTestServices(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()
