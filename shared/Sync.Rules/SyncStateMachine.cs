@@ -70,6 +70,7 @@ public static class SyncStateMachine
             case SyncEffect.Completion:
                 var completion = change.Completion
                     ?? throw new ArgumentException("A completion change carries its completion.", nameof(change));
+                completion = completion with { CrmLastModifiedDate = completion.CrmLastModifiedDate is { } crm ? ToMilliseconds(crm) : null };
                 return Complete(state, decision with { Completion = completion }, completion, change.ProspectId, now, ids, settings);
 
             default:
@@ -126,9 +127,11 @@ public static class SyncStateMachine
         // A sync covers at most what had been issued: a version beyond the state's own cannot settle changes yet to come.
         var covered = Math.Min(completion.Version, state.Version);
         var wroteCrm = completion.Outcome is SyncOutcome.Synced or SyncOutcome.CrmRecordDeleted;
+        // A sync skipped for Do Not Sync settles nothing once Do Not Sync has been cleared meanwhile: its changes are still due.
+        var settles = completion.Outcome != SyncOutcome.SkippedDoNotSync || state.DoNotSync;
         state = state with
         {
-            SettledVersion = Math.Max(state.SettledVersion, covered),
+            SettledVersion = settles ? Math.Max(state.SettledVersion, covered) : state.SettledVersion,
             SyncedVersion = wroteCrm ? Math.Max(state.SyncedVersion, covered) : state.SyncedVersion,
             LastSyncedAt = completion.Outcome == SyncOutcome.Synced ? now : state.LastSyncedAt,
             Outstanding = state.Outstanding?.SyncId == completion.SyncId ? null : state.Outstanding,

@@ -248,4 +248,19 @@ public class SyncStateMachineTests
         Assert.Equal(TimeSpan.FromDays(6), settings.LeaseFor(2));
         Assert.Equal(TimeSpan.FromDays(30), settings.LeaseFor(31));
     }
+
+    [Fact]
+    public void SyncSkippedForDoNotSyncIsQueuedAgainWhenDoNotSyncWasClearedBeforeTheSkipWasReported()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var set = Apply(queued.State, Change(SyncRules.DoNotSyncSet, revision: 1));
+        var cleared = Apply(set.State, Change(SyncRules.DoNotSyncCleared, revision: 2));
+        var skipped = Apply(cleared.State, Completion(queued.ToPublish!.SyncId, 1, SyncOutcome.SkippedDoNotSync));
+
+        Assert.Equal(DecisionOutcome.JoinedOutstandingSync, cleared.Decision.Outcome);
+        Assert.Equal(DecisionOutcome.SyncQueued, skipped.Decision.Outcome);
+        Assert.Equal(1, skipped.ToPublish!.Version);
+        Assert.EndsWith("Do Not Sync has been cleared since: sync " + skipped.ToPublish.SyncId.ToString("N")[..8] + " queued",
+            DecisionExplainer.Explain(skipped.Decision), StringComparison.Ordinal);
+    }
 }

@@ -116,9 +116,11 @@ elseif effect == 'Completion' then
     decision.completion.crmLastModifiedDate = int(completion_crm_modified)
     move_date('CrmLastModified', (clamp(completion_crm_modified)))
   end
-  -- A sync covers at most what had been issued.
+  -- A sync covers at most what had been issued. One skipped for Do Not Sync settles nothing once Do Not Sync was cleared.
   local covered = math.min(completion_version, state.version)
-  state.settled_version = math.max(state.settled_version, covered)
+  if completion_outcome ~= 'SkippedDoNotSync' or state.do_not_sync then
+    state.settled_version = math.max(state.settled_version, covered)
+  end
   if completion_outcome == 'Synced' or completion_outcome == 'CrmRecordDeleted' then
     state.synced_version = math.max(state.synced_version, covered)
   end
