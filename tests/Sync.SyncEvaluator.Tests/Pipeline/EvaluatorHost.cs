@@ -135,24 +135,13 @@ public sealed class ConsumeRecorder : IConsumeObserver
     public Task PostConsume<T>(ConsumeContext<T> context)
         where T : class
     {
-        if (EventId(context.Message) is { } eventId)
+        if (Events.TryIdOf(context.Message) is { } eventId)
             _finished.AddOrUpdate(eventId, 1, (_, count) => count + 1);
         return Task.CompletedTask;
     }
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
         where T : class => Task.CompletedTask;
-
-    private static Guid? EventId(object message) => message switch
-    {
-        ProspectActivityRecorded activity => activity.EventId,
-        ProspectChanged change => change.EventId,
-        CrmRecordChanged change => change.EventId,
-        ProspectsImported import => import.EventId,
-        ProspectSyncForced forced => forced.EventId,
-        SyncCompleted completed => completed.EventId,
-        _ => null,
-    };
 }
 
 [CollectionDefinition(nameof(EvaluatorPipeline))]
@@ -227,7 +216,10 @@ public static class Events
         CrmLastModifiedDate = DateTimeOffset.UtcNow,
     };
 
-    public static Guid IdOf(object message) => message switch
+    public static Guid IdOf(object message) =>
+        TryIdOf(message) ?? throw new ArgumentException($"Not an evaluator event: {message.GetType().Name}", nameof(message));
+
+    public static Guid? TryIdOf(object message) => message switch
     {
         ProspectActivityRecorded activity => activity.EventId,
         ProspectChanged change => change.EventId,
@@ -235,6 +227,6 @@ public static class Events
         ProspectsImported import => import.EventId,
         ProspectSyncForced forced => forced.EventId,
         SyncCompleted completed => completed.EventId,
-        _ => throw new ArgumentException($"Not an evaluator event: {message.GetType().Name}", nameof(message)),
+        _ => null,
     };
 }

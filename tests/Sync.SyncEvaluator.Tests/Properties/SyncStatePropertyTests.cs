@@ -10,6 +10,7 @@ using Sync.ServiceDefaults.Storage;
 using Sync.SyncEvaluator.Evaluation;
 using Sync.SyncEvaluator.Outbox;
 using Sync.SyncEvaluator.Storage;
+using Sync.SyncEvaluator.Tests.Pipeline;
 using Sync.Testing;
 using Xunit.Abstractions;
 
@@ -244,14 +245,8 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
 
         private async Task Report(SyncRequested request, SyncOutcome outcome)
         {
-            var completion = ChangeClassifier.Classify(new SyncCompleted
+            var completion = ChangeClassifier.Classify(Events.Completed(request, outcome) with
             {
-                EventId = Guid.NewGuid(),
-                ProspectId = request.ProspectId,
-                OccurredAt = DateTimeOffset.UtcNow,
-                SyncId = request.SyncId,
-                Version = request.Version,
-                Outcome = outcome,
                 CrmLastModifiedDate = outcome == SyncOutcome.Synced ? DateTimeOffset.UtcNow : null,
             });
             // Reported before it is applied: the step that applies it may publish the next sync at once.

@@ -22,7 +22,7 @@ local state = load_state(state_key, outbox_key)
 
 local seen_at = redis.call('ZSCORE', seen_key, event_id)
 if seen_at and tonumber(seen_at) >= now - dedupe_window then
-  return cjson.encode({ applied = false, now = int(now), known = state.exists, outstanding = outstanding_json(state.outstanding) })
+  return cjson.encode({ applied = false, now = int(now), outstanding = outstanding_json(state.outstanding) })
 end
 
 local decision = {
@@ -148,7 +148,6 @@ end
 return cjson.encode({
   applied = true,
   now = int(now),
-  known = state.exists,
   issued = issued,
   decision = decision,
   outstanding = outstanding_json(state.outstanding),

@@ -74,9 +74,8 @@ local function save_outstanding(outbox_key, outstanding)
 end
 
 local function load_state(state_key, outbox_key)
-  local hash, exists = read_hash(state_key)
+  local hash = read_hash(state_key)
   return {
-    exists = exists,
     version = tonumber(hash.version or '0'),
     settled_version = tonumber(hash.settledVersion or '0'),
     synced_version = tonumber(hash.syncedVersion or '0'),
