@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.ProspectEditor.Apis;
+using Sync.ProspectEditor.Extensions;
+using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
+
+namespace Sync.ProspectEditor.Tests;
+
+/// <summary>prospect-editor hosted in-process on its own virtual host and key prefix, with what it published collected.</summary>
+public sealed class ProspectEditorFixture : IAsyncLifetime
+{
+    public const string ApiKey = "prospect-editor-test-key";
+
+    public IsolatedVirtualHost Broker { get; private set; } = null!;
+
+    public IsolatedKeyPrefix Redis { get; private set; } = null!;
+
+    public TestServiceHost Host { get; private set; } = null!;
+
+    /// <summary>A client sending the API key.</summary>
+    public HttpClient Api => Host.Http;
+
+    public PublishedEvents Published { get; private set; } = null!;
+
+    public static IReadOnlyDictionary<string, string?> FastRelay { get; } = new Dictionary<string, string?>
+    {
+        ["Sync:ApiKey"] = ApiKey,
+        ["Outbox:SweepInterval"] = "00:00:00.200",
+        ["Outbox:MarkGrace"] = "00:00:01",
+        ["RabbitMq:PublishTimeout"] = "00:00:03",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("prospect-editor");
+        Redis = (await RedisTestServer.Shared()).CreateKeyPrefix("prospect-editor");
+        Host = await StartEditor(Broker, Redis);
+        Published = new PublishedEvents(Broker);
+    }
+
+    public static async Task<TestServiceHost> StartEditor(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var host = await TestServiceHost.Start("prospect-editor",
+            TestSettings.Combine(broker.Settings, redis.Settings, FastRelay, extra ?? new Dictionary<string, string?>()),
+            builder =>
+            {
+                builder.AddProspectEditor();
+                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
+            },
+            app => app.MapProspectEditorApi());
+        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        return host;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    /// <summary>Creates a prospect with a fresh address and waits for its Created event; also a barrier for "nothing else was published".</summary>
+    public async Task<ProspectDto> CreateProspect(object? fields = null, string? email = null)
+    {
+        var response = await Api.PostAsJsonAsync("prospects", new { email = email ?? UniqueEmail(), fields });
+        response.EnsureSuccessStatusCode();
+        var prospect = (await response.Content.ReadFromJsonAsync<ProspectDto>())!;
+        await Published.WaitFor<ProspectChanged>(change => change.ProspectId == prospect.Id && change.Kind == ProspectChangeKind.Created,
+            $"prospect {prospect.Id}'s Created event");
+        return prospect;
+    }
+
+    public static string UniqueEmail(string name = "ada") => $"{name}.{Guid.NewGuid():N}@example.com";
+}
+
+/// <summary>
+/// What reached the sync-evaluator queue (bound at publish, so it holds everything published): taken off the queue and
+/// kept here, one copy per event id (the relay may publish an event twice; consumers apply it once).
+/// </summary>
+public sealed class PublishedEvents(IsolatedVirtualHost broker)
+{
+    private readonly Lock _lock = new();
+    private readonly List<QueuedMessage> _messages = [];
+    private readonly HashSet<string> _payloads = [];
+
+    public async Task<IReadOnlyList<QueuedMessage>> Collect()
+    {
+        var taken = await broker.TakeMessages(SyncQueues.EvaluatorEvents);
+        lock (_lock)
+        {
+            foreach (var message in taken)
+            {
+                if (_payloads.Add(EventKey(message)))
+                    _messages.Add(message);
+            }
+            return _messages.ToList();
+        }
+    }
+
+    /// <summary>Every event of type <typeparamref name="T"/> published so far.</summary>
+    public async Task<IReadOnlyList<T>> All<T>() =>
+        (await Collect()).Where(message => message.MessageType == typeof(T).Name).Select(message => message.Message<T>()).ToList();
+
+    public async Task<IReadOnlyList<T>> WaitFor<T>(Func<T, bool> match, string waitingFor, int count = 1, TimeSpan? timeout = null)
+        where T : class
+    {
+        return await Eventually.Until<IReadOnlyList<T>>(async () =>
+        {
+            var found = (await All<T>()).Where(match).ToList();
+            return found.Count >= count ? found : null;
+        }, waitingFor, timeout);
+    }
+
+    /// <summary>How many events were collected: a mark to compare with after a barrier.</summary>
+    public async Task<int> Mark() => (await Collect()).Count;
+
+    /// <summary>The events collected after <paramref name="mark"/>.</summary>
+    public async Task<IReadOnlyList<QueuedMessage>> Since(int mark) => (await Collect()).Skip(mark).ToList();
+
+    private static string EventKey(QueuedMessage message)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(message.Payload);
+        return document.RootElement.GetProperty("message").TryGetProperty("eventId", out var eventId) ? eventId.GetString()! : message.Payload;
+    }
+}
