@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
+using Sync.ProspectEditor.Imports;
 using Sync.ProspectEditor.Storage;
 using Sync.Testing;
 
@@ -35,5 +37,24 @@ public sealed class OutboxRelayTests : IAsyncLifetime
         Assert.Equal(waiting.EventId, Assert.Single(change).EventId);
         await Eventually.True(async () => (await _editor.Host.Service<IProspectStore>().ReadOutbox(prospect.Id, CancellationToken.None)).Count == 0,
             "the outbox to be emptied once the broker confirmed");
+    }
+
+    [Fact]
+    public async Task AnImportDuringABrokerOutageKeepsItsRowsAndAnnouncesThemOnceTheBrokerIsBack()
+    {
+        await _editor.CreateProspect();
+        var emails = Enumerable.Range(0, 3).Select(_ => ProspectEditorFixture.UniqueEmail("outage")).ToList();
+        await _editor.Broker.BeginOutage();
+
+        var response = await _editor.Api.PostAsync("imports", new StringContent("email\n" + string.Join("\n", emails), Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var report = (await response.Content.ReadFromJsonAsync<ImportReport>())!;
+        Assert.Equal((3L, 0, 1), (report.Created, report.PartsPublished, report.PartsAwaitingBroker));
+
+        await _editor.Broker.EndOutage();
+        var part = await _editor.Published.WaitFor<ProspectsImported>(imported => imported.ImportId == report.ImportId,
+            "the import's part staged during the outage", timeout: TimeSpan.FromSeconds(45));
+        Assert.Equal(3, Assert.Single(part).ProspectIds.Count);
     }
 }

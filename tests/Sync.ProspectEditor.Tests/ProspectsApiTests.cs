@@ -223,7 +223,7 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
     public async Task InvalidRequestsAnswer400NamingTheMemberAndPublishNothing(string path, string json, string member)
     {
         var mark = await editor.Published.Mark();
-        var keysBefore = (await editor.Redis.Keys()).Count;
+        var prospectsBefore = await ProspectAndClaimKeys();
 
         var response = await Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
@@ -231,7 +231,7 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(member, out _), $"the problem names {member}: {problem}");
-        Assert.Equal(keysBefore, (await editor.Redis.Keys()).Count);
+        Assert.Equal(prospectsBefore, await ProspectAndClaimKeys());
         await AssertOnlyBarrierPublishedSince(mark);
     }
 
@@ -303,6 +303,10 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         var other = since.Where(message => message.MessageType != nameof(ProspectChanged) || message.Message<ProspectChanged>().ProspectId != barrier.Id).ToList();
         Assert.Empty(other);
     }
+
+    /// <summary>Prospects and e-mail claims only ever grow by a write; outbox keys come and go as the relay works.</summary>
+    private async Task<int> ProspectAndClaimKeys() =>
+        (await editor.Redis.Keys()).Count(key => key.EndsWith(":prospect", StringComparison.Ordinal) || key.Contains(":email:", StringComparison.Ordinal));
 
     private static async Task Ok(Task<HttpResponseMessage> request)
     {
