@@ -79,6 +79,7 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
             ["email"] = prospect.Email.ToUpperInvariant(),
             ["visitorId"] = visitorId,
             ["company"] = "Analytical Engines",
+            ["submit"] = "Sign me up",
         }));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

@@ -111,6 +111,7 @@ public static partial class ActivityTrackerApi
             Email = email!,
             Fields = request.Fields ?? new Dictionary<string, string?>(),
             Origin = ChangeOrigin.FormSubmission,
+            IgnoreUnknownFields = true,
         }, cancellationToken);
         var prospectId = resolved.Prospect.Id;
         if (request.VisitorId is { } visitorId)

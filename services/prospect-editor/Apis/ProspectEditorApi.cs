@@ -79,7 +79,11 @@ public static class ProspectEditorApi
     {
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
-        var fields = Fields(request.Fields, await Catalog(customFields, cancellationToken), validation);
+        var catalog = await Catalog(customFields, cancellationToken);
+        var submitted = request.IgnoreUnknownFields == true
+            ? request.Fields?.Where(field => catalog.Resolve(field.Key) is not null).ToDictionary(field => field.Key, field => field.Value)
+            : request.Fields;
+        var fields = Fields(submitted, catalog, validation);
         var by = Attribution(request.Origin, ChangeOrigin.Api, EditOrigins, null, validation);
         if (!validation.IsValid)
             return validation.Problem();

@@ -7,7 +7,7 @@ public sealed record CreateProspectRequest(
     string? Email, Dictionary<string, string?>? Fields, string? AssignedUser, ChangeOrigin? Origin, string? ChangedBy);
 
 /// <summary>Finds the prospect with this address or creates it (what forms do).</summary>
-public sealed record ResolveRequest(string? Email, Dictionary<string, string?>? Fields, ChangeOrigin? Origin);
+public sealed record ResolveRequest(string? Email, Dictionary<string, string?>? Fields, ChangeOrigin? Origin, bool? IgnoreUnknownFields);
 
 /// <summary>Sets fields: a value sets it, null clears it; fields not named are left alone.</summary>
 public sealed record UpdateFieldsRequest(Dictionary<string, string?>? Fields, ChangeOrigin? Origin, string? ChangedBy);
