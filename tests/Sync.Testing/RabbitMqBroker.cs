@@ -97,15 +97,22 @@ public sealed class RabbitMqBroker
         return result.GetProperty("routed").GetBoolean();
     }
 
+    /// <summary>Takes up to <paramref name="count"/> messages off a queue (acknowledged: they are gone), oldest first.</summary>
+    internal Task<IReadOnlyList<QueuedMessage>> TakeMessages(string virtualHost, string queue, int count) =>
+        GetMessages(virtualHost, queue, count, requeue: false);
+
     /// <summary>
     /// Up to <paramref name="max"/> messages of a queue, with their headers, left in the queue (read and requeued): an exact count,
     /// unlike the queue statistics, which lag by the broker's statistics interval.
     /// </summary>
-    internal async Task<IReadOnlyList<QueuedMessage>> Peek(string virtualHost, string queue, int max)
+    internal Task<IReadOnlyList<QueuedMessage>> Peek(string virtualHost, string queue, int max) =>
+        GetMessages(virtualHost, queue, max, requeue: true);
+
+    private async Task<IReadOnlyList<QueuedMessage>> GetMessages(string virtualHost, string queue, int count, bool requeue)
     {
-        var response = await _management.PostAsJsonAsync(
+        using var response = await _management.PostAsJsonAsync(
             $"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get",
-            new { count = max, ackmode = "ack_requeue_true", encoding = "auto", truncate = 1_000_000 });
+            new { count, ackmode = requeue ? "ack_requeue_true" : "ack_requeue_false", encoding = "auto", truncate = 1_000_000 });
         if (response.StatusCode == HttpStatusCode.NotFound)
             return [];
         response.EnsureSuccessStatusCode();
@@ -117,6 +124,14 @@ public sealed class RabbitMqBroker
                 : [];
             return new QueuedMessage(message.GetProperty("payload").GetString() ?? "", headers);
         }).ToList();
+    }
+
+    /// <summary>Re-creates a virtual host that <see cref="DeleteVirtualHost"/> removed, with the same permissions.</summary>
+    internal async Task RestoreVirtualHost(string name)
+    {
+        (await _management.PutAsJsonAsync($"vhosts/{Uri.EscapeDataString(name)}", new { })).EnsureSuccessStatusCode();
+        (await _management.PutAsJsonAsync($"permissions/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(User)}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
     }
 
     private static async Task<RabbitMqBroker> Reach()
@@ -156,13 +171,6 @@ public sealed record QueueState(
     [property: JsonPropertyName("messages_ready")] long Ready,
     [property: JsonPropertyName("messages_unacknowledged")] long Unacknowledged,
     [property: JsonPropertyName("consumers")] int Consumers);
-
-/// <summary>A message read from a queue: its body as text and its AMQP headers (MassTransit puts a fault's reason in MT-Fault-Message).</summary>
-public sealed record QueuedMessage(string Payload, IReadOnlyDictionary<string, JsonElement> Headers)
-{
-    public string? Header(string name) =>
-        Headers.TryGetValue(name, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString() : null;
-}
 
 public sealed record BindingState(
     [property: JsonPropertyName("source")] string Source,
@@ -215,5 +223,36 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
         }, $"every queue of virtual host {Name} to be drained with nothing unacknowledged", timeout);
     }
 
+    /// <summary>Takes up to <paramref name="count"/> messages off <paramref name="queue"/>; they are removed from it.</summary>
+    public Task<IReadOnlyList<QueuedMessage>> TakeMessages(string queue, int count = 1000) => Broker.TakeMessages(Name, queue, count);
+
+    /// <summary>
+    /// A broker outage for this virtual host only: it is deleted (closing every connection to it, dropping its queues) until
+    /// <see cref="EndOutage"/> re-creates it.
+    /// </summary>
+    public Task BeginOutage() => Broker.DeleteVirtualHost(Name);
+
+    public Task EndOutage() => Broker.RestoreVirtualHost(Name);
+
     public async ValueTask DisposeAsync() => await Broker.DeleteVirtualHost(Name);
+}
+
+/// <summary>
+/// A message read from a queue: MassTransit's JSON envelope, with the contract under "message" (or, from an upstream without
+/// MassTransit, the bare JSON), and its AMQP headers (MassTransit puts a fault's reason in MT-Fault-Message).
+/// </summary>
+public sealed record QueuedMessage(string Payload, IReadOnlyDictionary<string, JsonElement>? Headers = null)
+{
+    public string? Header(string name) =>
+        Headers?.TryGetValue(name, out var value) == true ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString() : null;
+
+    private JsonElement Envelope => JsonDocument.Parse(Payload).RootElement;
+
+    /// <summary>The contract's type name, such as "ProspectChanged" (from the envelope's messageType URN).</summary>
+    public string? MessageType =>
+        Envelope.TryGetProperty("messageType", out var types) && types.GetArrayLength() > 0
+            ? types[0].GetString()?.Split(':').Last()
+            : null;
+
+    public T Message<T>() => Envelope.GetProperty("message").Deserialize<T>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 }

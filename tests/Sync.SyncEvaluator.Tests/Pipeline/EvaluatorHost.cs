@@ -110,7 +110,7 @@ public class EvaluatorHost : IAsyncLifetime
     /// <summary>Every SyncRequested for the prospect waiting in the sync-worker queue, oldest first.</summary>
     public async Task<IReadOnlyList<SyncRequested>> SyncRequests(long prospectId) =>
         (await Broker.Peek(SyncQueues.Worker))
-            .Select(message => JsonDocument.Parse(message.Payload).RootElement.GetProperty("message").Deserialize<SyncRequested>(Json)!)
+            .Select(message => message.Message<SyncRequested>())
             .Where(request => request.ProspectId == prospectId)
             .OrderBy(request => request.OccurredAt)
             .ThenBy(request => request.Issue)
