@@ -1,4 +1,5 @@
 using Sync.SyncEvaluator.Apis;
+using Sync.SyncEvaluator.Consumers;
 using Sync.SyncEvaluator.Extensions;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
@@ -6,7 +7,7 @@ using Sync.ServiceDefaults.Messaging;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("sync-evaluator");
 builder.AddSyncEvaluator();
-builder.AddSyncBus(bus => bus.AddSyncEvaluatorConsumers());
+builder.AddSyncBus(bus => bus.AddSyncEvaluatorConsumers(), (context, rabbit) => rabbit.AddSyncEvaluatorJsonEntryPoints(context));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -44,6 +44,8 @@ public static class DecisionExplainer
         };
         var next = decision.Outcome switch
         {
+            DecisionOutcome.SyncQueued when completion.Outcome == SyncOutcome.SkippedDoNotSync && decision.Version <= completion.Version =>
+                $"Do Not Sync has been cleared since: sync {Short(decision.SyncId)} queued",
             DecisionOutcome.SyncQueued => $"changes arrived after version {completion.Version}: sync {Short(decision.SyncId)} queued",
             DecisionOutcome.JoinedOutstandingSync => $"sync {Short(decision.SyncId)} is still outstanding",
             DecisionOutcome.BlockedByDoNotSync => "changes are pending, but Do Not Sync is set: no sync",

@@ -42,6 +42,8 @@ public sealed record SyncState
 /// <summary>
 /// The one sync issued for a prospect and not yet completed. A lease: when <see cref="LeaseUntil"/> passes
 /// without a completion, it is issued again with the same <see cref="SyncId"/>.
+/// It is also the outbox: it holds the SyncRequested as last issued (<see cref="RequestEventId"/>, <see cref="RequestedAt"/>),
+/// so a publish that was never confirmed can be repeated unchanged.
 /// </summary>
 public sealed record OutstandingSync(
     Guid SyncId,
@@ -50,4 +52,6 @@ public sealed record OutstandingSync(
     int Issue,
     DateTimeOffset IssuedAt,
     DateTimeOffset LeaseUntil,
-    bool Published);
+    bool Published,
+    Guid RequestEventId,
+    DateTimeOffset RequestedAt);

@@ -70,6 +70,7 @@ public static class SyncStateMachine
             case SyncEffect.Completion:
                 var completion = change.Completion
                     ?? throw new ArgumentException("A completion change carries its completion.", nameof(change));
+                completion = completion with { CrmLastModifiedDate = completion.CrmLastModifiedDate is { } crm ? ToMilliseconds(crm) : null };
                 return Complete(state, decision with { Completion = completion }, completion, change.ProspectId, now, ids, settings);
 
             default:
@@ -95,7 +96,14 @@ public static class SyncStateMachine
         if (state.Outstanding is not { } outstanding || now < outstanding.LeaseUntil)
             return null;
 
-        var reissued = outstanding with { Issue = outstanding.Issue + 1, LeaseUntil = now + settings.PublishGrace, Published = false };
+        var reissued = outstanding with
+        {
+            Issue = outstanding.Issue + 1,
+            LeaseUntil = now + settings.PublishGrace,
+            Published = false,
+            RequestEventId = newEventId,
+            RequestedAt = now,
+        };
         var decision = new SyncDecision
         {
             At = now,
@@ -107,7 +115,7 @@ public static class SyncStateMachine
             SyncId = outstanding.SyncId,
             Version = state.Version,
         };
-        return new Evaluation(state with { Outstanding = reissued }, decision, Request(prospectId, reissued, newEventId, now));
+        return new Evaluation(state with { Outstanding = reissued }, decision, RequestFor(prospectId, reissued));
     }
 
     private static Evaluation Complete(
@@ -116,11 +124,15 @@ public static class SyncStateMachine
         if (completion.CrmLastModifiedDate is { } crmModified)
             state = MoveDate(state, ProspectDate.CrmLastModified, Clamp(crmModified, now, settings.MaxClockSkew).Recorded);
 
+        // A sync covers at most what had been issued: a version beyond the state's own cannot settle changes yet to come.
+        var covered = Math.Min(completion.Version, state.Version);
         var wroteCrm = completion.Outcome is SyncOutcome.Synced or SyncOutcome.CrmRecordDeleted;
+        // A sync skipped for Do Not Sync settles nothing once Do Not Sync has been cleared meanwhile: its changes are still due.
+        var settles = completion.Outcome != SyncOutcome.SkippedDoNotSync || state.DoNotSync;
         state = state with
         {
-            SettledVersion = Math.Max(state.SettledVersion, completion.Version),
-            SyncedVersion = wroteCrm ? Math.Max(state.SyncedVersion, completion.Version) : state.SyncedVersion,
+            SettledVersion = settles ? Math.Max(state.SettledVersion, covered) : state.SettledVersion,
+            SyncedVersion = wroteCrm ? Math.Max(state.SyncedVersion, covered) : state.SyncedVersion,
             LastSyncedAt = completion.Outcome == SyncOutcome.Synced ? now : state.LastSyncedAt,
             Outstanding = state.Outstanding?.SyncId == completion.SyncId ? null : state.Outstanding,
         };
@@ -140,18 +152,20 @@ public static class SyncStateMachine
             return Done(state, decision with { Outcome = DecisionOutcome.JoinedOutstandingSync, SyncId = outstanding.SyncId });
 
         var issued = new OutstandingSync(
-            ids.SyncId, state.Version, state.PendingRule ?? decision.Rule, Issue: 1, IssuedAt: now, LeaseUntil: now + settings.PublishGrace, Published: false);
+            ids.SyncId, state.Version, state.PendingRule ?? decision.Rule, Issue: 1, IssuedAt: now, LeaseUntil: now + settings.PublishGrace,
+            Published: false, RequestEventId: ids.EventId, RequestedAt: now);
         return new Evaluation(
             state with { Outstanding = issued },
             decision with { Outcome = DecisionOutcome.SyncQueued, SyncId = issued.SyncId },
-            Request(prospectId, issued, ids.EventId, now));
+            RequestFor(prospectId, issued));
     }
 
-    private static SyncRequested Request(long prospectId, OutstandingSync sync, Guid eventId, DateTimeOffset now) => new()
+    /// <summary>The SyncRequested of an outstanding sync, exactly as it was last issued.</summary>
+    public static SyncRequested RequestFor(long prospectId, OutstandingSync sync) => new()
     {
-        EventId = eventId,
+        EventId = sync.RequestEventId,
         ProspectId = prospectId,
-        OccurredAt = now,
+        OccurredAt = sync.RequestedAt,
         SyncId = sync.SyncId,
         Version = sync.Version,
         Rule = sync.Rule,

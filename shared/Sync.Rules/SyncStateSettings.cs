@@ -20,10 +20,15 @@ public sealed record SyncStateSettings
     /// <summary>How long an event id is remembered, so that a redelivered copy changes nothing.</summary>
     public TimeSpan DedupeWindow { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>How often the evaluator looks for issued syncs whose publish was not confirmed or whose lease ran out.</summary>
+    public TimeSpan RelayInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public TimeSpan LeaseFor(int issue)
     {
         var doublings = Math.Clamp(issue - 1, 0, 30);
-        var lease = Lease.Ticks * (1L << doublings);
-        return lease <= 0 || lease > MaxLease.Ticks ? MaxLease : TimeSpan.FromTicks(lease);
+        // Compared before multiplying, so a long lease doubled many times cannot overflow into a short one.
+        if (Lease <= TimeSpan.Zero || Lease.Ticks > MaxLease.Ticks >> doublings)
+            return MaxLease;
+        return TimeSpan.FromTicks(Lease.Ticks << doublings);
     }
 }

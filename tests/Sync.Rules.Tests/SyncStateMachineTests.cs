@@ -218,4 +218,49 @@ public class SyncStateMachineTests
         Assert.NotNull(stale.State.Outstanding);
         Assert.Equal(DecisionOutcome.NothingPending, stale.Decision.Outcome);
     }
+
+    [Fact]
+    public void CompletionCannotSettleVersionsThatWereNeverIssued()
+    {
+        var first = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var overreaching = Apply(first.State, Completion(first.ToPublish!.SyncId, version: 1000));
+        var next = Apply(overreaching.State, Change(SyncRules.ProspectFieldChange));
+
+        Assert.Equal(1, overreaching.State.SettledVersion);
+        Assert.Equal(DecisionOutcome.SyncQueued, next.Decision.Outcome);
+    }
+
+    [Fact]
+    public void OutstandingSyncHoldsTheRequestAsLastIssued()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        var reissued = SyncStateMachine.ReissueIfExpired(queued.State, 7, Ten.AddMinutes(1), Guid.NewGuid(), Settings)!;
+
+        Assert.Equal(queued.ToPublish, SyncStateMachine.RequestFor(7, queued.State.Outstanding!));
+        Assert.Equal(reissued.ToPublish, SyncStateMachine.RequestFor(7, reissued.State.Outstanding!));
+    }
+
+    [Fact]
+    public void LongLeaseDoubledManyTimesStaysAtTheMaximum()
+    {
+        var settings = new SyncStateSettings { Lease = TimeSpan.FromDays(3), MaxLease = TimeSpan.FromDays(30) };
+
+        Assert.Equal(TimeSpan.FromDays(6), settings.LeaseFor(2));
+        Assert.Equal(TimeSpan.FromDays(30), settings.LeaseFor(31));
+    }
+
+    [Fact]
+    public void SyncSkippedForDoNotSyncIsQueuedAgainWhenDoNotSyncWasClearedBeforeTheSkipWasReported()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var set = Apply(queued.State, Change(SyncRules.DoNotSyncSet, revision: 1));
+        var cleared = Apply(set.State, Change(SyncRules.DoNotSyncCleared, revision: 2));
+        var skipped = Apply(cleared.State, Completion(queued.ToPublish!.SyncId, 1, SyncOutcome.SkippedDoNotSync));
+
+        Assert.Equal(DecisionOutcome.JoinedOutstandingSync, cleared.Decision.Outcome);
+        Assert.Equal(DecisionOutcome.SyncQueued, skipped.Decision.Outcome);
+        Assert.Equal(1, skipped.ToPublish!.Version);
+        Assert.EndsWith("Do Not Sync has been cleared since: sync " + skipped.ToPublish.SyncId.ToString("N")[..8] + " queued",
+            DecisionExplainer.Explain(skipped.Decision), StringComparison.Ordinal);
+    }
 }

@@ -98,16 +98,32 @@ public sealed class RabbitMqBroker
     }
 
     /// <summary>Takes up to <paramref name="count"/> messages off a queue (acknowledged: they are gone), oldest first.</summary>
-    internal async Task<IReadOnlyList<QueuedMessage>> TakeMessages(string virtualHost, string queue, int count)
+    internal Task<IReadOnlyList<QueuedMessage>> TakeMessages(string virtualHost, string queue, int count) =>
+        GetMessages(virtualHost, queue, count, requeue: false);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> messages of a queue, with their headers, left in the queue (read and requeued): an exact count,
+    /// unlike the queue statistics, which lag by the broker's statistics interval.
+    /// </summary>
+    internal Task<IReadOnlyList<QueuedMessage>> Peek(string virtualHost, string queue, int max) =>
+        GetMessages(virtualHost, queue, max, requeue: true);
+
+    private async Task<IReadOnlyList<QueuedMessage>> GetMessages(string virtualHost, string queue, int count, bool requeue)
     {
         using var response = await _management.PostAsJsonAsync(
             $"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get",
-            new { count, ackmode = "ack_requeue_false", encoding = "auto", truncate = 1_000_000 });
+            new { count, ackmode = requeue ? "ack_requeue_true" : "ack_requeue_false", encoding = "auto", truncate = 1_000_000 });
         if (response.StatusCode == HttpStatusCode.NotFound)
             return [];
         response.EnsureSuccessStatusCode();
         var messages = await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
-        return messages.Select(message => new QueuedMessage(message.GetProperty("payload").GetString() ?? "")).ToList();
+        return messages.Select(message =>
+        {
+            var headers = message.GetProperty("properties").TryGetProperty("headers", out var found) && found.ValueKind == JsonValueKind.Object
+                ? found.EnumerateObject().ToDictionary(header => header.Name, header => header.Value.Clone())
+                : [];
+            return new QueuedMessage(message.GetProperty("payload").GetString() ?? "", headers);
+        }).ToList();
     }
 
     /// <summary>Re-creates a virtual host that <see cref="DeleteVirtualHost"/> removed, with the same permissions.</summary>
@@ -185,6 +201,9 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
 
     public Task<IReadOnlyList<BindingState>> Bindings() => Broker.Bindings(Name);
 
+    /// <summary>Up to <paramref name="max"/> messages of the queue, left where they are; an exact reading (see <see cref="RabbitMqBroker"/>).</summary>
+    public Task<IReadOnlyList<QueuedMessage>> Peek(string queue, int max = 1000) => Broker.Peek(Name, queue, max);
+
     public Task<bool> PublishJson(string exchange, string routingKey, string json, IReadOnlyDictionary<string, object>? headers = null) =>
         Broker.PublishJson(Name, exchange, routingKey, json, headers);
 
@@ -218,9 +237,15 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     public async ValueTask DisposeAsync() => await Broker.DeleteVirtualHost(Name);
 }
 
-/// <summary>A message taken off a queue: MassTransit's JSON envelope, with the contract under "message".</summary>
-public sealed record QueuedMessage(string Payload)
+/// <summary>
+/// A message read from a queue: MassTransit's JSON envelope, with the contract under "message" (or, from an upstream without
+/// MassTransit, the bare JSON), and its AMQP headers (MassTransit puts a fault's reason in MT-Fault-Message).
+/// </summary>
+public sealed record QueuedMessage(string Payload, IReadOnlyDictionary<string, JsonElement>? Headers = null)
 {
+    public string? Header(string name) =>
+        Headers?.TryGetValue(name, out var value) == true ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString() : null;
+
     private JsonElement Envelope => JsonDocument.Parse(Payload).RootElement;
 
     /// <summary>The contract's type name, such as "ProspectChanged" (from the envelope's messageType URN).</summary>

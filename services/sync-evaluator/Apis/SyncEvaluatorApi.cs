@@ -1,11 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Sync.Contracts;
+using Sync.Rules;
+using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Messaging;
+using Sync.SyncEvaluator.Storage;
+
 namespace Sync.SyncEvaluator.Apis;
 
 public static class SyncEvaluatorApi
 {
-    /// <summary>The HTTP API of sync-evaluator (port 5103 by default).</summary>
+    /// <summary>
+    /// The HTTP API of sync-evaluator (port 5103 by default): the rule catalogue, and per prospect why it is or is not synced
+    /// and what an event would do (both need the operator key in X-Api-Key).
+    /// </summary>
     public static RouteGroupBuilder MapSyncEvaluatorApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("");
+        api.MapGet("/rules", () => SyncRules.All.Select(RuleResponse.From).ToList())
+            .WithName("ListSyncRules")
+            .WithSummary("Every trigger and non-trigger of the sync, by name");
+
+        var status = api.MapGroup("/prospects/{prospectId:long}/sync-status").RequireApiKey();
+        status.MapGet("", GetSyncStatus)
+            .WithName("GetSyncStatus")
+            .WithSummary("The prospect's dates, Do Not Sync, outstanding sync and latest decisions, each in plain words");
+        status.MapPost("/what-if", WhatIf)
+            .WithName("WhatIfSyncStatus")
+            .WithSummary("What an event would decide for the prospect now; changes nothing");
         return api;
+    }
+
+    private static async Task<Results<Ok<SyncStatusResponse>, ProblemHttpResult>> GetSyncStatus(
+        long prospectId, ISyncStateStore store, CancellationToken cancellationToken)
+    {
+        var status = await store.GetStatus(prospectId, cancellationToken);
+        return status is null
+            ? UnknownProspect(prospectId)
+            : TypedResults.Ok(SyncStatusResponse.From(status));
+    }
+
+    private static async Task<IResult> WhatIf(
+        long prospectId, WhatIfRequest request, ISyncStateStore store, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        CancellationToken cancellationToken)
+    {
+        var validation = new RequestValidation();
+        if (!WhatIfEvents.TryRead(prospectId, request, json.Value.SerializerOptions, validation, out var change))
+            return validation.Problem("The what-if event is not valid");
+
+        var known = await store.GetStatus(prospectId, cancellationToken) is not null;
+        var step = await store.WhatIf(change, cancellationToken);
+        return TypedResults.Ok(new WhatIfResponse(
+            prospectId,
+            known,
+            change.EventType,
+            change.EventId,
+            step.Applied,
+            step.Decision is { } decision ? DecisionResponse.From(decision) : null,
+            step.Applied ? step.ToPublish : null,
+            OutstandingSyncResponse.From(step.Outstanding)));
+    }
+
+    private static ProblemHttpResult UnknownProspect(long prospectId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown prospect",
+        detail: $"The sync-evaluator has applied no event for prospect {prospectId}, so it has nothing to explain.");
+}
+
+/// <summary>Reads a what-if event into the change the evaluator would apply, filling the members a person trying it would leave out.</summary>
+internal static class WhatIfEvents
+{
+    private static readonly Dictionary<string, Type> Contracts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(ProspectActivityRecorded)] = typeof(ProspectActivityRecorded),
+        [nameof(ProspectChanged)] = typeof(ProspectChanged),
+        [nameof(CrmRecordChanged)] = typeof(CrmRecordChanged),
+        [nameof(ProspectsImported)] = typeof(ProspectsImported),
+        [nameof(ProspectSyncForced)] = typeof(ProspectSyncForced),
+        [nameof(SyncCompleted)] = typeof(SyncCompleted),
+    };
+
+    public static bool TryRead(long prospectId, WhatIfRequest request, JsonSerializerOptions options, RequestValidation validation, out SyncChange change)
+    {
+        change = null!;
+        if (string.IsNullOrWhiteSpace(request.EventType) || !Contracts.TryGetValue(request.EventType, out var type))
+        {
+            validation.Add("eventType", $"eventType must be one of {string.Join(", ", Contracts.Keys)}");
+            return false;
+        }
+        if (request.Event is null)
+        {
+            validation.Add("event", "event is required: the members of the contract, as published on the bus");
+            return false;
+        }
+
+        var node = (JsonObject)request.Event.DeepClone();
+        Default(node, "eventId", Guid.NewGuid().ToString());
+        Default(node, "occurredAt", DateTimeOffset.UtcNow.ToString("O"));
+        if (type == typeof(ProspectsImported))
+        {
+            Default(node, "importId", Guid.NewGuid().ToString());
+            Default(node, "prospectIds", new JsonArray(prospectId));
+        }
+        else
+        {
+            Default(node, "prospectId", prospectId);
+        }
+
+        object message;
+        try
+        {
+            message = node.Deserialize(type, options)!;
+        }
+        catch (JsonException exception)
+        {
+            var path = exception.Path is { Length: > 1 } at ? "event" + at[1..] : "event";
+            validation.Add(path, exception.Message.Split(". Path:", 2)[0]);
+            return false;
+        }
+
+        foreach (var problem in ContractValidation.Problems(message))
+            validation.Add("event", problem);
+        var found = message switch
+        {
+            ProspectActivityRecorded activity => ChangeClassifier.Classify(activity),
+            ProspectChanged changed => ChangeClassifier.Classify(changed),
+            CrmRecordChanged crm => ChangeClassifier.Classify(crm),
+            ProspectsImported import => ChangeClassifier.Classify(import).FirstOrDefault(candidate => candidate.ProspectId == prospectId),
+            ProspectSyncForced forced => ChangeClassifier.Classify(forced),
+            SyncCompleted completed => ChangeClassifier.Classify(completed),
+            _ => null,
+        };
+        if (validation.IsValid && found?.ProspectId != prospectId)
+            validation.Add("event", $"the event is about another prospect; this is the sync status of prospect {prospectId}");
+        if (!validation.IsValid)
+            return false;
+        change = found!;
+        return true;
+    }
+
+    private static void Default(JsonObject node, string member, JsonNode? value)
+    {
+        if (!node.Any(entry => string.Equals(entry.Key, member, StringComparison.OrdinalIgnoreCase)))
+            node[member] = value;
     }
 }

@@ -17,6 +17,27 @@ public static class SyncQueues
 
     /// <summary>SyncRequested, drained by the sync-worker into the CRM.</summary>
     public const string Worker = "sync-worker";
+
+    // Plain-JSON entry points, for upstream systems that do not use MassTransit. Each name is both an exchange (fanout) and the
+    // queue bound to it: publish one contract per message, as camelCase JSON with enums as strings, content type
+    // application/json, to the exchange (any routing key) or to the default exchange with the queue name as routing key.
+    // Members marked required in the contract must be there; a message that is not a valid contract lands in the queue's
+    // "_error" twin with the reason in its MT-Fault-Message header, and the evaluator goes on with the next.
+
+    /// <summary>Plain-JSON <see cref="ProspectActivityRecorded"/>: {"eventId","prospectId","occurredAt","kind":"FormSubmission",...}.</summary>
+    public const string EvaluatorJsonActivity = "sync-evaluator-json-prospect-activity-recorded";
+
+    /// <summary>Plain-JSON <see cref="ProspectChanged"/>: {"eventId","prospectId","occurredAt","kind":"FieldsUpdated","origin":"User",...}.</summary>
+    public const string EvaluatorJsonProspectChange = "sync-evaluator-json-prospect-changed";
+
+    /// <summary>Plain-JSON <see cref="CrmRecordChanged"/>: {"eventId","prospectId","occurredAt","objectType":"Lead","crmRecordId","kind":"Updated",...}.</summary>
+    public const string EvaluatorJsonCrmChange = "sync-evaluator-json-crm-record-changed";
+
+    /// <summary>Plain-JSON <see cref="ProspectsImported"/>: {"eventId","importId","occurredAt","prospectIds":[...]}, at most 1000 prospects.</summary>
+    public const string EvaluatorJsonImport = "sync-evaluator-json-prospects-imported";
+
+    /// <summary>Plain-JSON <see cref="ProspectSyncForced"/>: {"eventId","prospectId","occurredAt","reason"}.</summary>
+    public const string EvaluatorJsonForcedSync = "sync-evaluator-json-prospect-sync-forced";
 }
 
 /// <summary>

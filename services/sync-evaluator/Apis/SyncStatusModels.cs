@@ -1,0 +1,106 @@
+using Sync.Contracts;
+using Sync.Rules;
+using Sync.SyncEvaluator.Storage;
+
+namespace Sync.SyncEvaluator.Apis;
+
+/// <summary>Why a prospect is (or is not) being synced: its dates, Do Not Sync, the outstanding sync and the latest decisions.</summary>
+public sealed record SyncStatusResponse(
+    long ProspectId,
+    DateTimeOffset? LastActivityAt,
+    DateTimeOffset? UpdatedAt,
+    DateTimeOffset? CrmLastModifiedAt,
+    DateTimeOffset? LastSyncedAt,
+    bool DoNotSync,
+    bool SyncOutstanding,
+    OutstandingSyncResponse? OutstandingSync,
+    bool ChangesPending,
+    long Version,
+    long SyncedVersion,
+    long SettledVersion,
+    string? PendingRule,
+    IReadOnlyList<DecisionResponse> Decisions)
+{
+    public static SyncStatusResponse From(ProspectSyncStatus status)
+    {
+        var state = status.State;
+        return new SyncStatusResponse(
+            status.ProspectId,
+            state.LastActivityAt,
+            state.UpdatedAt,
+            state.CrmLastModifiedAt,
+            state.LastSyncedAt,
+            state.DoNotSync,
+            state.Outstanding is not null,
+            OutstandingSyncResponse.From(state.Outstanding),
+            state.Version > state.SettledVersion,
+            state.Version,
+            state.SyncedVersion,
+            state.SettledVersion,
+            state.PendingRule,
+            status.Decisions.Select(DecisionResponse.From).ToList());
+    }
+}
+
+/// <param name="Issue">How many times it has been issued; more than 1 after a lease ran out.</param>
+/// <param name="LeaseUntil">When it is issued again if no completion came (the publish grace until the broker confirmed it).</param>
+/// <param name="Published">Whether the broker confirmed its latest publish.</param>
+public sealed record OutstandingSyncResponse(
+    Guid SyncId, long Version, string Rule, int Issue, DateTimeOffset IssuedAt, DateTimeOffset LeaseUntil, bool Published)
+{
+    public static OutstandingSyncResponse? From(OutstandingSync? sync) =>
+        sync is null ? null : new(sync.SyncId, sync.Version, sync.Rule, sync.Issue, sync.IssuedAt, sync.LeaseUntil, sync.Published);
+}
+
+/// <param name="Explanation">The decision in plain words, such as "E-mail open is passive (scanners open mail too): no sync".</param>
+public sealed record DecisionResponse(
+    DateTimeOffset At,
+    string EventType,
+    Guid EventId,
+    string Rule,
+    DecisionOutcome Outcome,
+    string Explanation,
+    ProspectDate Moved,
+    DateTimeOffset? ReportedDate,
+    DateTimeOffset? RecordedDate,
+    bool DateClamped,
+    Guid? SyncId,
+    long Version)
+{
+    public static DecisionResponse From(SyncDecision decision) => new(
+        decision.At,
+        decision.EventType,
+        decision.EventId,
+        decision.Rule,
+        decision.Outcome,
+        DecisionExplainer.Explain(decision),
+        decision.Moved,
+        decision.ReportedDate,
+        decision.RecordedDate,
+        decision.DateClamped,
+        decision.SyncId,
+        decision.Version);
+}
+
+/// <summary>
+/// An event to try against the prospect's current state. <paramref name="EventType"/> names the contract; <paramref name="Event"/>
+/// holds its members as on the bus, where eventId, prospectId and occurredAt (and an import's importId and prospectIds) may be left out.
+/// </summary>
+public sealed record WhatIfRequest(string? EventType, System.Text.Json.Nodes.JsonObject? Event);
+
+/// <param name="Applied">False when this event id was applied before: nothing would change.</param>
+/// <param name="WouldPublish">The SyncRequested the event would publish, if any.</param>
+public sealed record WhatIfResponse(
+    long ProspectId,
+    bool ProspectKnown,
+    string EventType,
+    Guid EventId,
+    bool Applied,
+    DecisionResponse? Decision,
+    SyncRequested? WouldPublish,
+    OutstandingSyncResponse? OutstandingSyncAfter);
+
+public sealed record RuleResponse(string Name, ProspectDate Moves, SyncEffect Effect, bool QueuesSync, string Because)
+{
+    public static RuleResponse From(SyncRule rule) => new(rule.Name, rule.Moves, rule.Effect, rule.QueuesSync, rule.Because);
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Sync.Rules;
+
+namespace Sync.SyncEvaluator.Storage;
+
+/// <summary>
+/// The sync state in this process, for the embedded host: the same steps as the Redis scripts, made by
+/// <see cref="SyncStateMachine"/> itself under a lock per prospect, with the process clock for "now".
+/// </summary>
+public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) : ISyncStateStore
+{
+    private readonly ConcurrentDictionary<long, Prospect> _prospects = new();
+    private readonly Dictionary<long, DateTimeOffset> _schedule = [];
+
+    private SyncStateSettings Settings => options.Value;
+
+    public Task<IReadOnlyList<SyncStep>> Apply(IReadOnlyList<SyncChange> changes, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SyncStep>>(changes.Select(change => Step(change, dryRun: false)).ToList());
+
+    public Task<SyncStep> WhatIf(SyncChange change, CancellationToken cancellationToken) => Task.FromResult(Step(change, dryRun: true));
+
+    public Task<SyncStep> MarkPublished(long prospectId, Guid syncId, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        if (!_prospects.TryGetValue(prospectId, out var prospect))
+            return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now });
+        lock (prospect)
+        {
+            prospect.State = SyncStateMachine.MarkPublished(prospect.State, syncId, now, Settings);
+            return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now, Outstanding = prospect.State.Outstanding });
+        }
+    }
+
+    public Task<SyncStep> ReissueIfExpired(long prospectId, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        if (!_prospects.TryGetValue(prospectId, out var prospect))
+            return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now });
+        lock (prospect)
+        {
+            var reissued = SyncStateMachine.ReissueIfExpired(prospect.State, prospectId, now, Guid.NewGuid(), Settings);
+            if (reissued is null)
+                return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now, Outstanding = prospect.State.Outstanding });
+            prospect.State = reissued.State;
+            prospect.Record(reissued.Decision, Settings.DecisionsKept);
+            return Task.FromResult(new SyncStep
+            {
+                ProspectId = prospectId,
+                At = now,
+                Decision = reissued.Decision,
+                Outstanding = reissued.State.Outstanding,
+                ToPublish = reissued.ToPublish,
+            });
+        }
+    }
+
+    public Task<ProspectSyncStatus?> GetStatus(long prospectId, CancellationToken cancellationToken)
+    {
+        if (!_prospects.TryGetValue(prospectId, out var prospect))
+            return Task.FromResult<ProspectSyncStatus?>(null);
+        lock (prospect)
+        {
+            return Task.FromResult<ProspectSyncStatus?>(prospect.Known
+                ? new ProspectSyncStatus(prospectId, prospect.State, prospect.Decisions.ToList())
+                : null);
+        }
+    }
+
+    public Task Schedule(long prospectId, DateTimeOffset actAt, CancellationToken cancellationToken)
+    {
+        lock (_schedule)
+            _schedule[prospectId] = SyncStateMachine.ToMilliseconds(actAt);
+        return Task.CompletedTask;
+    }
+
+    public Task<DueSyncs> Due(int max, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        lock (_schedule)
+        {
+            var due = _schedule.Where(entry => entry.Value <= now)
+                .OrderBy(entry => entry.Value)
+                .Take(max)
+                .Select(entry => new ScheduledSync(entry.Key, entry.Value))
+                .ToList();
+            return Task.FromResult(new DueSyncs(now, due));
+        }
+    }
+
+    public Task<bool> Reschedule(long prospectId, DateTimeOffset expected, DateTimeOffset? next, CancellationToken cancellationToken)
+    {
+        lock (_schedule)
+        {
+            if (!_schedule.TryGetValue(prospectId, out var current) || current != SyncStateMachine.ToMilliseconds(expected))
+                return Task.FromResult(false);
+            if (next is { } time)
+                _schedule[prospectId] = SyncStateMachine.ToMilliseconds(time);
+            else
+                _schedule.Remove(prospectId);
+            return Task.FromResult(true);
+        }
+    }
+
+    private SyncStep Step(SyncChange change, bool dryRun)
+    {
+        var now = Now();
+        var prospect = dryRun
+            ? _prospects.GetValueOrDefault(change.ProspectId) ?? new Prospect()
+            : _prospects.GetOrAdd(change.ProspectId, _ => new Prospect());
+        lock (prospect)
+        {
+            if (prospect.HasSeen(change.EventId, now - Settings.DedupeWindow))
+                return new SyncStep
+                {
+                    ProspectId = change.ProspectId,
+                    At = now,
+                    Applied = false,
+                    Outstanding = prospect.State.Outstanding,
+                    ToPublish = SyncStep.Unconfirmed(change.ProspectId, prospect.State.Outstanding),
+                };
+
+            var evaluation = SyncStateMachine.Apply(prospect.State, change, now, NewSyncIds.Create(), Settings);
+            if (!dryRun)
+            {
+                prospect.State = evaluation.State;
+                prospect.Known = true;
+                prospect.Record(evaluation.Decision, Settings.DecisionsKept);
+                prospect.Remember(change.EventId, now, now - Settings.DedupeWindow);
+            }
+            return new SyncStep
+            {
+                ProspectId = change.ProspectId,
+                At = now,
+                Decision = evaluation.Decision,
+                Outstanding = evaluation.State.Outstanding,
+                ToPublish = evaluation.ToPublish,
+            };
+        }
+    }
+
+    private static DateTimeOffset Now() => SyncStateMachine.ToMilliseconds(TimeProvider.System.GetUtcNow());
+
+    private sealed class Prospect
+    {
+        private readonly Dictionary<Guid, DateTimeOffset> _seen = [];
+        private readonly Queue<(Guid EventId, DateTimeOffset At)> _seenInOrder = new();
+
+        public SyncState State { get; set; } = SyncState.New;
+
+        public bool Known { get; set; }
+
+        /// <summary>Newest first, as the Redis list keeps them.</summary>
+        public LinkedList<SyncDecision> Decisions { get; } = new();
+
+        public void Record(SyncDecision decision, int kept)
+        {
+            Decisions.AddFirst(decision);
+            while (Decisions.Count > kept)
+                Decisions.RemoveLast();
+        }
+
+        public bool HasSeen(Guid eventId, DateTimeOffset forgetBefore) =>
+            _seen.TryGetValue(eventId, out var at) && at >= forgetBefore;
+
+        public void Remember(Guid eventId, DateTimeOffset at, DateTimeOffset forgetBefore)
+        {
+            while (_seenInOrder.TryPeek(out var oldest) && oldest.At < forgetBefore)
+            {
+                _seenInOrder.Dequeue();
+                if (_seen.TryGetValue(oldest.EventId, out var seenAt) && seenAt == oldest.At)
+                    _seen.Remove(oldest.EventId);
+            }
+            _seen[eventId] = at;
+            _seenInOrder.Enqueue((eventId, at));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+-- One event applied to one prospect, in one atomic step: SyncStateMachine.Apply.
+-- KEYS: state, outbox, decisions, seen.
+-- ARGV: event id, event type, rule, the date the rule moves, its effect, reported date (ms or ''), revision,
+--       completion sync id, version, outcome, CRM last modified (ms or ''),
+--       new sync id, new request event id,
+--       max clock skew, publish grace, dedupe window (ms), decisions kept, dry run ('1': decide, change nothing).
+-- Returns JSON: { applied, now, issued, decision, outstanding }. A redelivered event (already in seen) changes nothing
+-- and returns applied = false with the outstanding sync, so an unconfirmed publish can be repeated.
+local state_key, outbox_key, decisions_key, seen_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local event_id, event_type, rule, moves, effect = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local reported = optional_number(ARGV[6])
+local revision = tonumber(ARGV[7])
+local completion_sync_id, completion_version, completion_outcome = ARGV[8], tonumber(ARGV[9]), ARGV[10]
+local completion_crm_modified = optional_number(ARGV[11])
+local new_sync_id, new_event_id = ARGV[12], ARGV[13]
+local max_skew, publish_grace, dedupe_window = tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
+local kept = tonumber(ARGV[17])
+local dry_run = ARGV[18] == '1'
+
+local now = now_ms()
+local state = load_state(state_key, outbox_key)
+
+local seen_at = redis.call('ZSCORE', seen_key, event_id)
+if seen_at and tonumber(seen_at) >= now - dedupe_window then
+  return cjson.encode({ applied = false, now = int(now), outstanding = outstanding_json(state.outstanding) })
+end
+
+local decision = {
+  at = int(now),
+  eventId = event_id,
+  eventType = event_type,
+  rule = rule,
+  outcome = 'NoSync',
+  moved = moves,
+  dateClamped = false,
+  lastSyncedAt = int(state.last_synced_at),
+  version = 0,
+}
+
+-- Dates only move forward, and never further ahead of Redis's clock than the skew allows.
+local function clamp(date)
+  if date > now + max_skew then
+    return now, true
+  end
+  return date, false
+end
+
+local function move_date(date_name, value)
+  local field = ({ LastActivity = 'last_activity_at', UpdatedAt = 'updated_at', CrmLastModified = 'crm_last_modified_at' })[date_name]
+  if field ~= nil and (state[field] == nil or state[field] < value) then
+    state[field] = value
+  end
+end
+
+local issued = false
+
+-- Queues a sync when a change above covered_up_to waits, unless Do Not Sync is set or one is outstanding.
+local function issue_if_needed(covered_up_to)
+  if state.version <= covered_up_to then
+    decision.outcome = 'NothingPending'
+  elseif state.do_not_sync then
+    decision.outcome = 'BlockedByDoNotSync'
+  elseif state.outstanding ~= nil then
+    decision.outcome = 'JoinedOutstandingSync'
+    decision.syncId = state.outstanding.sync_id
+  else
+    state.outstanding = {
+      sync_id = new_sync_id,
+      version = state.version,
+      rule = state.pending_rule or rule,
+      issue = 1,
+      issued_at = now,
+      lease_until = now + publish_grace,
+      published = false,
+      request_event_id = new_event_id,
+      requested_at = now,
+    }
+    decision.outcome = 'SyncQueued'
+    decision.syncId = new_sync_id
+    issued = true
+  end
+end
+
+if moves ~= 'None' and reported ~= nil then
+  local recorded, clamped = clamp(reported)
+  move_date(moves, recorded)
+  decision.reportedDate = int(reported)
+  decision.recordedDate = int(recorded)
+  decision.dateClamped = clamped
+end
+
+if effect == 'Trigger' or effect == 'Force' then
+  state.version = state.version + 1
+  state.pending_rule = rule
+  issue_if_needed(state.settled_version)
+elseif effect == 'NoSync' then
+  decision.outcome = 'NoSync'
+elseif effect == 'OwnWrite' then
+  decision.outcome = 'OwnWrite'
+elseif effect == 'SetDoNotSync' or effect == 'ClearDoNotSync' then
+  if revision ~= 0 and revision < state.do_not_sync_revision then
+    decision.outcome = 'OutOfOrderIgnored'
+  else
+    state.do_not_sync = effect == 'SetDoNotSync'
+    state.do_not_sync_revision = math.max(state.do_not_sync_revision, revision)
+    if state.do_not_sync then
+      decision.outcome = 'BlockedByDoNotSync'
+    else
+      -- Cleared: whatever was held back while it was set, including syncs the worker skipped, is pending again.
+      issue_if_needed(state.synced_version)
+    end
+  end
+elseif effect == 'Completion' then
+  decision.completion = { syncId = completion_sync_id, version = completion_version, outcome = completion_outcome }
+  if completion_crm_modified ~= nil then
+    decision.completion.crmLastModifiedDate = int(completion_crm_modified)
+    move_date('CrmLastModified', (clamp(completion_crm_modified)))
+  end
+  -- A sync covers at most what had been issued. One skipped for Do Not Sync settles nothing once Do Not Sync was cleared.
+  local covered = math.min(completion_version, state.version)
+  if completion_outcome ~= 'SkippedDoNotSync' or state.do_not_sync then
+    state.settled_version = math.max(state.settled_version, covered)
+  end
+  if completion_outcome == 'Synced' or completion_outcome == 'CrmRecordDeleted' then
+    state.synced_version = math.max(state.synced_version, covered)
+  end
+  if completion_outcome == 'Synced' then
+    state.last_synced_at = now
+  end
+  if state.outstanding ~= nil and state.outstanding.sync_id == completion_sync_id then
+    state.outstanding = nil
+  end
+  issue_if_needed(state.settled_version)
+else
+  return redis.error_reply('unknown sync effect ' .. tostring(effect))
+end
+
+decision.version = state.version
+
+if not dry_run then
+  save_state(state_key, outbox_key, state)
+  record_decision(decisions_key, decision, kept)
+  redis.call('ZREMRANGEBYSCORE', seen_key, '-inf', '(' .. int(now - dedupe_window))
+  redis.call('ZADD', seen_key, int(now), event_id)
+  redis.call('PEXPIRE', seen_key, int(dedupe_window))
+end
+
+return cjson.encode({
+  applied = true,
+  now = int(now),
+  issued = issued,
+  decision = decision,
+  outstanding = outstanding_json(state.outstanding),
+})

@@ -1,0 +1,152 @@
+-- Shared by the sync-state scripts; RedisSyncStateStore puts it in front of each one.
+-- The scripts are Sync.Rules.SyncStateMachine in Lua: change one, change the other, and the differential test
+-- (SyncStatePropertyTests) holds them to the same answers.
+--
+-- Per prospect, under one hash tag (one Redis Cluster slot):
+--   state      hash    versions, the three dates, last synced, Do Not Sync
+--   outbox     hash    the outstanding sync and the SyncRequested as last issued, with its Published flag
+--   decisions  list    the latest decisions, newest first, as JSON
+--   seen       zset    event ids applied, scored by when (Redis time), trimmed to the dedupe window
+-- Times are milliseconds since the Unix epoch by Redis's own clock (TIME); they travel as decimal strings,
+-- because Lua would print large numbers in exponent form.
+
+local function now_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+
+local function int(value)
+  if value == nil then
+    return nil
+  end
+  return string.format('%d', value)
+end
+
+local function optional_number(value)
+  if value == nil or value == false or value == '' then
+    return nil
+  end
+  return tonumber(value)
+end
+
+local function read_hash(key)
+  local flat = redis.call('HGETALL', key)
+  local hash = {}
+  for i = 1, #flat, 2 do
+    hash[flat[i]] = flat[i + 1]
+  end
+  return hash, #flat > 0
+end
+
+local function load_outstanding(outbox_key)
+  local outbox, exists = read_hash(outbox_key)
+  if not exists then
+    return nil
+  end
+  return {
+    sync_id = outbox.syncId,
+    version = tonumber(outbox.version),
+    rule = outbox.rule,
+    issue = tonumber(outbox.issue),
+    issued_at = tonumber(outbox.issuedAt),
+    lease_until = tonumber(outbox.leaseUntil),
+    published = outbox.published == '1',
+    request_event_id = outbox.requestEventId,
+    requested_at = tonumber(outbox.requestedAt),
+  }
+end
+
+local function save_outstanding(outbox_key, outstanding)
+  if outstanding == nil then
+    redis.call('DEL', outbox_key)
+    return
+  end
+  redis.call('HSET', outbox_key,
+    'syncId', outstanding.sync_id,
+    'version', int(outstanding.version),
+    'rule', outstanding.rule,
+    'issue', int(outstanding.issue),
+    'issuedAt', int(outstanding.issued_at),
+    'leaseUntil', int(outstanding.lease_until),
+    'published', outstanding.published and '1' or '0',
+    'requestEventId', outstanding.request_event_id,
+    'requestedAt', int(outstanding.requested_at))
+end
+
+local function load_state(state_key, outbox_key)
+  local hash = read_hash(state_key)
+  return {
+    version = tonumber(hash.version or '0'),
+    settled_version = tonumber(hash.settledVersion or '0'),
+    synced_version = tonumber(hash.syncedVersion or '0'),
+    pending_rule = hash.pendingRule,
+    last_activity_at = optional_number(hash.lastActivityAt),
+    updated_at = optional_number(hash.updatedAt),
+    crm_last_modified_at = optional_number(hash.crmLastModifiedAt),
+    last_synced_at = optional_number(hash.lastSyncedAt),
+    do_not_sync = hash.doNotSync == '1',
+    do_not_sync_revision = tonumber(hash.doNotSyncRevision or '0'),
+    outstanding = load_outstanding(outbox_key),
+  }
+end
+
+local function save_state(state_key, outbox_key, state)
+  local fields = {
+    'version', int(state.version),
+    'settledVersion', int(state.settled_version),
+    'syncedVersion', int(state.synced_version),
+    'doNotSync', state.do_not_sync and '1' or '0',
+    'doNotSyncRevision', int(state.do_not_sync_revision),
+  }
+  local absent = {}
+  local function optional(name, value)
+    if value == nil then
+      table.insert(absent, name)
+    else
+      table.insert(fields, name)
+      table.insert(fields, value)
+    end
+  end
+  optional('pendingRule', state.pending_rule)
+  optional('lastActivityAt', int(state.last_activity_at))
+  optional('updatedAt', int(state.updated_at))
+  optional('crmLastModifiedAt', int(state.crm_last_modified_at))
+  optional('lastSyncedAt', int(state.last_synced_at))
+  redis.call('HSET', state_key, unpack(fields))
+  if #absent > 0 then
+    redis.call('HDEL', state_key, unpack(absent))
+  end
+  save_outstanding(outbox_key, state.outstanding)
+end
+
+local function outstanding_json(outstanding)
+  if outstanding == nil then
+    return nil
+  end
+  return {
+    syncId = outstanding.sync_id,
+    version = outstanding.version,
+    rule = outstanding.rule,
+    issue = outstanding.issue,
+    issuedAt = int(outstanding.issued_at),
+    leaseUntil = int(outstanding.lease_until),
+    published = outstanding.published,
+    requestEventId = outstanding.request_event_id,
+    requestedAt = int(outstanding.requested_at),
+  }
+end
+
+local function record_decision(decisions_key, decision, kept)
+  redis.call('LPUSH', decisions_key, cjson.encode(decision))
+  redis.call('LTRIM', decisions_key, 0, kept - 1)
+end
+
+-- SyncStateSettings.LeaseFor: the lease doubles with each issue, up to the maximum.
+local function lease_for(issue, lease_ms, max_lease_ms)
+  local doublings = math.min(math.max(issue - 1, 0), 30)
+  local lease = lease_ms * (2 ^ doublings)
+  if lease > max_lease_ms then
+    return max_lease_ms
+  end
+  return lease
+end

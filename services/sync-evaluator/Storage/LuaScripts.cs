@@ -1,0 +1,22 @@
+namespace Sync.SyncEvaluator.Storage;
+
+/// <summary>The sync-state scripts, embedded from Storage/Lua, each with the shared prelude in front.</summary>
+internal static class LuaScripts
+{
+    public static readonly string ApplyChange = Load("apply-change");
+    public static readonly string MarkPublished = Load("mark-published");
+    public static readonly string ReissueIfExpired = Load("reissue-if-expired");
+    public static readonly string Due = Load("due");
+    public static readonly string Reschedule = Read("reschedule");
+
+    private static string Load(string name) => Read("prelude") + "\n" + Read(name);
+
+    private static string Read(string name)
+    {
+        var resource = $"Sync.SyncEvaluator.Storage.Lua.{name}.lua";
+        using var stream = typeof(LuaScripts).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The Lua script {resource} is not embedded in {typeof(LuaScripts).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

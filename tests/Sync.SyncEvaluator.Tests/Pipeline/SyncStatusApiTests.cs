@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sync.Contracts;
+using Sync.Rules;
+using Sync.SyncEvaluator.Apis;
+
+namespace Sync.SyncEvaluator.Tests.Pipeline;
+
+[Collection(nameof(EvaluatorPipeline))]
+public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
+{
+    [Fact]
+    public async Task UnknownProspectIsA404Problem()
+    {
+        var response = await evaluator.Host.Http.GetAsync($"prospects/{EvaluatorHost.NewProspect()}/sync-status");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Unknown prospect", problem.GetProperty("title").GetString());
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task SyncStatusNeedsTheOperatorKey()
+    {
+        using var anonymous = new HttpClient { BaseAddress = evaluator.Host.Address };
+
+        var response = await anonymous.GetAsync($"prospects/{EvaluatorHost.NewProspect()}/sync-status");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task StatusShowsTheFourDatesTheOutstandingSyncAndEachDecisionInPlainWords()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        var open = Events.Activity(prospect, ActivityKind.EmailOpen);
+        var form = Events.Activity(prospect, ActivityKind.FormSubmission);
+        await evaluator.Publish(open);
+        await evaluator.Decision(prospect, open.EventId);
+        await evaluator.Publish(form);
+        await evaluator.Decision(prospect, form.EventId);
+        var request = (await evaluator.SyncRequests(prospect, 1))[0];
+        var crm = Events.CrmChange(prospect, CrmObjectType.Lead, CrmChangeKind.Updated, DateTimeOffset.UtcNow);
+        await evaluator.Publish(crm);
+        await evaluator.Decision(prospect, crm.EventId);
+
+        var status = (await evaluator.Status(prospect))!;
+
+        Assert.Equal(SyncStateMachineMilliseconds(form.OccurredAt), status.LastActivityAt);
+        Assert.Equal(SyncStateMachineMilliseconds(crm.LastModifiedDate!.Value), status.CrmLastModifiedAt);
+        Assert.Null(status.UpdatedAt);
+        Assert.Null(status.LastSyncedAt);
+        Assert.False(status.DoNotSync);
+        Assert.Equal((request.SyncId, 1L, 1), (status.OutstandingSync!.SyncId, status.OutstandingSync.Version, status.OutstandingSync.Issue));
+        Assert.True(status.OutstandingSync.LeaseUntil > status.OutstandingSync.IssuedAt);
+        Assert.Equal([crm.EventId, form.EventId, open.EventId], status.Decisions.Select(decision => decision.EventId));
+        Assert.Equal(["CrmRecordChanged", "ProspectActivityRecorded", "ProspectActivityRecorded"], status.Decisions.Select(decision => decision.EventType));
+        Assert.Equal("E-mail open is passive (scanners open mail too): no sync", status.Decisions[2].Explanation);
+        Assert.StartsWith("Form submission is intent: last activity ", status.Decisions[1].Explanation, StringComparison.Ordinal);
+        Assert.EndsWith(", never synced before: sync queued", status.Decisions[1].Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatIfAnswersWithoutChangingAnything()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        var form = Events.Activity(prospect, ActivityKind.FormSubmission);
+        await evaluator.Publish(form);
+        await evaluator.Decision(prospect, form.EventId);
+        await evaluator.SyncRequests(prospect, 1);
+        var before = await evaluator.Host.Http.GetStringAsync($"prospects/{prospect}/sync-status");
+
+        var joined = await WhatIf(prospect, "ProspectChanged", new JsonObject { ["kind"] = "FieldsUpdated", ["origin"] = "User" });
+        var open = await WhatIf(prospect, "ProspectActivityRecorded", new JsonObject { ["kind"] = "EmailOpen" });
+        var again = await WhatIf(prospect, "ProspectActivityRecorded", new JsonObject { ["eventId"] = form.EventId, ["kind"] = "FormSubmission" });
+
+        Assert.Equal((DecisionOutcome.JoinedOutstandingSync, nameof(SyncRules.ProspectFieldChange)), (joined.Decision!.Outcome, joined.Decision.Rule));
+        Assert.Null(joined.WouldPublish);
+        Assert.Equal("E-mail open is passive (scanners open mail too): no sync", open.Decision!.Explanation);
+        Assert.False(again.Applied);
+        Assert.Equal(before, await evaluator.Host.Http.GetStringAsync($"prospects/{prospect}/sync-status"));
+        Assert.Single(await evaluator.SyncRequests(prospect));
+    }
+
+    [Fact]
+    public async Task WhatIfForAProspectNeverSeenTellsWhatItsFirstEventWouldDoAndCreatesNothing()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+
+        var answer = await WhatIf(prospect, "CrmRecordChanged",
+            new JsonObject { ["objectType"] = "Contact", ["crmRecordId"] = "003X", ["kind"] = "Updated", ["lastModifiedDate"] = DateTimeOffset.UtcNow });
+
+        Assert.False(answer.ProspectKnown);
+        Assert.Equal(DecisionOutcome.SyncQueued, answer.Decision!.Outcome);
+        Assert.Equal((prospect, 1L), (answer.WouldPublish!.ProspectId, answer.WouldPublish.Version));
+        Assert.Null(await evaluator.Status(prospect));
+    }
+
+    [Fact]
+    public async Task WhatIfWithAnInvalidEventNamesTheMemberAtFault()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+
+        var unknownType = await evaluator.Host.Http.PostAsJsonAsync($"prospects/{prospect}/sync-status/what-if",
+            new { eventType = "ProspectDeleted", @event = new { } });
+        var badKind = await evaluator.Host.Http.PostAsJsonAsync($"prospects/{prospect}/sync-status/what-if",
+            new { eventType = "ProspectActivityRecorded", @event = new { kind = "Telepathy" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
+        Assert.True((await unknownType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("eventType", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
+        Assert.True((await badKind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("event.kind", out _));
+    }
+
+    [Fact]
+    public async Task RuleCatalogueListsEveryTriggerAndNonTrigger()
+    {
+        var rules = (await evaluator.Host.Http.GetFromJsonAsync<List<RuleResponse>>("rules", EvaluatorHost.Json))!;
+
+        Assert.Equal(SyncRules.All.Select(rule => rule.Name), rules.Select(rule => rule.Name));
+        var customField = rules.Single(rule => rule.Name == nameof(SyncRules.CustomFieldCreated));
+        Assert.False(customField.QueuesSync);
+        Assert.Equal(ProspectDate.LastActivity, rules.Single(rule => rule.Name == nameof(SyncRules.TrackedPageView)).Moves);
+    }
+
+    private async Task<WhatIfResponse> WhatIf(long prospect, string eventType, JsonObject @event)
+    {
+        var response = await evaluator.Host.Http.PostAsJsonAsync($"prospects/{prospect}/sync-status/what-if", new { eventType, @event });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<WhatIfResponse>(EvaluatorHost.Json))!;
+    }
+
+    private static DateTimeOffset SyncStateMachineMilliseconds(DateTimeOffset value) => SyncStateMachine.ToMilliseconds(value);
+}

@@ -1,0 +1,328 @@
+using System.Diagnostics.Metrics;
+using CsCheck;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Sync.Contracts;
+using Sync.Rules;
+using Sync.ServiceDefaults.Messaging;
+using Sync.ServiceDefaults.Storage;
+using Sync.SyncEvaluator.Evaluation;
+using Sync.SyncEvaluator.Outbox;
+using Sync.SyncEvaluator.Storage;
+using Sync.SyncEvaluator.Tests.Pipeline;
+using Sync.Testing;
+using Xunit.Abstractions;
+
+namespace Sync.SyncEvaluator.Tests.Properties;
+
+/// <summary>
+/// Many random interleavings of events, duplicate deliveries, redeliveries after a crash, lost publishes, relay passes and
+/// sync completions (in any order, stale ones too) for a few prospects, run through the evaluator's own classes against the real
+/// Redis scripts, with leases of a few milliseconds so that they run out all the time. Every step is held to the pure state
+/// machine; across the run no second sync is published while one is outstanding; and once the broker redelivers what was never
+/// acknowledged and the worker completes what it is sent, every change that needed a sync has had one.
+/// </summary>
+public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly SyncStateSettings Settings = new()
+    {
+        MaxClockSkew = TimeSpan.FromMinutes(5),
+        PublishGrace = TimeSpan.FromMilliseconds(3),
+        Lease = TimeSpan.FromMilliseconds(4),
+        MaxLease = TimeSpan.FromMilliseconds(16),
+        DecisionsKept = 50,
+        DedupeWindow = TimeSpan.FromDays(1),
+    };
+
+    private static readonly IMeterFactory Meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+
+    private static readonly TimeSpan[] DateShifts =
+        [TimeSpan.FromHours(-2), TimeSpan.FromSeconds(-1), TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)];
+
+    private static readonly SyncRule[] Rules =
+    [
+        SyncRules.FormSubmission, SyncRules.TrackedPageView, SyncRules.ProspectFieldChange, SyncRules.CrmFieldChange, SyncRules.Unsubscribe,
+        SyncRules.EmailOpen, SyncRules.CrmAccountChange, SyncRules.SyncOwnWrite, SyncRules.DoNotSyncSet, SyncRules.DoNotSyncCleared,
+        SyncRules.Import, SyncRules.OperatorForcedSync,
+    ];
+
+    private static long _nextProspect = Random.Shared.NextInt64(1, 1_000_000_000);
+    private static int _nextRun;
+
+    private IsolatedKeyPrefix _redis = null!;
+
+    public async Task InitializeAsync() => _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("evaluator-property");
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    private enum Delivery
+    {
+        /// <summary>Decided and published.</summary>
+        Delivered,
+
+        /// <summary>The broker did not confirm the SyncRequested; after its retries the message went to the error queue.</summary>
+        PublishLost,
+
+        /// <summary>The evaluator stopped right after the script: nothing scheduled, nothing published, the message not acknowledged.</summary>
+        CrashedAfterScript,
+    }
+
+    private abstract record Step;
+
+    private sealed record Deliver(int Prospect, int Rule, int DateShift, int Revision, Delivery How) : Step;
+
+    /// <summary>The broker hands an earlier message to the evaluator again (after a crash or a lost connection).</summary>
+    private sealed record Redeliver(int Pick) : Step;
+
+    /// <summary>An upstream published the same event a second time.</summary>
+    private sealed record PublishedAgain(int Pick) : Step;
+
+    /// <summary>The worker reports one of the requests it received (the latest or a stale one), however it ended.</summary>
+    private sealed record Complete(int Pick, SyncOutcome Outcome) : Step;
+
+    private sealed record RelayPass(bool PublishLost) : Step;
+
+    private sealed record Wait(int Milliseconds) : Step;
+
+    private static readonly Gen<SyncOutcome> Outcomes = Gen.Frequency(
+        (6, Gen.Const(SyncOutcome.Synced)), (1, Gen.Const(SyncOutcome.SkippedDoNotSync)),
+        (1, Gen.Const(SyncOutcome.Failed)), (1, Gen.Const(SyncOutcome.CrmRecordDeleted)));
+
+    private static readonly Gen<Step> Steps = Gen.Frequency(
+        (10, Gen.Select(Gen.Int[0, 2], Gen.Int[0, Rules.Length - 1], Gen.Int[0, DateShifts.Length - 1], Gen.Int[0, 4],
+                Gen.Frequency((6, Gen.Const(Delivery.Delivered)), (1, Gen.Const(Delivery.PublishLost)), (1, Gen.Const(Delivery.CrashedAfterScript))))
+            .Select((prospect, rule, shift, revision, how) => (Step)new Deliver(prospect, rule, shift, revision, how))),
+        (2, Gen.Int[0, 1000].Select(pick => (Step)new Redeliver(pick))),
+        (2, Gen.Int[0, 1000].Select(pick => (Step)new PublishedAgain(pick))),
+        (6, Gen.Select(Gen.Int[0, 1000], Outcomes).Select((pick, outcome) => (Step)new Complete(pick, outcome))),
+        (3, Gen.Bool.Select(lost => (Step)new RelayPass(lost))),
+        (2, Gen.Int[1, 6].Select(milliseconds => (Step)new Wait(milliseconds))));
+
+    [Fact]
+    public async Task NoNeededSyncIsLostAndNoSecondSyncIsPublishedWhileOneIsOutstanding()
+    {
+        var runs = 0;
+        var compared = 0;
+        await Steps.Array[5, 40].SampleAsync(async steps =>
+        {
+            var world = new World(await StoreForOneRun());
+            foreach (var step in steps)
+                await world.Do(step);
+            await world.DrainAndCheckNothingWasLost();
+            Interlocked.Increment(ref runs);
+            Interlocked.Add(ref compared, world.Store.StepsCompared);
+        }, iter: 250, threads: 2);
+
+        output.WriteLine($"{runs} runs, {compared} steps held to the pure state machine");
+    }
+
+    private async Task<DifferentialSyncStateStore> StoreForOneRun()
+    {
+        // Each run has a key prefix (and so an outstanding-syncs schedule) of its own under the fixture's.
+        var prefix = $"{_redis.Prefix}:run{Interlocked.Increment(ref _nextRun)}";
+        var redis = new RedisSyncStateStore(_redis.Server.Connection,
+            Options.Create(new RedisOptions { ConnectionString = _redis.Server.ConnectionString, KeyPrefix = prefix }), Options.Create(Settings));
+        await Task.CompletedTask;
+        return new DifferentialSyncStateStore(redis, Settings);
+    }
+
+    /// <summary>The evaluator's own classes around one store, a broker that records (or loses) what it is given, and a worker.</summary>
+    private sealed class World
+    {
+        private readonly long[] _prospects = [NextProspect(), NextProspect(), NextProspect()];
+        private readonly List<IReadOnlyList<SyncChange>> _messages = [];
+        private readonly HashSet<int> _unacknowledged = [];
+        private readonly SimulatedBroker _broker = new();
+        private readonly ChangeEvaluator _evaluator;
+        private readonly SyncRequestRelay _relay;
+
+        public World(DifferentialSyncStateStore store)
+        {
+            Store = store;
+            var telemetry = new EvaluatorTelemetry(Meters, NullLogger<EvaluatorTelemetry>.Instance);
+            var dispatcher = new SyncRequestDispatcher(store, _broker, telemetry);
+            _evaluator = new ChangeEvaluator(store, dispatcher, telemetry);
+            _relay = new SyncRequestRelay(store, dispatcher, telemetry, Options.Create(Settings), NullLogger<SyncRequestRelay>.Instance);
+        }
+
+        public DifferentialSyncStateStore Store { get; }
+
+        private static long NextProspect() => Interlocked.Increment(ref _nextProspect);
+
+        public async Task Do(Step step)
+        {
+            switch (step)
+            {
+                case Deliver deliver:
+                    _messages.Add(Message(deliver));
+                    await Evaluate(_messages.Count - 1, deliveredBefore: false, deliver.How);
+                    break;
+                case Redeliver redeliver when _messages.Count > 0:
+                    await Evaluate(redeliver.Pick % _messages.Count, deliveredBefore: true, Delivery.Delivered);
+                    break;
+                case PublishedAgain again when _messages.Count > 0:
+                    // A message of its own, with the same event: acknowledging it acknowledges no other copy.
+                    _messages.Add(_messages[again.Pick % _messages.Count]);
+                    await Evaluate(_messages.Count - 1, deliveredBefore: false, Delivery.Delivered);
+                    break;
+                case Complete complete when _broker.Received.Count > 0:
+                    await Report(_broker.Received[complete.Pick % _broker.Received.Count], complete.Outcome);
+                    break;
+                case RelayPass pass:
+                    _broker.LoseNext = pass.PublishLost;
+                    await _relay.RelayDue(CancellationToken.None);
+                    _broker.LoseNext = false;
+                    break;
+                case Wait wait:
+                    await Task.Delay(wait.Milliseconds);
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// The broker redelivers every message never acknowledged; leases run out and the relay issues what is due; the worker
+        /// completes the latest request of each outstanding sync. Then no prospect may hold a change that needed a sync and never had one.
+        /// </summary>
+        public async Task DrainAndCheckNothingWasLost()
+        {
+            foreach (var index in _unacknowledged.ToList())
+                await Evaluate(index, deliveredBefore: true, Delivery.Delivered);
+            Assert.Empty(_unacknowledged);
+
+            for (var round = 0; _prospects.Any(prospect => Store.StateOf(prospect).Outstanding is not null); round++)
+            {
+                Assert.True(round < 50, "outstanding syncs did not settle: " + string.Join("; ", _prospects.Select(p => Store.StateOf(p))));
+                await Task.Delay(Settings.MaxLease + TimeSpan.FromMilliseconds(2));
+                await _relay.RelayDue(CancellationToken.None);
+                foreach (var prospect in _prospects)
+                {
+                    if (Store.StateOf(prospect).Outstanding is { } outstanding
+                        && _broker.Received.LastOrDefault(request => request.SyncId == outstanding.SyncId) is { } latest)
+                        await Report(latest, SyncOutcome.Synced);
+                }
+            }
+
+            foreach (var prospect in _prospects)
+            {
+                var state = Store.StateOf(prospect);
+                Assert.True(state.DoNotSync || state.Version == state.SettledVersion,
+                    $"prospect {prospect} has changes up to version {state.Version} that no sync covered (settled {state.SettledVersion}): {state}");
+            }
+
+            // Nothing outstanding: after one more look the relay has taken every prospect off its schedule.
+            await Task.Delay(Settings.MaxLease + TimeSpan.FromMilliseconds(2));
+            await _relay.RelayDue(CancellationToken.None);
+            Assert.Empty((await Store.Due(1000, CancellationToken.None)).Prospects);
+        }
+
+        private async Task Evaluate(int index, bool deliveredBefore, Delivery how)
+        {
+            var changes = _messages[index];
+            if (how == Delivery.CrashedAfterScript)
+            {
+                await Store.Apply(changes, CancellationToken.None);
+                _unacknowledged.Add(index);
+                return;
+            }
+
+            _broker.LoseNext = how == Delivery.PublishLost;
+            try
+            {
+                await _evaluator.Evaluate(changes, deliveredBefore, CancellationToken.None);
+                _unacknowledged.Remove(index);
+            }
+            catch (BrokerUnavailableException)
+            {
+                // Retries exhausted: the message is in the error queue, acknowledged; the relay has to make up for it.
+                _unacknowledged.Remove(index);
+            }
+            finally
+            {
+                _broker.LoseNext = false;
+            }
+        }
+
+        private async Task Report(SyncRequested request, SyncOutcome outcome)
+        {
+            var completion = ChangeClassifier.Classify(Events.Completed(request, outcome) with
+            {
+                CrmLastModifiedDate = outcome == SyncOutcome.Synced ? DateTimeOffset.UtcNow : null,
+            });
+            // Reported before it is applied: the step that applies it may publish the next sync at once.
+            _broker.Completed(request.SyncId);
+            await _evaluator.Evaluate([completion], deliveredBefore: false, CancellationToken.None);
+        }
+
+        private IReadOnlyList<SyncChange> Message(Deliver deliver)
+        {
+            var rule = Rules[deliver.Rule];
+            var prospect = _prospects[deliver.Prospect];
+            var date = DateTimeOffset.UtcNow + DateShifts[deliver.DateShift];
+            if (rule == SyncRules.Import)
+                return ChangeClassifier.Classify(new ProspectsImported
+                {
+                    EventId = Guid.NewGuid(), ImportId = Guid.NewGuid(), OccurredAt = date, ProspectIds = [prospect, _prospects[(deliver.Prospect + 1) % 3]],
+                }).ToList();
+            return
+            [
+                new SyncChange
+                {
+                    EventId = Guid.NewGuid(),
+                    ProspectId = prospect,
+                    EventType = "PropertyTest",
+                    Rule = rule,
+                    ReportedDate = date,
+                    Revision = rule.Effect is SyncEffect.SetDoNotSync or SyncEffect.ClearDoNotSync ? deliver.Revision : 0,
+                },
+            ];
+        }
+    }
+
+    /// <summary>
+    /// Receives SyncRequested as the sync-worker queue would, and checks on every one that no new sync is published for a prospect
+    /// while an earlier one was never completed, and that the same sync is issued again only under a higher issue number.
+    /// </summary>
+    private sealed class SimulatedBroker : ISyncRequestPublisher
+    {
+        private readonly Dictionary<long, SyncRequested> _latest = [];
+        private readonly HashSet<Guid> _completed = [];
+
+        public List<SyncRequested> Received { get; } = [];
+
+        public bool LoseNext { get; set; }
+
+        public void Completed(Guid syncId)
+        {
+            lock (_completed)
+                _completed.Add(syncId);
+        }
+
+        public Task Publish(IReadOnlyList<SyncRequested> requests, CancellationToken cancellationToken)
+        {
+            if (LoseNext)
+            {
+                LoseNext = false;
+                throw new BrokerUnavailableException(nameof(SyncRequested), new TimeoutException("The simulated broker lost the publish."));
+            }
+            lock (_latest)
+            {
+                foreach (var request in requests)
+                {
+                    if (_latest.TryGetValue(request.ProspectId, out var previous))
+                    {
+                        if (previous.SyncId != request.SyncId)
+                            Assert.True(_completed.Contains(previous.SyncId),
+                                $"sync {request.SyncId} was published for prospect {request.ProspectId} while sync {previous.SyncId} was outstanding");
+                        else if (previous.EventId != request.EventId)
+                            Assert.True(request.Issue > previous.Issue,
+                                $"sync {request.SyncId} was published again as issue {request.Issue} after issue {previous.Issue}");
+                    }
+                    _latest[request.ProspectId] = request;
+                    Received.Add(request);
+                }
+            }
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,300 @@
+using Microsoft.Extensions.Options;
+using Sync.Contracts;
+using Sync.Rules;
+using Sync.ServiceDefaults.Storage;
+using Sync.SyncEvaluator.Storage;
+using Sync.Testing;
+
+namespace Sync.SyncEvaluator.Tests.Storage;
+
+/// <summary>What every sync-state store does, run against Redis (the Lua scripts) and in memory (the pure state machine).</summary>
+public abstract class SyncStateStoreContract : IAsyncLifetime
+{
+    private static long _nextProspect = Random.Shared.NextInt64(1_000_000, 1_000_000_000);
+
+    protected static readonly SyncStateSettings Settings = new()
+    {
+        PublishGrace = TimeSpan.FromMilliseconds(300),
+        Lease = TimeSpan.FromSeconds(2),
+        MaxLease = TimeSpan.FromSeconds(8),
+        DecisionsKept = 5,
+    };
+
+    protected ISyncStateStore Store { get; private set; } = null!;
+
+    protected abstract Task<ISyncStateStore> CreateStore(SyncStateSettings settings);
+
+    public virtual async Task InitializeAsync() => Store = await CreateStore(Settings);
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private static long NewProspect() => Interlocked.Increment(ref _nextProspect);
+
+    private static SyncChange Change(long prospectId, SyncRule rule, DateTimeOffset? date = null, long revision = 0) => new()
+    {
+        EventId = Guid.NewGuid(),
+        ProspectId = prospectId,
+        EventType = "Test",
+        Rule = rule,
+        ReportedDate = date ?? DateTimeOffset.UtcNow,
+        Revision = revision,
+    };
+
+    private static SyncChange Completion(long prospectId, SyncRequested request, SyncOutcome outcome = SyncOutcome.Synced) => new()
+    {
+        EventId = Guid.NewGuid(),
+        ProspectId = prospectId,
+        EventType = nameof(SyncCompleted),
+        Rule = SyncRules.SyncCompleted,
+        ReportedDate = DateTimeOffset.UtcNow,
+        Completion = new SyncCompletion(request.SyncId, request.Version, outcome, null),
+    };
+
+    private async Task<SyncStep> Apply(SyncChange change) => (await Store.Apply([change], CancellationToken.None)).Single();
+
+    private async Task<ProspectSyncStatus> Status(long prospectId) =>
+        await Store.GetStatus(prospectId, CancellationToken.None) ?? throw new Xunit.Sdk.XunitException($"Prospect {prospectId} has no status.");
+
+    [Fact]
+    public async Task UnknownProspectHasNoStatus() => Assert.Null(await Store.GetStatus(NewProspect(), CancellationToken.None));
+
+    [Fact]
+    public async Task TriggerQueuesOneSyncInTheOutboxAndRecordsTheDecision()
+    {
+        var prospect = NewProspect();
+        var change = Change(prospect, SyncRules.FormSubmission);
+
+        var step = await Apply(change);
+
+        Assert.True(step.Applied);
+        Assert.Equal(DecisionOutcome.SyncQueued, step.Decision!.Outcome);
+        var request = Assert.IsType<SyncRequested>(step.ToPublish);
+        Assert.Equal((prospect, 1L, "FormSubmission", 1), (request.ProspectId, request.Version, request.Rule, request.Issue));
+        var status = await Status(prospect);
+        Assert.Equal(request, SyncStateMachine.RequestFor(prospect, status.State.Outstanding!));
+        Assert.False(status.State.Outstanding!.Published);
+        Assert.Equal(step.At + Settings.PublishGrace, status.State.Outstanding.LeaseUntil);
+        Assert.Equal(SyncStateMachine.ToMilliseconds(change.ReportedDate!.Value), status.State.LastActivityAt);
+        Assert.Equal(change.EventId, Assert.Single(status.Decisions).EventId);
+        Assert.Equal(step.Decision, status.Decisions[0]);
+    }
+
+    [Fact]
+    public async Task RedeliveredEventChangesNothingButReturnsTheUnconfirmedRequest()
+    {
+        var prospect = NewProspect();
+        var change = Change(prospect, SyncRules.FormSubmission);
+        var first = await Apply(change);
+
+        var again = await Apply(change);
+
+        Assert.False(again.Applied);
+        Assert.Null(again.Decision);
+        Assert.Equal(first.ToPublish, again.ToPublish);
+        var status = await Status(prospect);
+        Assert.Equal(1, status.State.Version);
+        Assert.Single(status.Decisions);
+    }
+
+    [Fact]
+    public async Task RedeliveredEventAfterAConfirmedPublishHasNothingToPublish()
+    {
+        var prospect = NewProspect();
+        var change = Change(prospect, SyncRules.FormSubmission);
+        var first = await Apply(change);
+        var marked = await Store.MarkPublished(prospect, first.ToPublish!.SyncId, CancellationToken.None);
+
+        var again = await Apply(change);
+
+        Assert.True(marked.Outstanding!.Published);
+        Assert.Equal(marked.At + Settings.LeaseFor(1), marked.Outstanding.LeaseUntil);
+        Assert.False(again.Applied);
+        Assert.Null(again.ToPublish);
+    }
+
+    [Fact]
+    public async Task FurtherTriggersJoinTheOutstandingSyncAndCompletionQueuesExactlyOneMore()
+    {
+        var prospect = NewProspect();
+        var first = await Apply(Change(prospect, SyncRules.FormSubmission));
+        var joined = await Apply(Change(prospect, SyncRules.CrmFieldChange));
+        var alsoJoined = await Apply(Change(prospect, SyncRules.Unsubscribe));
+
+        var completed = await Apply(Completion(prospect, first.ToPublish!));
+
+        Assert.Equal(DecisionOutcome.JoinedOutstandingSync, joined.Decision!.Outcome);
+        Assert.Null(joined.ToPublish);
+        Assert.Null(alsoJoined.ToPublish);
+        Assert.Equal(DecisionOutcome.SyncQueued, completed.Decision!.Outcome);
+        Assert.Equal((3L, "Unsubscribe"), (completed.ToPublish!.Version, completed.ToPublish.Rule));
+        Assert.NotEqual(first.ToPublish!.SyncId, completed.ToPublish.SyncId);
+
+        var settled = await Apply(Completion(prospect, completed.ToPublish));
+        Assert.Equal(DecisionOutcome.NothingPending, settled.Decision!.Outcome);
+        Assert.Null(settled.ToPublish);
+        var state = (await Status(prospect)).State;
+        Assert.Null(state.Outstanding);
+        Assert.Equal((3L, 3L, 3L), (state.Version, state.SettledVersion, state.SyncedVersion));
+        Assert.Equal(settled.At, state.LastSyncedAt);
+    }
+
+    [Fact]
+    public async Task UnconfirmedSyncIsIssuedAgainWithTheSameSyncIdOnceItsGraceRunsOut()
+    {
+        var prospect = NewProspect();
+        var queued = await Apply(Change(prospect, SyncRules.FormSubmission));
+
+        var early = await Store.ReissueIfExpired(prospect, CancellationToken.None);
+        Assert.Equal(early.At >= queued.Outstanding!.LeaseUntil, early.ToPublish is not null);
+
+        var reissued = await Eventually.Until(async () =>
+            await Store.ReissueIfExpired(prospect, CancellationToken.None) is { ToPublish: not null } step ? step : null,
+            "the unconfirmed sync to be issued again");
+        Assert.Equal(queued.ToPublish!.SyncId, reissued.ToPublish!.SyncId);
+        Assert.NotEqual(queued.ToPublish.EventId, reissued.ToPublish.EventId);
+        Assert.True(reissued.ToPublish.Issue >= 2);
+        Assert.Equal(DecisionOutcome.SyncReissued, reissued.Decision!.Outcome);
+        var status = await Status(prospect);
+        Assert.Equal(reissued.Decision, status.Decisions[0]);
+        Assert.Equal(reissued.Outstanding, status.State.Outstanding);
+    }
+
+    [Fact]
+    public async Task WhatIfDecidesButChangesNothing()
+    {
+        var prospect = NewProspect();
+        await Apply(Change(prospect, SyncRules.EmailOpen));
+        var before = await Status(prospect);
+        var change = Change(prospect, SyncRules.FormSubmission);
+
+        var whatIf = await Store.WhatIf(change, CancellationToken.None);
+
+        Assert.Equal(DecisionOutcome.SyncQueued, whatIf.Decision!.Outcome);
+        var after = await Status(prospect);
+        Assert.Equal(before.State, after.State);
+        Assert.Equal(before.Decisions, after.Decisions);
+        Assert.True((await Apply(change)).Applied);
+    }
+
+    [Fact]
+    public async Task WhatIfForAProspectNeverSeenCreatesNothing()
+    {
+        var prospect = NewProspect();
+
+        var whatIf = await Store.WhatIf(Change(prospect, SyncRules.EmailOpen), CancellationToken.None);
+
+        Assert.Equal(DecisionOutcome.NoSync, whatIf.Decision!.Outcome);
+        Assert.Null(await Store.GetStatus(prospect, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OnlyTheConfiguredNumberOfDecisionsIsKeptNewestFirst()
+    {
+        var prospect = NewProspect();
+        var changes = Enumerable.Range(0, Settings.DecisionsKept + 3).Select(_ => Change(prospect, SyncRules.EmailOpen)).ToList();
+        foreach (var change in changes)
+            await Apply(change);
+
+        var decisions = (await Status(prospect)).Decisions;
+
+        Assert.Equal(changes.AsEnumerable().Reverse().Take(Settings.DecisionsKept).Select(change => change.EventId), decisions.Select(decision => decision.EventId));
+    }
+
+    [Fact]
+    public async Task ManyProspectsAreAppliedInOneCallEachInItsOwnStep()
+    {
+        var import = Guid.NewGuid();
+        var prospects = Enumerable.Range(0, 200).Select(_ => NewProspect()).ToList();
+        var changes = prospects.Select(prospect => Change(prospect, SyncRules.Import) with { EventId = import }).ToList();
+
+        var steps = await Store.Apply(changes, CancellationToken.None);
+
+        Assert.Equal(prospects, steps.Select(step => step.ProspectId));
+        Assert.All(steps, step => Assert.Equal(DecisionOutcome.SyncQueued, step.Decision!.Outcome));
+        Assert.Equal(prospects.Count, steps.Select(step => step.ToPublish!.SyncId).Distinct().Count());
+        Assert.All(await Store.Apply(changes.Take(3).ToList(), CancellationToken.None), step => Assert.False(step.Applied));
+    }
+
+    [Fact]
+    public async Task DatesNeverMoveBackwardsAndDatesFarAheadAreClamped()
+    {
+        var prospect = NewProspect();
+        var now = DateTimeOffset.UtcNow;
+        await Apply(Change(prospect, SyncRules.ProspectFieldChange, now));
+        await Apply(Change(prospect, SyncRules.ProspectFieldChange, now.AddHours(-1)));
+        var clamped = await Apply(Change(prospect, SyncRules.CrmFieldChange, now.AddDays(2)));
+
+        var state = (await Status(prospect)).State;
+
+        Assert.Equal(SyncStateMachine.ToMilliseconds(now), state.UpdatedAt);
+        Assert.True(clamped.Decision!.DateClamped);
+        Assert.Equal(clamped.At, state.CrmLastModifiedAt);
+        Assert.Equal(SyncStateMachine.ToMilliseconds(now.AddDays(2)), clamped.Decision.ReportedDate);
+    }
+
+    [Fact]
+    public async Task DoNotSyncHoldsSyncsBackAndClearingItQueuesOne()
+    {
+        var prospect = NewProspect();
+        await Apply(Change(prospect, SyncRules.DoNotSyncSet, revision: 1));
+        var blocked = await Apply(Change(prospect, SyncRules.FormSubmission));
+        var lateClear = await Apply(Change(prospect, SyncRules.DoNotSyncCleared, revision: 0) with { Revision = 0 });
+
+        Assert.Equal(DecisionOutcome.BlockedByDoNotSync, blocked.Decision!.Outcome);
+        Assert.Equal(DecisionOutcome.SyncQueued, lateClear.Decision!.Outcome);
+        Assert.False((await Status(prospect)).State.DoNotSync);
+    }
+
+    [Fact]
+    public async Task ScheduleHandsOutDueProspectsAndMovesThemOnlyIfUnchanged()
+    {
+        var prospect = NewProspect();
+        var past = SyncStateMachine.ToMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-1));
+        await Store.Schedule(prospect, past, CancellationToken.None);
+
+        var due = await Store.Due(10_000, CancellationToken.None);
+        Assert.Contains(new ScheduledSync(prospect, past), due.Prospects);
+
+        Assert.False(await Store.Reschedule(prospect, past.AddSeconds(1), null, CancellationToken.None));
+        Assert.True(await Store.Reschedule(prospect, past, due.Now.AddHours(1), CancellationToken.None));
+        Assert.DoesNotContain((await Store.Due(10_000, CancellationToken.None)).Prospects, entry => entry.ProspectId == prospect);
+        Assert.True(await Store.Reschedule(prospect, due.Now.AddHours(1), null, CancellationToken.None));
+        Assert.False(await Store.Reschedule(prospect, due.Now.AddHours(1), null, CancellationToken.None));
+    }
+}
+
+public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
+{
+    private IsolatedKeyPrefix _redis = null!;
+
+    protected override async Task<ISyncStateStore> CreateStore(SyncStateSettings settings)
+    {
+        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("evaluator-store");
+        return new RedisSyncStateStore(_redis.Server.Connection,
+            Options.Create(new RedisOptions { ConnectionString = _redis.Server.ConnectionString, KeyPrefix = _redis.Prefix }),
+            Options.Create(settings));
+    }
+
+    public override async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task EveryKeyOfAProspectSharesOneHashTag()
+    {
+        var step = (await Store.Apply([new SyncChange
+        {
+            EventId = Guid.NewGuid(), ProspectId = 77, EventType = "Test", Rule = SyncRules.FormSubmission, ReportedDate = DateTimeOffset.UtcNow,
+        }], CancellationToken.None)).Single();
+        Assert.NotNull(step.ToPublish);
+
+        var keys = await _redis.Keys();
+
+        Assert.Equal(4, keys.Count(key => key.Contains("{p:77}", StringComparison.Ordinal)));
+        Assert.All(keys.Where(key => key.Contains("{", StringComparison.Ordinal)), key => Assert.Contains("{p:77}", key, StringComparison.Ordinal));
+    }
+}
+
+public sealed class InMemorySyncStateStoreTests : SyncStateStoreContract
+{
+    protected override Task<ISyncStateStore> CreateStore(SyncStateSettings settings) =>
+        Task.FromResult<ISyncStateStore>(new InMemorySyncStateStore(Options.Create(settings)));
+}
