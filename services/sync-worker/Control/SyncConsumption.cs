@@ -141,7 +141,9 @@ public sealed partial class SyncConsumption(
 
     private async Task RefreshLimitsWhenDue(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (now - _limitsRefreshedAt < options.Value.Allowance.LimitsRefreshInterval)
+        var settings = options.Value.Allowance;
+        var interval = Status.Reason == PauseReason.Allowance ? settings.PausedLimitsRefreshInterval : settings.LimitsRefreshInterval;
+        if (now - _limitsRefreshedAt < interval)
             return;
         try
         {

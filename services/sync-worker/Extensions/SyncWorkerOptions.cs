@@ -74,7 +74,11 @@ public sealed class CrmAllowanceOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan LongestInlineWait { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the limits (not charged) are read: while the allowance is spent, to resume as soon as it resets; otherwise to learn the reset time.</summary>
+    /// <summary>How often the CRM's limits resource (not charged) is read, to learn the usage of other callers and the reset time.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan LimitsRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan LimitsRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the limits are read while the allowance holds consuming back, to resume as soon as it resets (or an administrator raises it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan PausedLimitsRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
