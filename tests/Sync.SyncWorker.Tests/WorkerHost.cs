@@ -26,18 +26,20 @@ public sealed class WorkerHost : IAsyncDisposable
 
     private static long _nextProspectId = 1_000;
 
-    private WorkerHost(TestServiceHost host, IsolatedVirtualHost broker, IsolatedKeyPrefix redis, FakeCrm crm, FakeProspectEditor editor, Recording recorded)
+    private readonly Dictionary<string, string?> _configuration;
+
+    private WorkerHost(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, FakeCrm crm, FakeProspectEditor editor, Recording recorded,
+        Dictionary<string, string?> configuration)
     {
-        Host = host;
         Broker = broker;
         Redis = redis;
         Crm = crm;
         Editor = editor;
         Recorded = recorded;
-        Host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        _configuration = configuration;
     }
 
-    public TestServiceHost Host { get; }
+    public TestServiceHost Host { get; private set; } = null!;
 
     public IsolatedVirtualHost Broker { get; }
 
@@ -70,22 +72,33 @@ public sealed class WorkerHost : IAsyncDisposable
     {
         var broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost(purpose);
         var redis = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
-        var crm = new FakeCrm();
-        var editor = new FakeProspectEditor();
-        var recorded = new Recording();
         var configuration = FastSettings();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;
+        var worker = new WorkerHost(broker, redis, new FakeCrm(), new FakeProspectEditor(), new Recording(), configuration);
+        worker.Host = await worker.StartHost();
+        await worker.UntilConsuming();
+        return worker;
+    }
 
+    /// <summary>Stops the worker and starts a new one on the same broker, Redis, CRM and prospect-editor, as after a crash or a deploy.</summary>
+    public async Task Restart()
+    {
+        await Host.DisposeAsync();
+        Host = await StartHost();
+    }
+
+    private async Task<TestServiceHost> StartHost()
+    {
         var host = await TestServiceHost.Start(
             "sync-worker",
-            TestSettings.Combine(broker.Settings, redis.Settings, configuration),
+            TestSettings.Combine(Broker.Settings, Redis.Settings, _configuration),
             builder =>
             {
                 builder.AddSyncWorker();
-                builder.Services.AddSingleton<ICrmClient>(crm);
-                builder.Services.AddSingleton<IProspectEditorClient>(editor);
-                builder.Services.AddSingleton(recorded);
+                builder.Services.AddSingleton<ICrmClient>(Crm);
+                builder.Services.AddSingleton<IProspectEditorClient>(Editor);
+                builder.Services.AddSingleton(Recorded);
                 builder.Services.AddPublishObserver<PublishRecorder>();
                 builder.AddSyncBus(bus =>
                 {
@@ -95,9 +108,8 @@ public sealed class WorkerHost : IAsyncDisposable
                 });
             },
             app => app.MapSyncWorkerApi());
-        var worker = new WorkerHost(host, broker, redis, crm, editor, recorded);
-        await worker.UntilConsuming();
-        return worker;
+        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        return host;
     }
 
     public static long NextProspectId() => Interlocked.Increment(ref _nextProspectId);
