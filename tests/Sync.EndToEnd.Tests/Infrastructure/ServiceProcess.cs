@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Sync.Testing;
+
+namespace Sync.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// One Sync service started as its own process from its build output (`dotnet Sync.X.dll`), the way it is deployed:
+/// no `dotnet run`, so several start side by side without racing builds.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private const int OutputLinesKept = 400;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ServiceProcess(string name, Process process, Uri address)
+    {
+        Name = name;
+        _process = process;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        _process.OutputDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
+    }
+
+    public string Name { get; }
+
+    public Uri Address { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>What the process printed last, for a failing test's message.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output);
+
+    /// <param name="directory">The service's folder under services/, such as "sync-evaluator".</param>
+    /// <param name="assembly">Its assembly name, such as "Sync.SyncEvaluator".</param>
+    public static async Task<ServiceProcess> Start(string directory, string assembly, int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var output = Path.Combine(RepositoryRoot.Path, "services", directory, "bin", BuildConfiguration, "net10.0");
+        var dll = Path.Combine(output, assembly + ".dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"{directory} is not built at {dll}; build Sync.sln (the test command does) before running the end-to-end tests.");
+
+        var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = output,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var service = new ServiceProcess(directory, process, address);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await Eventually.True(async () =>
+            {
+                if (process.HasExited)
+                    throw new InvalidOperationException($"{directory} exited with code {process.ExitCode}:{Environment.NewLine}{service.RecentOutput}");
+                using var ready = await service.Http.GetAsync("health/ready");
+                return ready.IsSuccessStatusCode;
+            }, $"{directory} to report ready on {address}", TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            var recent = service.RecentOutput;
+            await service.DisposeAsync();
+            throw new InvalidOperationException($"{directory} did not become ready. Its output:{Environment.NewLine}{recent}");
+        }
+        return service;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        _output.Enqueue(line);
+        while (_output.Count > OutputLinesKept && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    /// <summary>The configuration this test assembly was built in: the services were built in the same one.</summary>
+    private static string BuildConfiguration =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+}
+
+internal static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Sync.sln")))
+                return directory.FullName;
+        }
+        throw new DirectoryNotFoundException($"No Sync.sln above {AppContext.BaseDirectory}.");
+    }
+}
