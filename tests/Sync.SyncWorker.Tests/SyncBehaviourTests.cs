@@ -307,6 +307,14 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AnInvalidSyncRequestGoesToTheErrorQueueWithItsReason()
+    {
+        await Worker.Publish(WorkerHost.Request(WorkerHost.NextProspectId()) with { Version = 0 });
+
+        await Eventually.True(async () => await Worker.Broker.Queue("sync-worker_error") is { Messages: 1 }, "the invalid request in sync-worker_error");
+    }
+
+    [Fact]
     public async Task OperatorEndpointsRequireTheApiKey()
     {
         using var anonymous = new HttpClient { BaseAddress = Worker.Host.Address };

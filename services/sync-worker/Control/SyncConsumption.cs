@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
+using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
 using Sync.SyncWorker.Consumers;
 using Sync.SyncWorker.Crm;
@@ -26,7 +27,7 @@ public sealed partial class SyncConsumption(
     IHostApplicationLifetime lifetime,
     IOptions<SyncWorkerOptions> options,
     TimeProvider time,
-    ILogger<SyncConsumption> logger) : BackgroundService
+    ILogger<SyncConsumption> logger) : BackgroundService, IHostedLifecycleService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _nudge = new(0);
@@ -51,6 +52,29 @@ public sealed partial class SyncConsumption(
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Runs after every hosted service has started (the bus among them) and before the host reports started: so a
+    /// publisher in the same process (the embedded host) never publishes before this endpoint is bound.
+    /// </summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await retries.EnsureTopology(cancellationToken);
+            await Apply(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogControlFailed(exception);
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -125,14 +149,22 @@ public sealed partial class SyncConsumption(
         if (wanted.Consuming && _endpoint is null)
         {
             _endpoint = connector.ConnectReceiveEndpoint(SyncQueues.Worker, (context, endpoint) =>
-                endpoint.ConfigureConsumer<SyncRequestedBatchConsumer>(context));
-            await _endpoint.Ready.WaitAsync(cancellationToken);
-            LogConsuming(SyncQueues.Worker);
+            {
+                // The bus-wide validation filter is not applied here: it attaches to a consumer's message type, which for a
+                // batch consumer is Batch<SyncRequested>. Each request is checked on its own, before it joins a batch.
+                endpoint.UseFilter(new ContractValidationFilter<SyncRequested>());
+                endpoint.ConfigureConsumer<SyncRequestedBatchConsumer>(context);
+            });
+            // Not awaiting Ready: with the broker away, the endpoint connects when it returns, and the host must not wait for that.
+            _ = _endpoint.Ready.ContinueWith(ready => LogConsuming(SyncQueues.Worker), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
         else if (!wanted.Consuming && _endpoint is not null)
         {
             var endpoint = _endpoint;
             _endpoint = null;
+            // An endpoint still connecting would not stop until it is ready; the broker gets a while to finish that.
+            await Task.WhenAny(endpoint.Ready, Task.Delay(TimeSpan.FromSeconds(30), time, cancellationToken));
             await endpoint.StopAsync(cancellationToken);
             LogPaused(SyncQueues.Worker, wanted.Reason?.ToString() ?? "", wanted.Detail ?? "");
         }
