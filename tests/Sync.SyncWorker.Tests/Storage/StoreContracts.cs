@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Storage;
@@ -7,16 +8,33 @@ using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.Storage;
 
+/// <summary>A store contract's test class: the Redis ones get a key prefix of their own per test, removed afterwards.</summary>
+public abstract class StoreContract : IAsyncLifetime
+{
+    private readonly List<IsolatedKeyPrefix> _prefixes = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var prefix in _prefixes)
+            await prefix.DisposeAsync();
+    }
+
+    protected async Task<(IConnectionMultiplexer Redis, IOptions<RedisOptions> Options)> Redis(string purpose)
+    {
+        var prefix = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
+        _prefixes.Add(prefix);
+        return (prefix.Server.Connection, Options.Create(new RedisOptions { ConnectionString = prefix.Server.ConnectionString, KeyPrefix = prefix.Prefix }));
+    }
+}
+
 /// <summary>What every allowance store does, Redis or in memory: the shared pacing bucket and the allowance view.</summary>
-public abstract class AllowanceStoreContract : IAsyncLifetime
+public abstract class AllowanceStoreContract : StoreContract
 {
     private static readonly AllowancePolicy NoReserve = new(ReservePercent: 0, BurstCalls: 5);
 
     protected abstract Task<IAllowanceStore> Create();
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task CallsAreGrantedWhileNothingIsKnownOfTheAllowance()
@@ -102,13 +120,9 @@ public abstract class AllowanceStoreContract : IAsyncLifetime
 }
 
 /// <summary>What every sync-error list does, Redis or in memory.</summary>
-public abstract class SyncErrorStoreContract : IAsyncLifetime
+public abstract class SyncErrorStoreContract : StoreContract
 {
     protected abstract Task<ISyncErrorStore> Create();
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task AnEntryKeepsWhenItWasFirstSeenAndCountsAttempts()
@@ -150,13 +164,9 @@ public abstract class SyncErrorStoreContract : IAsyncLifetime
 }
 
 /// <summary>What every worker state store does, Redis or in memory: claims, remembered completions, the pause, totals.</summary>
-public abstract class WorkerStateStoreContract : IAsyncLifetime
+public abstract class WorkerStateStoreContract : StoreContract
 {
     protected abstract Task<IWorkerStateStore> Create();
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task AProspectIsClaimedByOneBatchAtATime()
@@ -247,18 +257,10 @@ public abstract class WorkerStateStoreContract : IAsyncLifetime
 
 public sealed class RedisAllowanceStoreTests : AllowanceStoreContract
 {
-    private readonly List<IsolatedKeyPrefix> _prefixes = [];
-
     protected override async Task<IAllowanceStore> Create()
     {
-        var (redis, options) = await RedisFor.Test("allowance", _prefixes);
-        return new RedisAllowanceStore(redis.Server.Connection, options);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        foreach (var prefix in _prefixes)
-            await prefix.DisposeAsync();
+        var (redis, options) = await Redis("allowance");
+        return new RedisAllowanceStore(redis, options);
     }
 }
 
@@ -269,18 +271,10 @@ public sealed class InMemoryAllowanceStoreTests : AllowanceStoreContract
 
 public sealed class RedisSyncErrorStoreTests : SyncErrorStoreContract
 {
-    private readonly List<IsolatedKeyPrefix> _prefixes = [];
-
     protected override async Task<ISyncErrorStore> Create()
     {
-        var (redis, options) = await RedisFor.Test("sync-errors", _prefixes);
-        return new RedisSyncErrorStore(redis.Server.Connection, options);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        foreach (var prefix in _prefixes)
-            await prefix.DisposeAsync();
+        var (redis, options) = await Redis("sync-errors");
+        return new RedisSyncErrorStore(redis, options);
     }
 }
 
@@ -291,32 +285,14 @@ public sealed class InMemorySyncErrorStoreTests : SyncErrorStoreContract
 
 public sealed class RedisWorkerStateStoreTests : WorkerStateStoreContract
 {
-    private readonly List<IsolatedKeyPrefix> _prefixes = [];
-
     protected override async Task<IWorkerStateStore> Create()
     {
-        var (redis, options) = await RedisFor.Test("worker-state", _prefixes);
-        return new RedisWorkerStateStore(redis.Server.Connection, options);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        foreach (var prefix in _prefixes)
-            await prefix.DisposeAsync();
+        var (redis, options) = await Redis("worker-state");
+        return new RedisWorkerStateStore(redis, options);
     }
 }
 
 public sealed class InMemoryWorkerStateStoreTests : WorkerStateStoreContract
 {
     protected override Task<IWorkerStateStore> Create() => Task.FromResult<IWorkerStateStore>(new InMemoryWorkerStateStore(TimeProvider.System));
-}
-
-internal static class RedisFor
-{
-    public static async Task<(IsolatedKeyPrefix Prefix, IOptions<RedisOptions> Options)> Test(string purpose, List<IsolatedKeyPrefix> owned)
-    {
-        var prefix = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
-        owned.Add(prefix);
-        return (prefix, Options.Create(new RedisOptions { ConnectionString = prefix.Server.ConnectionString, KeyPrefix = prefix.Prefix }));
-    }
 }
