@@ -61,14 +61,21 @@ public sealed class RabbitMqRetryQueues(
         logger.LogInformation("Retry queues declared: {RetryQueues}", string.Join(", ", Steps.Select(SyncWorkerOptions.RetryQueueName)));
     }
 
+    /// <summary>Each step's queue and the broker's count of its messages; the count is null while the broker cannot be asked.</summary>
     public async Task<IReadOnlyList<RetryStepState>> Describe(CancellationToken cancellationToken)
     {
-        await using var channel = await CreateChannel(cancellationToken);
-        var states = new List<RetryStepState>();
-        foreach (var delay in Steps)
+        var states = Steps.Select(delay => new RetryStepState(SyncWorkerOptions.RetryQueueName(delay), delay, null)).ToList();
+        if (!_declared)
+            return states;
+        try
         {
-            var queue = SyncWorkerOptions.RetryQueueName(delay);
-            states.Add(new RetryStepState(queue, delay, _declared ? await channel.MessageCountAsync(queue, cancellationToken) : null));
+            await using var channel = await CreateChannel(cancellationToken);
+            for (var i = 0; i < states.Count; i++)
+                states[i] = states[i] with { Messages = await channel.MessageCountAsync(states[i].Queue, cancellationToken) };
+        }
+        catch (Exception exception) when (exception is RabbitMQ.Client.Exceptions.RabbitMQClientException or IOException or TimeoutException)
+        {
+            logger.LogWarning("Could not count the retry queues: {Reason}", exception.Message);
         }
         return states;
     }

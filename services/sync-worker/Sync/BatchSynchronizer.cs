@@ -124,7 +124,7 @@ public sealed partial class BatchSynchronizer(
             await retries.Return(pending, cancellationToken);
             report.Deferred = pending.Count;
             LogDeferred(pending.Count, refused.Message);
-            await state.RecordError(refused.Message, time.GetUtcNow());
+            await state.RecordError(Redaction.WithoutEmails(refused.Message), time.GetUtcNow());
             consumption.Nudge();
             return [];
         }
@@ -133,8 +133,9 @@ public sealed partial class BatchSynchronizer(
             await retries.ScheduleRetry(pending, cancellationToken);
             report.Retried = pending.Count;
             var attempt = pending.Max(request => request.Attempt) + 1;
-            LogRetrying(pending.Count, attempt, exception.GetType().Name, exception.Message);
-            await state.RecordError($"{exception.GetType().Name}: {exception.Message}", time.GetUtcNow());
+            var reason = Redaction.WithoutEmails(exception.Message);
+            LogRetrying(pending.Count, attempt, exception.GetType().Name, reason);
+            await state.RecordError($"{exception.GetType().Name}: {reason}", time.GetUtcNow());
             return [];
         }
         catch (CrmRequestException refused)
@@ -143,7 +144,7 @@ public sealed partial class BatchSynchronizer(
             var error = refused.Errors.FirstOrDefault() ?? new CrmError("REQUEST_REFUSED", refused.Message, []);
             foreach (var prospect in prospects.Where(prospect => prospect.Result is null))
                 prospect.Fail(error, "the CRM refused the whole request");
-            LogRequestRefused(prospects.Count, error.ErrorCode, refused.Message);
+            LogRequestRefused(prospects.Count, error.ErrorCode, Redaction.WithoutEmails(refused.Message));
         }
 
         return await Complete(prospects, report);
@@ -357,7 +358,7 @@ public sealed partial class BatchSynchronizer(
                 prospect.ProspectId, prospect.Requests.MaxBy(pending => pending.Request.Version)!.Request.SyncId,
                 prospect.Error!.ErrorCode, prospect.Error.Message, prospect.Error.Fields, now)).ToList());
             foreach (var failure in failures)
-                LogRecordFailed(failure.ProspectId, failure.Error!.ErrorCode, failure.Error.Message);
+                LogRecordFailed(failure.ProspectId, failure.Error!.ErrorCode, Redaction.WithoutEmails(failure.Error.Message));
         }
         var settled = prospects.Where(prospect => prospect.Result!.Outcome is SyncOutcome.Synced or SyncOutcome.CrmRecordDeleted)
             .Select(prospect => prospect.ProspectId).ToList();
@@ -461,7 +462,7 @@ public sealed partial class BatchSynchronizer(
         {
             Error = error;
             Result = new ProspectResult(SyncOutcome.Failed, Update?.Type ?? Match?.Record?.Type, Update?.Id ?? Match?.Record?.Id, null,
-                $"{error.ErrorCode}: {error.Message} ({context})");
+                $"{error.ErrorCode}: {Redaction.WithoutEmails(error.Message)} ({context})");
         }
     }
 

@@ -90,6 +90,11 @@ public sealed class FieldMappingTests
         Assert.Empty(notOptedOut.ProspectChanges);
     }
 
+    [Fact]
+    public void AnEmailAddressQuotedInACrmErrorNeverReachesALog() =>
+        Assert.Equal("Email: invalid email address: [e-mail] (value '[e-mail]')",
+            Extensions.Redaction.WithoutEmails("Email: invalid email address: bob@example (value 'ada.lovelace+crm@example.test')"));
+
     private static FieldMappingOptions Bind(Dictionary<string, string?> settings)
     {
         var options = new FieldMappingOptions();
