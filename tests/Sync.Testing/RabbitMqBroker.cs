@@ -97,6 +97,27 @@ public sealed class RabbitMqBroker
         return result.GetProperty("routed").GetBoolean();
     }
 
+    /// <summary>Takes up to <paramref name="count"/> messages off a queue (acknowledged: they are gone), oldest first.</summary>
+    internal async Task<IReadOnlyList<QueuedMessage>> TakeMessages(string virtualHost, string queue, int count)
+    {
+        using var response = await _management.PostAsJsonAsync(
+            $"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get",
+            new { count, ackmode = "ack_requeue_false", encoding = "auto", truncate = 1_000_000 });
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return [];
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
+        return messages.Select(message => new QueuedMessage(message.GetProperty("payload").GetString() ?? "")).ToList();
+    }
+
+    /// <summary>Re-creates a virtual host that <see cref="DeleteVirtualHost"/> removed, with the same permissions.</summary>
+    internal async Task RestoreVirtualHost(string name)
+    {
+        (await _management.PutAsJsonAsync($"vhosts/{Uri.EscapeDataString(name)}", new { })).EnsureSuccessStatusCode();
+        (await _management.PutAsJsonAsync($"permissions/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(User)}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
     private static async Task<RabbitMqBroker> Reach()
     {
         var broker = new RabbitMqBroker(TestEnvironment.RabbitMqHost, TestEnvironment.RabbitMqPort, TestEnvironment.RabbitMqManagementPort,
@@ -183,5 +204,30 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
         }, $"every queue of virtual host {Name} to be drained with nothing unacknowledged", timeout);
     }
 
+    /// <summary>Takes up to <paramref name="count"/> messages off <paramref name="queue"/>; they are removed from it.</summary>
+    public Task<IReadOnlyList<QueuedMessage>> TakeMessages(string queue, int count = 1000) => Broker.TakeMessages(Name, queue, count);
+
+    /// <summary>
+    /// A broker outage for this virtual host only: it is deleted (closing every connection to it, dropping its queues) until
+    /// <see cref="EndOutage"/> re-creates it.
+    /// </summary>
+    public Task BeginOutage() => Broker.DeleteVirtualHost(Name);
+
+    public Task EndOutage() => Broker.RestoreVirtualHost(Name);
+
     public async ValueTask DisposeAsync() => await Broker.DeleteVirtualHost(Name);
+}
+
+/// <summary>A message taken off a queue: MassTransit's JSON envelope, with the contract under "message".</summary>
+public sealed record QueuedMessage(string Payload)
+{
+    private JsonElement Envelope => JsonDocument.Parse(Payload).RootElement;
+
+    /// <summary>The contract's type name, such as "ProspectChanged" (from the envelope's messageType URN).</summary>
+    public string? MessageType =>
+        Envelope.TryGetProperty("messageType", out var types) && types.GetArrayLength() > 0
+            ? types[0].GetString()?.Split(':').Last()
+            : null;
+
+    public T Message<T>() => Envelope.GetProperty("message").Deserialize<T>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 }

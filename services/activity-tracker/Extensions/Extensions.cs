@@ -1,4 +1,10 @@
+using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sync.ActivityTracker.Storage;
+using Sync.ActivityTracker.Tracking;
+using Sync.Clients.ProspectEditor;
+using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
 
 namespace Sync.ActivityTracker.Extensions;
@@ -7,12 +13,32 @@ public static class Extensions
 {
     public const string ActivitySourceName = "Sync.ActivityTracker";
 
+    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+
     /// <summary>Registers activity-tracker's own services; its consumers are added by <see cref="AddActivityTrackerConsumers"/>.</summary>
     public static IHostApplicationBuilder AddActivityTracker(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
+        // Malformed requests throw, so the shared handler answers with a problem naming the member at fault.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddProspectEditorClient();
+
+        if (builder.IsEmbedded())
+        {
+            builder.Services.AddSingleton<IVisitorStore, InMemoryVisitorStore>();
+            builder.Services.AddSingleton<ITrackedLinkStore, InMemoryTrackedLinkStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IVisitorStore, RedisVisitorStore>();
+            builder.Services.AddSingleton<ITrackedLinkStore, RedisTrackedLinkStore>();
+        }
+        builder.Services.AddSingleton<ActivityRecorder>();
         return builder;
     }
 
+    /// <summary>activity-tracker consumes nothing: it is an HTTP edge that publishes.</summary>
     public static IBusRegistrationConfigurator AddActivityTrackerConsumers(this IBusRegistrationConfigurator bus) => bus;
 }

@@ -1,4 +1,12 @@
+using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sync.ProspectEditor.Automation;
+using Sync.ProspectEditor.Imports;
+using Sync.ProspectEditor.Outbox;
+using Sync.ProspectEditor.Prospects;
+using Sync.ProspectEditor.Storage;
+using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
 
 namespace Sync.ProspectEditor.Extensions;
@@ -7,12 +15,43 @@ public static class Extensions
 {
     public const string ActivitySourceName = "Sync.ProspectEditor";
 
+    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+
     /// <summary>Registers prospect-editor's own services; its consumers are added by <see cref="AddProspectEditorConsumers"/>.</summary>
     public static IHostApplicationBuilder AddProspectEditor(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
+        // Malformed requests throw, so the shared handler answers with a problem naming the member at fault.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        if (builder.IsEmbedded())
+        {
+            builder.Services.AddSingleton<IProspectStore, InMemoryProspectStore>();
+            builder.Services.AddSingleton<ICustomFieldStore, InMemoryCustomFieldStore>();
+            builder.Services.AddSingleton<IAutomationRuleStore, InMemoryAutomationRuleStore>();
+            builder.Services.AddSingleton<IImportStore, InMemoryImportStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IProspectStore, RedisProspectStore>();
+            builder.Services.AddSingleton<ICustomFieldStore, RedisCustomFieldStore>();
+            builder.Services.AddSingleton<IAutomationRuleStore, RedisAutomationRuleStore>();
+            builder.Services.AddSingleton<IImportStore, RedisImportStore>();
+        }
+
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<ProspectWriter>();
+        builder.Services.AddSingleton<ProspectImporter>();
+        builder.Services.AddSingleton<AutomationRuleRunner>();
+        builder.Services.AddSingleton<ProspectOutboxRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ProspectOutboxRelay>());
         return builder;
     }
 
+    /// <summary>prospect-editor consumes nothing: it is an HTTP edge that publishes through its outbox.</summary>
     public static IBusRegistrationConfigurator AddProspectEditorConsumers(this IBusRegistrationConfigurator bus) => bus;
 }

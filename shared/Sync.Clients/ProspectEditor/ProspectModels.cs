@@ -47,6 +47,12 @@ public sealed record ResolveProspectRequest
 
     /// <summary>Who asks: a form submission, a form handler, the API.</summary>
     public ChangeOrigin Origin { get; init; } = ChangeOrigin.Api;
+
+    /// <summary>
+    /// Drop fields no prospect field is named after (a web form's submit button, a honeypot) instead of refusing the request:
+    /// what a form handler wants.
+    /// </summary>
+    public bool IgnoreUnknownFields { get; init; }
 }
 
 public sealed record ResolvedProspect(ProspectDto Prospect, bool Created);

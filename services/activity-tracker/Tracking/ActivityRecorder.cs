@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using Sync.ActivityTracker.Storage;
+using Sync.Contracts;
+using Sync.Rules;
+using Sync.ServiceDefaults.Messaging;
+
+namespace Sync.ActivityTracker.Tracking;
+
+/// <summary>What a tracking endpoint answers: whether the activity was published (and so is safe), and the sync rule it falls under.</summary>
+public sealed record ActivityAccepted(Guid? EventId, long? ProspectId, bool Published, string Rule, string Explanation, bool? ProspectCreated = null);
+
+/// <summary>
+/// Publishes a prospect's activity with publisher confirms, then notes it in the visitor's history. Nothing is answered
+/// 2xx before the broker confirmed; a retry with the same Idempotency-Key publishes the same event id, which the
+/// evaluator applies once.
+/// </summary>
+public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisitorStore visitors, ILogger<ActivityRecorder> logger)
+{
+    public async Task<ActivityAccepted> Publish(ProspectActivityRecorded activity, CancellationToken cancellationToken)
+    {
+        using var span = Extensions.Extensions.ActivitySource.StartActivity("record activity");
+        span?.SetTag("sync.prospect.id", activity.ProspectId);
+        span?.SetTag("sync.activity.kind", activity.Kind.ToString());
+        var rule = ChangeClassifier.RuleFor(activity);
+        await publisher.Publish(activity, cancellationToken);
+        if (activity.VisitorId is { } visitorId)
+        {
+            await visitors.Record(visitorId, new VisitorActivity(activity.OccurredAt, activity.Kind.ToString(), activity.Url, activity.ProspectId, activity.EventId, rule.Name),
+                cancellationToken);
+        }
+        LogPublished(activity.Kind, activity.ProspectId, rule.Name);
+        return new ActivityAccepted(activity.EventId, activity.ProspectId, Published: true, rule.Name, Explain(rule));
+    }
+
+    /// <summary>A page view by a visitor linked to no prospect: kept as visitor activity, never published, never a sync.</summary>
+    public async Task<ActivityAccepted> KeepAnonymous(string visitorId, string url, DateTimeOffset occurredAt, CancellationToken cancellationToken)
+    {
+        var rule = SyncRules.AnonymousPageView;
+        await visitors.Record(visitorId, new VisitorActivity(occurredAt, nameof(ActivityKind.PageView), url, null, null, rule.Name), cancellationToken);
+        return new ActivityAccepted(null, null, Published: false, rule.Name, Explain(rule));
+    }
+
+    /// <summary>The event id of a request: from its Idempotency-Key header (a GUID, or any text hashed into one), or a new one.</summary>
+    public static Guid EventIdFor(HttpRequest request)
+    {
+        var key = request.Headers["Idempotency-Key"].ToString().Trim();
+        if (key.Length == 0)
+            return Guid.NewGuid();
+        if (Guid.TryParse(key, out var guid))
+            return guid;
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Path}\n{key}"), hash);
+        return new Guid(hash[..16]);
+    }
+
+    private static string Explain(SyncRule rule) => rule.QueuesSync ? $"{rule.Because}: a sync follows" : $"{rule.Because}: no sync";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} of prospect {ProspectId} published ({Rule})")]
+    private partial void LogPublished(ActivityKind kind, long prospectId, string rule);
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Sync.ActivityTracker.Tracking;
+
+/// <summary>The "Tracking" configuration section.</summary>
+public sealed class TrackingOptions
+{
+    public const string Section = "Tracking";
+
+    /// <summary>The largest request body a public tracking endpoint reads; larger ones answer 413.</summary>
+    [Range(1024, 16 << 20)]
+    public long MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How many of a visitor's latest activities are kept (anonymous ones included).</summary>
+    [Range(1, 100_000)]
+    public int VisitorActivityKept { get; set; } = 200;
+
+    public TimeSpan VisitorActivityKeptFor { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How far ahead of this service's clock a reported occurredAt may be before it is refused.</summary>
+    public TimeSpan MaxClockAhead { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The cookie the tracking script keeps the visitor id in, read by the /r/{code} redirect.</summary>
+    [Required]
+    public string VisitorCookie { get; set; } = "sync_visitor";
+}

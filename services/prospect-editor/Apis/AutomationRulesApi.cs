@@ -1,0 +1,150 @@
+using Sync.ProspectEditor.Automation;
+using Sync.ProspectEditor.Prospects;
+using Sync.ProspectEditor.Storage;
+using Sync.ServiceDefaults.Http;
+
+namespace Sync.ProspectEditor.Apis;
+
+public static class AutomationRulesApi
+{
+    public static RouteGroupBuilder MapAutomationRulesApi(this RouteGroupBuilder api)
+    {
+        var rules = api.MapGroup("/automation-rules").WithTags("Automation rules");
+        rules.MapPost("", Create).WithName("CreateAutomationRule")
+            .WithSummary("Creates an automation rule: criteria (equals, contains, greaterThan, isEmpty; all or any) and actions (setField, assignUser, addToCrmCampaign, setDoNotSync)");
+        rules.MapGet("", List).WithName("ListAutomationRules").WithSummary("Lists the automation rules");
+        rules.MapGet("/{ruleId:long}", Get).WithName("GetAutomationRule").WithSummary("Reads an automation rule");
+        rules.MapPost("/{ruleId:long}/run", Run).WithName("RunAutomationRule")
+            .WithSummary("Applies the rule's actions to every matching prospect, one ProspectChanged (origin AutomationRule) per prospect changed");
+        return rules;
+    }
+
+    private static async Task<IResult> Create(
+        CreateAutomationRuleRequest request, IAutomationRuleStore store, ICustomFieldStore customFields, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var catalog = await ProspectEditorApi.Catalog(customFields, cancellationToken);
+        var validation = new RequestValidation();
+        var name = request.Name?.Trim();
+        validation.Require(!string.IsNullOrEmpty(name) && name.Length <= 200, "name", "A rule name is required (at most 200 characters).");
+        var match = request.Match?.Trim().ToLowerInvariant() switch
+        {
+            null or "all" => RuleMatch.All,
+            "any" => RuleMatch.Any,
+            _ => (RuleMatch?)null,
+        };
+        validation.Require(match is not null, "match", "Say all (every criterion holds) or any (one is enough).");
+
+        var criteria = new List<RuleCriterion>();
+        if (request.Criteria is null or { Count: 0 })
+            validation.Add("criteria", "A rule needs at least one criterion.");
+        for (var index = 0; index < (request.Criteria?.Count ?? 0); index++)
+        {
+            if (Criterion(request.Criteria![index], $"criteria[{index}]", catalog, validation) is { } criterion)
+                criteria.Add(criterion);
+        }
+
+        var actions = new List<RuleAction>();
+        if (request.Actions is null or { Count: 0 })
+            validation.Add("actions", "A rule needs at least one action.");
+        for (var index = 0; index < (request.Actions?.Count ?? 0); index++)
+        {
+            if (Action(request.Actions![index], $"actions[{index}]", catalog, validation) is { } action)
+                actions.Add(action);
+        }
+        if (!validation.IsValid)
+            return validation.Problem("The automation rule is not valid");
+
+        var rule = await store.Add(new AutomationRule
+        {
+            Name = name!,
+            Match = match!.Value,
+            Criteria = criteria,
+            Actions = actions,
+            CreatedAt = time.GetUtcNow(),
+        }, cancellationToken);
+        return Results.Created($"/automation-rules/{rule.Id}", rule);
+    }
+
+    private static async Task<IResult> List(IAutomationRuleStore store, CancellationToken cancellationToken) => Results.Ok(await store.All(cancellationToken));
+
+    private static async Task<IResult> Get(long ruleId, IAutomationRuleStore store, CancellationToken cancellationToken) =>
+        await store.Get(ruleId, cancellationToken) is { } rule ? Results.Ok(rule) : NotFound(ruleId);
+
+    private static async Task<IResult> Run(long ruleId, IAutomationRuleStore store, AutomationRuleRunner runner, CancellationToken cancellationToken) =>
+        await store.Get(ruleId, cancellationToken) is { } rule ? Results.Ok(await runner.Run(rule, cancellationToken)) : NotFound(ruleId);
+
+    private static IResult NotFound(long ruleId) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Automation rule not found", detail: $"No automation rule has id {ruleId}.");
+
+    private static RuleCriterion? Criterion(CriterionRequest? request, string member, ProspectFields catalog, RequestValidation validation)
+    {
+        if (request is null)
+        {
+            validation.Add(member, "A criterion is required.");
+            return null;
+        }
+        var field = CriterionField(request.Field, catalog);
+        if (field is null)
+            validation.Add($"{member}.field", $"No prospect field is named '{request.Field}' (email, assignedUser, or a standard or custom field).");
+        var op = ProspectFields.Key(request.Operator ?? "") switch
+        {
+            "equals" => CriterionOperator.Equals,
+            "contains" => CriterionOperator.Contains,
+            "greaterthan" => CriterionOperator.GreaterThan,
+            "isempty" => CriterionOperator.IsEmpty,
+            _ => (CriterionOperator?)null,
+        };
+        if (op is null)
+            validation.Add($"{member}.operator", "The operator is one of equals, contains, greaterThan, isEmpty.");
+        else if (op is CriterionOperator.Equals or CriterionOperator.Contains && request.Value is null)
+            validation.Add($"{member}.value", $"{request.Operator} needs a value to compare with.");
+        else if (op is CriterionOperator.GreaterThan && !RuleCriterion.IsComparable(request.Value))
+            validation.Add($"{member}.value", "greaterThan compares with a number (like 50) or a date (like 2025-01-31).");
+        return field is null || op is null ? null : new RuleCriterion(field, op.Value, op == CriterionOperator.IsEmpty ? null : request.Value);
+    }
+
+    private static string? CriterionField(string? name, ProspectFields catalog) => ProspectFields.Key(name ?? "") switch
+    {
+        "" => null,
+        "email" or "emailaddress" => ProspectFields.Email,
+        "assigneduser" => ProspectFields.AssignedUser,
+        _ => catalog.Resolve(name),
+    };
+
+    private static RuleAction? Action(ActionRequest? request, string member, ProspectFields catalog, RequestValidation validation)
+    {
+        if (request is null)
+        {
+            validation.Add(member, "An action is required.");
+            return null;
+        }
+        switch (ProspectFields.Key(request.Type ?? ""))
+        {
+            case "setfield":
+                var field = catalog.Resolve(request.Field);
+                if (field is null)
+                    validation.Add($"{member}.field", $"No prospect field is named '{request.Field}'; setField changes a standard or custom field.");
+                validation.Require(request.Value is null or { Length: <= 4000 }, $"{member}.value", "A value is at most 4000 characters.");
+                return field is null ? null : new RuleAction(RuleActionType.SetField, field, request.Value);
+            case "assignuser":
+                if (string.IsNullOrWhiteSpace(request.User))
+                {
+                    validation.Add($"{member}.user", "assignUser needs the user to assign.");
+                    return null;
+                }
+                return new RuleAction(RuleActionType.AssignUser, Value: request.User.Trim());
+            case "addtocrmcampaign":
+                if (string.IsNullOrWhiteSpace(request.CampaignId))
+                {
+                    validation.Add($"{member}.campaignId", "addToCrmCampaign needs the CRM campaign id.");
+                    return null;
+                }
+                return new RuleAction(RuleActionType.AddToCrmCampaign, Value: request.CampaignId.Trim());
+            case "setdonotsync":
+                return new RuleAction(RuleActionType.SetDoNotSync);
+            default:
+                validation.Add($"{member}.type", "The action type is one of setField, assignUser, addToCrmCampaign, setDoNotSync.");
+                return null;
+        }
+    }
+}

@@ -1,0 +1,353 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.ProspectEditor.Prospects;
+using Sync.ProspectEditor.Storage;
+using Sync.ServiceDefaults.Messaging;
+
+namespace Sync.ProspectEditor.Imports;
+
+/// <summary>The header could not be mapped: nothing was imported. Problems by column ("columns[3]").</summary>
+public sealed record ImportRejected(IReadOnlyDictionary<string, string> Problems);
+
+/// <summary>
+/// Imports a CSV file as it streams in: a header row maps columns to fields (an e-mail column is required), each row
+/// creates or updates the prospect with that address, and every prospect in the file is announced in
+/// <see cref="ProspectsImported"/> as the import proceeds, which forces its sync. Rows in error are reported by line
+/// and never stop the others. Memory holds one batch of rows, whatever the file's size.
+/// </summary>
+public sealed partial class ProspectImporter(
+    ProspectWriter writer,
+    ICustomFieldStore customFields,
+    IImportStore imports,
+    ConfirmedPublisher publisher,
+    IOptions<ImportOptions> options,
+    TimeProvider time,
+    ILogger<ProspectImporter> logger)
+{
+    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>Runs the import to its end; the report is also saved under its id as it goes.</summary>
+    public async Task<ImportOutcome> Import(Stream csv, string? importedBy, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        using var text = new StreamReader(csv, Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        var reader = new CsvRecordReader(text, settings.MaxRecordLength);
+        var header = await reader.Read(cancellationToken);
+        var fields = new ProspectFields((await customFields.All(cancellationToken)).Select(field => field.Name));
+        var (columns, problems) = MapHeader(header, fields);
+        if (problems.Count > 0)
+            return new ImportOutcome(null, new ImportRejected(problems));
+
+        var run = new ImportRun(Guid.NewGuid(), time.GetUtcNow(), columns, settings.MaxErrorsReported, importedBy);
+        await imports.SaveReport(run.Report(ImportStatus.Running, null, time.GetUtcNow()), cancellationToken);
+        using var activity = Extensions.Extensions.ActivitySource.StartActivity("import");
+        activity?.SetTag("sync.import.id", run.ImportId);
+        LogStarted(run.ImportId, columns.Count);
+
+        try
+        {
+            var batch = new List<ImportRow>(settings.BatchSize);
+            while (await reader.Read(cancellationToken) is { } record)
+            {
+                run.Rows++;
+                run.LastLine = record.Line;
+                if (ParseRow(record, columns, run) is { } row)
+                    batch.Add(row);
+                if (batch.Count >= settings.BatchSize)
+                {
+                    await WriteBatch(batch, run, cancellationToken);
+                    batch.Clear();
+                    if (run.Rows % (settings.BatchSize * 20) < settings.BatchSize)
+                        await imports.SaveReport(run.Report(ImportStatus.Running, null, time.GetUtcNow()), cancellationToken);
+                }
+            }
+            await WriteBatch(batch, run, cancellationToken);
+            await PublishPart(run, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var failed = run.Report(ImportStatus.Failed, $"The import stopped after line {run.LastLine}: {exception.Message}", time.GetUtcNow());
+            LogFailed(exception, run.ImportId, run.LastLine);
+            await TrySave(failed);
+            throw;
+        }
+
+        var report = run.Report(ImportStatus.Completed, null, time.GetUtcNow());
+        await imports.SaveReport(report, cancellationToken);
+        LogCompleted(run.ImportId, report.Rows, report.Created, report.Updated, report.Rejected);
+        return new ImportOutcome(report, null);
+    }
+
+    private static (IReadOnlyList<ImportColumn> Columns, Dictionary<string, string> Problems) MapHeader(CsvRecord? header, ProspectFields fields)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (header is null)
+        {
+            problems["header"] = "The file is empty: the first row must be a header naming the columns, one of them email.";
+            return ([], problems);
+        }
+        if (header.Error is not null)
+            problems["header"] = $"Line {header.Line}: {header.Error}";
+
+        var columns = new List<ImportColumn>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < header.Values.Count; index++)
+        {
+            var name = header.Values[index].Trim().TrimStart('\uFEFF');
+            var key = ProspectFields.Key(name);
+            string? target = key switch
+            {
+                "email" or "emailaddress" => ProspectFields.Email,
+                "assigneduser" or "assignedto" => ProspectFields.AssignedUser,
+                _ => fields.Resolve(name),
+            };
+            if (name.Length == 0)
+                problems[$"columns[{index}]"] = "The column has no name.";
+            else if (target is null)
+                problems[$"columns[{index}]"] = $"No prospect field is named '{name}'; create it first with POST /custom-fields, or remove the column.";
+            else if (!seen.Add(target))
+                problems[$"columns[{index}]"] = $"The column '{name}' maps to {target}, which an earlier column already fills.";
+            else
+                columns.Add(new ImportColumn(index, target));
+        }
+        if (header.Values.Count > 0 && !seen.Contains(ProspectFields.Email))
+            problems["email"] = "The header has no email column; every row needs the prospect's e-mail address.";
+        return (columns, problems);
+    }
+
+    private static ImportRow? ParseRow(CsvRecord record, IReadOnlyList<ImportColumn> columns, ImportRun run)
+    {
+        if (record.Error is not null)
+            return run.Reject(record.Line, null, record.Error);
+        if (record.Values.Count != run.ColumnCount)
+            return run.Reject(record.Line, null, $"The row has {record.Values.Count} values; the header has {run.ColumnCount} columns.");
+
+        string? email = null;
+        string? assignedUser = null;
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var column in columns)
+        {
+            var value = record.Values[column.Index].Trim();
+            switch (column.Target)
+            {
+                case ProspectFields.Email:
+                    email = ProspectEmail.Normalize(value, out var problem);
+                    if (email is null)
+                        return run.Reject(record.Line, ProspectFields.Email, problem!);
+                    break;
+                case ProspectFields.AssignedUser:
+                    assignedUser = value.Length == 0 ? null : value;
+                    break;
+                default:
+                    // An empty cell leaves the prospect's value as it is: an import adds what it knows, it does not erase.
+                    if (value.Length > 0)
+                        values[column.Target] = value;
+                    break;
+            }
+        }
+        return new ImportRow(record.Line, email!, values, assignedUser);
+    }
+
+    private async Task WriteBatch(List<ImportRow> batch, ImportRun run, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+            return;
+        // Rows of one address keep their order in the file; different addresses are written side by side.
+        var byEmail = batch.GroupBy(row => row.Email, StringComparer.Ordinal).Select(group => group.ToList()).ToList();
+        var by = new ChangeAttribution(ChangeOrigin.Import, run.ChangedBy);
+        await Parallel.ForEachAsync(byEmail, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = cancellationToken },
+            async (rows, token) =>
+            {
+                foreach (var row in rows)
+                    run.Record(row, await WriteRow(row, by, token));
+            });
+        while (run.PendingCount >= ProspectsImported.MaxProspectsPerMessage)
+            await PublishPart(run, cancellationToken);
+    }
+
+    private async Task<RowOutcome> WriteRow(ImportRow row, ChangeAttribution by, CancellationToken cancellationToken)
+    {
+        var (prospect, created) = await writer.FindOrCreate(row.Email, row.Values, row.AssignedUser, by, fillBlanks: false, cancellationToken);
+        if (created)
+            return new RowOutcome(prospect.Id, RowResult.Created);
+        var result = await writer.Update(prospect.Id, current => Edit(current, row), by, cancellationToken);
+        return new RowOutcome(prospect.Id, result?.Changed == true ? RowResult.Updated : RowResult.Unchanged);
+    }
+
+    private static ProspectEdit? Edit(Prospect current, ImportRow row)
+    {
+        var fieldsSet = ProspectEdits.SetFields(current, row.Values);
+        var afterFields = fieldsSet?.Updated ?? current;
+        var assigned = row.AssignedUser is null ? null : ProspectEdits.AssignUser(afterFields, row.AssignedUser);
+        return ProspectEdits.Combine(current, [fieldsSet, assigned]);
+    }
+
+    /// <summary>Stages up to one message's worth of the ids written so far, then publishes it with confirms.</summary>
+    private async Task PublishPart(ImportRun run, CancellationToken cancellationToken)
+    {
+        var ids = run.TakePart();
+        if (ids.Count == 0)
+            return;
+        var part = new ProspectsImported { EventId = Guid.NewGuid(), ImportId = run.ImportId, OccurredAt = time.GetUtcNow(), ProspectIds = ids };
+        await imports.Stage(part, cancellationToken);
+        if (!run.BrokerAway)
+        {
+            try
+            {
+                await publisher.Publish(part, cancellationToken);
+                await imports.Unstage(part.EventId, cancellationToken);
+                run.PartsPublished++;
+                return;
+            }
+            catch (BrokerUnavailableException exception)
+            {
+                // The import goes on: its parts wait in the import outbox, and the relay publishes them when the broker is back.
+                run.BrokerAway = true;
+                LogBrokerAway(exception, run.ImportId);
+            }
+        }
+        run.PartsAwaitingBroker++;
+    }
+
+    private async Task TrySave(ImportReport report)
+    {
+        try
+        {
+            await imports.SaveReport(report, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            LogReportNotSaved(exception, report.ImportId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} started with {ColumnCount} columns")]
+    private partial void LogStarted(Guid importId, int columnCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} completed: {Rows} rows, {Created} created, {Updated} updated, {Rejected} rejected")]
+    private partial void LogCompleted(Guid importId, long rows, long created, long updated, long rejected);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} stopped after line {Line}")]
+    private partial void LogFailed(Exception exception, Guid importId, long line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: the broker did not confirm; its ProspectsImported parts wait in the outbox")]
+    private partial void LogBrokerAway(Exception exception, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: its report could not be saved")]
+    private partial void LogReportNotSaved(Exception exception, Guid importId);
+}
+
+/// <summary>The result of an import: its report, or why its header was rejected.</summary>
+public sealed record ImportOutcome(ImportReport? Report, ImportRejected? Rejected);
+
+internal sealed record ImportColumn(int Index, string Target);
+
+internal sealed record ImportRow(long Line, string Email, IReadOnlyDictionary<string, string?> Values, string? AssignedUser);
+
+internal enum RowResult { Created, Updated, Unchanged }
+
+internal readonly record struct RowOutcome(long ProspectId, RowResult Result);
+
+/// <summary>The running totals of one import; rows are recorded from several writers at once.</summary>
+internal sealed class ImportRun(Guid importId, DateTimeOffset startedAt, IReadOnlyList<ImportColumn> columns, int maxErrors, string? importedBy)
+{
+    private readonly Lock _lock = new();
+    private readonly List<ImportRowError> _errors = [];
+    private readonly HashSet<long> _pending = [];
+    private long _created;
+    private long _updated;
+    private long _unchanged;
+    private long _rejected;
+    private long _synced;
+
+    public Guid ImportId { get; } = importId;
+
+    public int ColumnCount { get; } = columns.Max(column => column.Index) + 1;
+
+    public string ChangedBy { get; } = importedBy is { Length: > 0 } ? $"import {importId:N} by {importedBy}" : $"import {importId:N}";
+
+    public long Rows { get; set; }
+
+    public long LastLine { get; set; }
+
+    public int PartsPublished { get; set; }
+
+    public int PartsAwaitingBroker { get; set; }
+
+    public bool BrokerAway { get; set; }
+
+    public int PendingCount
+    {
+        get
+        {
+            lock (_lock)
+                return _pending.Count;
+        }
+    }
+
+    public ImportRow? Reject(long line, string? column, string reason)
+    {
+        lock (_lock)
+        {
+            _rejected++;
+            if (_errors.Count < maxErrors)
+                _errors.Add(new ImportRowError(line, column, reason));
+        }
+        return null;
+    }
+
+    public void Record(ImportRow row, RowOutcome outcome)
+    {
+        lock (_lock)
+        {
+            _pending.Add(outcome.ProspectId);
+            switch (outcome.Result)
+            {
+                case RowResult.Created: _created++; break;
+                case RowResult.Updated: _updated++; break;
+                default: _unchanged++; break;
+            }
+        }
+    }
+
+    public IReadOnlyList<long> TakePart()
+    {
+        lock (_lock)
+        {
+            var part = _pending.Order().Take(ProspectsImported.MaxProspectsPerMessage).ToList();
+            foreach (var id in part)
+                _pending.Remove(id);
+            _synced += part.Count;
+            return part;
+        }
+    }
+
+    public ImportReport Report(ImportStatus status, string? failure, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return new ImportReport
+            {
+                ImportId = ImportId,
+                Status = status,
+                StartedAt = startedAt,
+                FinishedAt = status == ImportStatus.Running ? null : now,
+                Columns = columns.Select(column => column.Target).ToList(),
+                Rows = Rows,
+                Created = _created,
+                Updated = _updated,
+                Unchanged = _unchanged,
+                Rejected = _rejected,
+                ProspectsSynced = _synced,
+                PartsPublished = PartsPublished,
+                PartsAwaitingBroker = PartsAwaitingBroker,
+                LastLine = LastLine,
+                Errors = _errors.OrderBy(error => error.Line).ToList(),
+                ErrorsNotListed = Math.Max(0, _rejected - _errors.Count),
+                Failure = failure,
+            };
+        }
+    }
+}

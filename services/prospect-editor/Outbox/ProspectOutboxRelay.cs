@@ -1,0 +1,163 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Sync.Contracts;
+using Sync.ProspectEditor.Storage;
+using Sync.ServiceDefaults.Messaging;
+
+namespace Sync.ProspectEditor.Outbox;
+
+/// <summary>The "Outbox" configuration section: how prospect-editor's relay drains the outboxes.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>How often the relay looks for outboxes left behind (a crash, the broker away).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a mark stays before the sweep drains and may forget it: longer than any write takes between marking and
+    /// its script, so the sweep never forgets the mark of a write still in flight.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan MarkGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(1, 10_000)]
+    public int SweepBatch { get; set; } = 500;
+}
+
+/// <summary>Tells the relay that a prospect's outbox has a new event, so it is published at once rather than at the next sweep.</summary>
+public sealed class OutboxSignal
+{
+    private readonly Channel<long> _written = Channel.CreateBounded<long>(
+        new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    /// <summary>Best effort: a dropped signal only means the sweep publishes it, a little later.</summary>
+    public void Written(long prospectId) => _written.Writer.TryWrite(prospectId);
+
+    internal ChannelReader<long> Reader => _written.Reader;
+}
+
+/// <summary>
+/// Publishes what the outboxes hold, with publisher confirms, and removes each event only once the broker confirmed it:
+/// at once for fresh writes, and by a periodic sweep for anything a crash or a broker outage left behind.
+/// Publishing twice is harmless (consumers dedupe by event id); publishing never is not possible while a mark remains.
+/// </summary>
+public sealed partial class ProspectOutboxRelay(
+    IProspectStore store,
+    IImportStore imports,
+    OutboxSignal signal,
+    ConfirmedPublisher publisher,
+    IOptions<OutboxOptions> options,
+    ILogger<ProspectOutboxRelay> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(RelayFreshWrites(stoppingToken), Sweep(stoppingToken));
+
+    /// <summary>Drains one batch of the outboxes the sweep finds; says how many prospects it looked at and events it published.</summary>
+    public async Task<OutboxSweep> SweepOnce(CancellationToken cancellationToken)
+    {
+        var published = await PublishStagedImports(cancellationToken);
+        var marks = await store.PendingOutboxes(options.Value.MarkGrace, options.Value.SweepBatch, cancellationToken);
+        if (marks.Count == 0)
+            return new OutboxSweep(0, published);
+        using var activity = Extensions.Extensions.ActivitySource.StartActivity("outbox sweep");
+        activity?.SetTag("sync.outbox.prospects", marks.Count);
+        foreach (var chunk in marks.Chunk(64))
+        {
+            var counts = await Task.WhenAll(chunk.Select(async mark =>
+            {
+                var count = await Drain(mark.ProspectId, cancellationToken);
+                await store.ReleaseIfDrained(mark, cancellationToken);
+                return count;
+            }));
+            published += counts.Sum();
+        }
+        if (published > 0)
+            LogSwept(published, marks.Count);
+        return new OutboxSweep(marks.Count, published);
+    }
+
+    private async Task RelayFreshWrites(CancellationToken stoppingToken)
+    {
+        var batch = new HashSet<long>();
+        try
+        {
+            while (await signal.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < 256 && signal.Reader.TryRead(out var prospectId))
+                    batch.Add(prospectId);
+                try
+                {
+                    await Task.WhenAll(batch.Select(prospectId => Drain(prospectId, stoppingToken)));
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Left in the outbox: the sweep publishes it once the broker (or Redis) is back.
+                    LogRelayFailed(exception, batch.Count);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task Sweep(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    while ((await SweepOnce(stoppingToken)).Prospects >= options.Value.SweepBatch && !stoppingToken.IsCancellationRequested)
+                    {
+                    }
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogSweepFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<int> PublishStagedImports(CancellationToken cancellationToken)
+    {
+        var staged = await imports.Staged(100, cancellationToken);
+        foreach (var part in staged)
+        {
+            await publisher.Publish(part, cancellationToken);
+            await imports.Unstage(part.EventId, cancellationToken);
+        }
+        return staged.Count;
+    }
+
+    private async Task<int> Drain(long prospectId, CancellationToken cancellationToken)
+    {
+        var events = await store.ReadOutbox(prospectId, cancellationToken);
+        if (events.Count == 0)
+            return 0;
+        await publisher.PublishBatch(events, cancellationToken);
+        await store.Acknowledge(prospectId, events.Select(change => change.EventId).ToList(), cancellationToken);
+        return events.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep published {EventCount} events left behind ({ProspectCount} prospects marked)")]
+    private partial void LogSwept(int eventCount, int prospectCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the outboxes of {ProspectCount} prospects; the sweep retries them")]
+    private partial void LogRelayFailed(Exception exception, int prospectCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox sweep failed; it retries at the next interval")]
+    private partial void LogSweepFailed(Exception exception);
+}
+
+public readonly record struct OutboxSweep(int Prospects, int Published);

@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using Sync.ActivityTracker.Apis;
+using Sync.ActivityTracker.Extensions;
+using Sync.Clients.ProspectEditor;
+using Sync.ProspectEditor.Apis;
+using Sync.ProspectEditor.Extensions;
+using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
+
+namespace Sync.ActivityTracker.Tests;
+
+/// <summary>activity-tracker and prospect-editor hosted together in-process on one virtual host and key prefix.</summary>
+public sealed class TrackerFixture : IAsyncLifetime
+{
+    public const string ApiKey = "activity-tracker-test-key";
+
+    public IsolatedVirtualHost Broker { get; private set; } = null!;
+
+    public IsolatedKeyPrefix Redis { get; private set; } = null!;
+
+    public TestServiceHost Editor { get; private set; } = null!;
+
+    public TestServiceHost Tracker { get; private set; } = null!;
+
+    /// <summary>A public client: no API key, and redirects not followed.</summary>
+    public HttpClient Public { get; private set; } = null!;
+
+    /// <summary>A client sending the API key.</summary>
+    public HttpClient Operator => Tracker.Http;
+
+    public PublishedEvents Published { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("activity-tracker");
+        Redis = (await RedisTestServer.Shared()).CreateKeyPrefix("activity-tracker");
+        Editor = await TestServiceHost.Start("prospect-editor", TestSettings.Combine(Broker.Settings, Redis.Settings, Common),
+            builder =>
+            {
+                builder.AddProspectEditor();
+                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
+            },
+            app => app.MapProspectEditorApi());
+        Editor.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        Tracker = await StartTracker(Broker, Redis, Editor.Address);
+        Public = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Tracker.Address };
+        Published = new PublishedEvents(Broker, SyncQueues.EvaluatorEvents);
+    }
+
+    public static IReadOnlyDictionary<string, string?> Common { get; } = new Dictionary<string, string?>
+    {
+        ["Sync:ApiKey"] = ApiKey,
+        ["Outbox:SweepInterval"] = "00:00:00.200",
+        ["Outbox:MarkGrace"] = "00:00:01",
+        ["RabbitMq:PublishTimeout"] = "00:00:03",
+        ["Tracking:MaxBodyBytes"] = "4096",
+    };
+
+    public static async Task<TestServiceHost> StartTracker(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor)
+    {
+        var host = await TestServiceHost.Start("activity-tracker",
+            TestSettings.Combine(broker.Settings, redis.Settings, Common,
+                new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }),
+            builder =>
+            {
+                builder.AddActivityTracker();
+                builder.AddSyncBus(bus => bus.AddActivityTrackerConsumers());
+            },
+            app => app.MapActivityTrackerApi());
+        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        return host;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Public.Dispose();
+        await Tracker.DisposeAsync();
+        await Editor.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    public async Task<ProspectDto> CreateProspect()
+    {
+        var response = await Editor.Http.PostAsJsonAsync("prospects", new { email = UniqueEmail() });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ProspectDto>())!;
+    }
+
+    public static string UniqueEmail(string name = "visitor") => $"{name}.{Guid.NewGuid():N}@example.com";
+
+    public static string NewVisitorId() => $"v-{Guid.NewGuid():N}";
+}

@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Sync.ActivityTracker.Apis;
+using Sync.ActivityTracker.Tracking;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.Rules;
+using Sync.Testing;
+
+namespace Sync.ActivityTracker.Tests;
+
+public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<TrackerFixture>
+{
+    private HttpClient Public => tracker.Public;
+
+    [Fact]
+    public async Task AnUnlinkedVisitorsPageViewIsKeptAsAnonymousActivityAndNeverPublished()
+    {
+        var visitorId = TrackerFixture.NewVisitorId();
+        var mark = await tracker.Published.Mark();
+
+        var response = await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/pricing" });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = (await response.Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        Assert.False(accepted.Published);
+        Assert.Equal(nameof(SyncRules.AnonymousPageView), accepted.Rule);
+        await AssertOnlyBarrierPublishedSince(mark);
+        var visitor = (await tracker.Operator.GetFromJsonAsync<VisitorView>($"visitors/{visitorId}"))!;
+        Assert.Null(visitor.ProspectId);
+        Assert.Equal("https://example.com/pricing", Assert.Single(visitor.Activity).Url);
+    }
+
+    [Fact]
+    public async Task AFormSubmissionLinksTheVisitorWhoseLaterViewsAreTheProspectsAndEarlierOnesStayAnonymous()
+    {
+        var visitorId = TrackerFixture.NewVisitorId();
+        await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/before" });
+        var email = TrackerFixture.UniqueEmail("form");
+
+        var submitted = await Public.PostAsJsonAsync("forms/contact-us/submissions",
+            new { email, visitorId, url = "https://example.com/contact", formName = "Contact us", fields = new { firstName = "Ada" } });
+
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var accepted = (await submitted.Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        Assert.True(accepted.Published);
+        Assert.True(accepted.ProspectCreated);
+        var prospectId = accepted.ProspectId!.Value;
+        var form = (await tracker.Published.WaitFor<ProspectActivityRecorded>(activity => activity.EventId == accepted.EventId, "the form submission")).Single();
+        Assert.Equal((ActivityKind.FormSubmission, prospectId, visitorId, "Contact us"), (form.Kind, form.ProspectId, form.VisitorId, form.AssetName));
+        var created = (await tracker.Published.WaitFor<ProspectChanged>(change => change.ProspectId == prospectId, "the prospect's creation")).Single();
+        Assert.Equal((ProspectChangeKind.Created, ChangeOrigin.FormSubmission), (created.Kind, created.Origin));
+        Assert.Equal("Ada", (await tracker.Editor.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospectId}"))!.Fields["firstName"]);
+
+        var view = await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/after" });
+        var viewed = (await view.Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        Assert.True(viewed.Published);
+        Assert.Equal(nameof(SyncRules.TrackedPageView), viewed.Rule);
+        var pageViews = await tracker.Published.WaitFor<ProspectActivityRecorded>(activity => activity.EventId == viewed.EventId, "the tracked page view");
+        Assert.Equal("https://example.com/after", pageViews.Single().Url);
+        Assert.DoesNotContain(await tracker.Published.All<ProspectActivityRecorded>(), activity => activity.Url == "https://example.com/before");
+
+        var visitor = (await tracker.Operator.GetFromJsonAsync<VisitorView>($"visitors/{visitorId}"))!;
+        Assert.Equal(prospectId, visitor.ProspectId);
+        var before = Assert.Single(visitor.Activity, activity => activity.Url == "https://example.com/before");
+        Assert.Null(before.ProspectId);
+    }
+
+    [Fact]
+    public async Task AFormHandlerTakesPostedFormFieldsForAnExistingProspect()
+    {
+        var prospect = await tracker.CreateProspect();
+        var visitorId = TrackerFixture.NewVisitorId();
+
+        var response = await Public.PostAsync("form-handlers/webinar-signup/submissions", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = prospect.Email.ToUpperInvariant(),
+            ["visitorId"] = visitorId,
+            ["company"] = "Analytical Engines",
+            ["submit"] = "Sign me up",
+        }));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = (await response.Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        Assert.Equal((prospect.Id, false), (accepted.ProspectId, accepted.ProspectCreated));
+        var activity = (await tracker.Published.WaitFor<ProspectActivityRecorded>(a => a.EventId == accepted.EventId, "the form handler submission")).Single();
+        Assert.Equal(ActivityKind.FormHandlerSubmission, activity.Kind);
+        Assert.Equal(SyncRules.FormHandlerSubmission, ChangeClassifier.RuleFor(activity));
+        Assert.Equal("Analytical Engines", (await tracker.Editor.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.Fields["company"]);
+    }
+
+    [Fact]
+    public async Task AnOptedOutVisitorsViewIsPublishedFlaggedSoItNeverSyncs()
+    {
+        var visitorId = await LinkedVisitor();
+
+        var response = await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/private", optedOut = true });
+        var accepted = (await response.Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        var again = (await (await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/still" }))
+            .Content.ReadFromJsonAsync<ActivityAccepted>())!;
+
+        Assert.Equal(nameof(SyncRules.OptedOutPageView), accepted.Rule);
+        Assert.Equal(nameof(SyncRules.OptedOutPageView), again.Rule);
+        var published = await tracker.Published.WaitFor<ProspectActivityRecorded>(a => a.EventId == accepted.EventId || a.EventId == again.EventId, "both views", count: 2);
+        Assert.All(published, view => Assert.True(view.VisitorOptedOutOfTracking));
+    }
+
+    [Fact]
+    public async Task ARetryWithTheSameIdempotencyKeyPublishesTheSameEvent()
+    {
+        var visitorId = await LinkedVisitor();
+        using var first = new HttpRequestMessage(HttpMethod.Post, $"visitors/{visitorId}/page-views") { Content = JsonContent.Create(new { url = "https://example.com/a" }) };
+        first.Headers.Add("Idempotency-Key", "view-42");
+        using var second = new HttpRequestMessage(HttpMethod.Post, $"visitors/{visitorId}/page-views") { Content = JsonContent.Create(new { url = "https://example.com/a" }) };
+        second.Headers.Add("Idempotency-Key", "view-42");
+
+        var one = (await (await Public.SendAsync(first)).Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        var two = (await (await Public.SendAsync(second)).Content.ReadFromJsonAsync<ActivityAccepted>())!;
+
+        Assert.Equal(one.EventId, two.EventId);
+    }
+
+    [Fact]
+    public async Task ATrackedLinkRedirectsAndRecordsTheClickForTheProspectItWasSentTo()
+    {
+        var prospect = await tracker.CreateProspect();
+        var created = await tracker.Operator.PostAsJsonAsync("links", new { target = "https://example.com/offer?x=1", prospectId = prospect.Id, kind = "emailLink", name = "Spring offer" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var link = (await created.Content.ReadFromJsonAsync<TrackedLinkCreated>())!;
+        var visitorId = TrackerFixture.NewVisitorId();
+
+        var response = await Public.GetAsync($"{link.Url.TrimStart('/')}?v={visitorId}");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("https://example.com/offer?x=1", response.Headers.Location?.ToString());
+        var click = (await tracker.Published.WaitFor<ProspectActivityRecorded>(a => a.ProspectId == prospect.Id, "the click")).Single();
+        Assert.Equal((ActivityKind.EmailLinkClick, "Spring offer", visitorId), (click.Kind, click.AssetName, click.VisitorId));
+        Assert.Equal(prospect.Id, (await tracker.Operator.GetFromJsonAsync<VisitorView>($"visitors/{visitorId}"))!.ProspectId);
+
+        var redirect = (await (await tracker.Operator.PostAsJsonAsync("links", new { target = "https://example.com/ad", prospectId = prospect.Id, kind = "customRedirect" }))
+            .Content.ReadFromJsonAsync<TrackedLinkCreated>())!;
+        Assert.Equal(HttpStatusCode.Redirect, (await Public.GetAsync(redirect.Url.TrimStart('/'))).StatusCode);
+        await tracker.Published.WaitFor<ProspectActivityRecorded>(a => a.ProspectId == prospect.Id && a.Kind == ActivityKind.CustomRedirectClick, "the redirect click");
+    }
+
+    [Fact]
+    public async Task UnknownLinksAndProspectsAnswer404AndLinkCreationNeedsTheApiKey()
+    {
+        var unknownLink = await Public.GetAsync("r/NoSuchCode42");
+        Assert.Equal(HttpStatusCode.NotFound, unknownLink.StatusCode);
+        Assert.Equal("application/problem+json", unknownLink.Content.Headers.ContentType?.MediaType);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Public.PostAsJsonAsync("links", new { target = "https://example.com", prospectId = 1, kind = "emailLink" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Public.GetAsync($"visitors/{TrackerFixture.NewVisitorId()}")).StatusCode);
+        var unknownProspect = await tracker.Operator.PostAsJsonAsync("links", new { target = "https://example.com", prospectId = 987654321, kind = "emailLink" });
+        Assert.Equal(HttpStatusCode.NotFound, unknownProspect.StatusCode);
+        Assert.Equal("prospectId", (await unknownProspect.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("member").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Public.PostAsJsonAsync("emails/spring/opens", new { prospectId = 987654321 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Public.PostAsJsonAsync("unsubscribes", new { prospectId = 987654321 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnEmailOpenIsPublishedButNeverASync()
+    {
+        var prospect = await tracker.CreateProspect();
+
+        var response = await Public.PostAsJsonAsync("emails/newsletter-7/opens", new { prospectId = prospect.Id });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = (await response.Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        Assert.Equal(nameof(SyncRules.EmailOpen), accepted.Rule);
+        Assert.Contains("no sync", accepted.Explanation);
+        var open = (await tracker.Published.WaitFor<ProspectActivityRecorded>(a => a.EventId == accepted.EventId, "the open")).Single();
+        Assert.Equal(SyncRules.EmailOpen, ChangeClassifier.RuleFor(open));
+    }
+
+    [Fact]
+    public async Task AnUnsubscribeOptsTheProspectOutThroughProspectEditor()
+    {
+        var prospect = await tracker.CreateProspect();
+
+        var response = await Public.PostAsJsonAsync("unsubscribes", new { prospectId = prospect.Id, emailId = "newsletter-7" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<Unsubscribed>())!.OptedOut);
+        var change = (await tracker.Published.WaitFor<ProspectChanged>(c => c.ProspectId == prospect.Id && c.Kind == ProspectChangeKind.Unsubscribed, "the unsubscribe")).Single();
+        Assert.Equal(SyncRules.Unsubscribe, ChangeClassifier.RuleFor(change));
+        Assert.True((await tracker.Editor.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.OptedOut);
+    }
+
+    [Theory]
+    [InlineData("forms/contact/submissions", """{"email":"not-an-address"}""", "email")]
+    [InlineData("forms/contact/submissions", """{"visitorId":"v-1"}""", "email")]
+    [InlineData("forms/contact/submissions", """{"email":"a@example.com","visitorId":"no spaces allowed"}""", "visitorId")]
+    [InlineData("forms/contact/submissions", """{"email":"a@example.com","url":"javascript:alert(1)"}""", "url")]
+    [InlineData("form-handlers/x/submissions", """{"email":"a@example.com","occurredAt":"2999-01-01T00:00:00Z"}""", "occurredAt")]
+    [InlineData("visitors/v-1/page-views", """{}""", "url")]
+    [InlineData("visitors/v-1/page-views", """{"url":"/relative"}""", "url")]
+    [InlineData("emails/e-1/opens", """{}""", "prospectId")]
+    [InlineData("emails/e-1/opens", """{"prospectId":-4}""", "prospectId")]
+    [InlineData("unsubscribes", """{"prospectId":0}""", "prospectId")]
+    public async Task InvalidInputAnswers400NamingTheFieldAndPublishesNothing(string path, string json, string member)
+    {
+        var mark = await tracker.Published.Mark();
+
+        var response = await Public.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(member, out _), problem.ToString());
+        await AssertOnlyBarrierPublishedSince(mark);
+    }
+
+    [Theory]
+    [InlineData("forms/contact/submissions", """{"email": 42}""", "email")]
+    [InlineData("visitors/v-1/page-views", """{"url": "https://example.com", "optedOut": "yes"}""", "optedOut")]
+    [InlineData("emails/e-1/opens", """{"prospectId": "seven"}""", "prospectId")]
+    [InlineData("visitors/v-1/page-views", """{"url": """, "")]
+    public async Task WrongTypesAndBrokenJsonAnswer400NamingWhereAndPublishNothing(string path, string json, string member)
+    {
+        var mark = await tracker.Published.Mark();
+
+        var response = await Public.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Malformed JSON", problem.GetProperty("title").GetString());
+        Assert.Contains(member, problem.GetProperty("detail").GetString());
+        await AssertOnlyBarrierPublishedSince(mark);
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimitAnswers413AndPublishesNothing()
+    {
+        var mark = await tracker.Published.Mark();
+        var huge = JsonSerializer.Serialize(new { email = "a@example.com", fields = new { company = new string('x', 10_000) } });
+
+        var response = await Public.PostAsync("forms/contact/submissions", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await AssertOnlyBarrierPublishedSince(mark);
+        Assert.Equal(HttpStatusCode.NotFound, (await tracker.Editor.Http.GetAsync("prospects?email=a@example.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ASubmissionThatIsNeitherJsonNorFormFieldsAnswers415()
+    {
+        var response = await Public.PostAsync("forms/contact/submissions", new StringContent("email=a@example.com", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    private async Task<string> LinkedVisitor()
+    {
+        var visitorId = TrackerFixture.NewVisitorId();
+        var response = await Public.PostAsJsonAsync("forms/f-1/submissions", new { email = TrackerFixture.UniqueEmail(), visitorId });
+        response.EnsureSuccessStatusCode();
+        return visitorId;
+    }
+
+    /// <summary>Publishes an e-mail open (the barrier) and waits for it; nothing else may have arrived since the mark.</summary>
+    private async Task AssertOnlyBarrierPublishedSince(int mark)
+    {
+        var prospect = await tracker.CreateProspect();
+        var accepted = (await (await Public.PostAsJsonAsync("emails/barrier/opens", new { prospectId = prospect.Id })).Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        await tracker.Published.WaitFor<ProspectActivityRecorded>(activity => activity.EventId == accepted.EventId, "the barrier");
+        await tracker.Published.WaitFor<ProspectChanged>(change => change.ProspectId == prospect.Id, "the barrier prospect's creation");
+        var other = (await tracker.Published.Since(mark)).Where(message => message.MessageType switch
+        {
+            nameof(ProspectActivityRecorded) => message.Message<ProspectActivityRecorded>().ProspectId != prospect.Id,
+            nameof(ProspectChanged) => message.Message<ProspectChanged>().ProspectId != prospect.Id,
+            _ => true,
+        }).ToList();
+        Assert.Empty(other);
+    }
+}

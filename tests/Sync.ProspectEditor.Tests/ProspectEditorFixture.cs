@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.ProspectEditor.Apis;
+using Sync.ProspectEditor.Extensions;
+using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
+
+namespace Sync.ProspectEditor.Tests;
+
+/// <summary>prospect-editor hosted in-process on its own virtual host and key prefix, with what it published collected.</summary>
+public sealed class ProspectEditorFixture : IAsyncLifetime
+{
+    public const string ApiKey = "prospect-editor-test-key";
+
+    public IsolatedVirtualHost Broker { get; private set; } = null!;
+
+    public IsolatedKeyPrefix Redis { get; private set; } = null!;
+
+    public TestServiceHost Host { get; private set; } = null!;
+
+    /// <summary>A client sending the API key.</summary>
+    public HttpClient Api => Host.Http;
+
+    public PublishedEvents Published { get; private set; } = null!;
+
+    public static IReadOnlyDictionary<string, string?> FastRelay { get; } = new Dictionary<string, string?>
+    {
+        ["Sync:ApiKey"] = ApiKey,
+        ["Outbox:SweepInterval"] = "00:00:00.200",
+        ["Outbox:MarkGrace"] = "00:00:01",
+        ["RabbitMq:PublishTimeout"] = "00:00:03",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("prospect-editor");
+        Redis = (await RedisTestServer.Shared()).CreateKeyPrefix("prospect-editor");
+        Host = await StartEditor(Broker, Redis);
+        Published = new PublishedEvents(Broker, SyncQueues.EvaluatorEvents);
+    }
+
+    public static async Task<TestServiceHost> StartEditor(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var host = await TestServiceHost.Start("prospect-editor",
+            TestSettings.Combine(broker.Settings, redis.Settings, FastRelay, extra ?? new Dictionary<string, string?>()),
+            builder =>
+            {
+                builder.AddProspectEditor();
+                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
+            },
+            app => app.MapProspectEditorApi());
+        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        return host;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    /// <summary>Creates a prospect with a fresh address and waits for its Created event; also a barrier for "nothing else was published".</summary>
+    public async Task<ProspectDto> CreateProspect(object? fields = null, string? email = null)
+    {
+        var response = await Api.PostAsJsonAsync("prospects", new { email = email ?? UniqueEmail(), fields });
+        response.EnsureSuccessStatusCode();
+        var prospect = (await response.Content.ReadFromJsonAsync<ProspectDto>())!;
+        await Published.WaitFor<ProspectChanged>(change => change.ProspectId == prospect.Id && change.Kind == ProspectChangeKind.Created,
+            $"prospect {prospect.Id}'s Created event");
+        return prospect;
+    }
+
+    public static string UniqueEmail(string name = "ada") => $"{name}.{Guid.NewGuid():N}@example.com";
+}
