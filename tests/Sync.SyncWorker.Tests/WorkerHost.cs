@@ -68,10 +68,15 @@ public sealed class WorkerHost : IAsyncDisposable
         ["SyncWorker:Allowance:PausedLimitsRefreshInterval"] = "00:00:00.200",
     };
 
-    public static async Task<WorkerHost> Start(string purpose, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<WorkerHost> Start(string purpose, IReadOnlyDictionary<string, string?>? settings = null) =>
+        await Start(await (await RabbitMqBroker.Shared()).CreateVirtualHost(purpose), (await RedisTestServer.Shared()).CreateKeyPrefix(purpose), settings);
+
+    /// <summary>
+    /// A worker on a virtual host and key prefix it shares with other services. With Services:ProspectEditor:Url set, it talks
+    /// to that prospect-editor instead of the fake, and leaves the sync-evaluator queue to the test.
+    /// </summary>
+    public static async Task<WorkerHost> Start(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? settings)
     {
-        var broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost(purpose);
-        var redis = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
         var configuration = FastSettings();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;
@@ -97,14 +102,17 @@ public sealed class WorkerHost : IAsyncDisposable
             {
                 builder.AddSyncWorker();
                 builder.Services.AddSingleton<ICrmClient>(Crm);
-                builder.Services.AddSingleton<IProspectEditorClient>(Editor);
+                var realEditor = _configuration.ContainsKey("Services:ProspectEditor:Url");
+                if (!realEditor)
+                    builder.Services.AddSingleton<IProspectEditorClient>(Editor);
                 builder.Services.AddSingleton(Recorded);
                 builder.Services.AddPublishObserver<PublishRecorder>();
                 builder.AddSyncBus(bus =>
                 {
                     bus.AddSyncWorkerConsumers();
                     bus.AddConsumer<CompletionRecorder, CompletionRecorderDefinition>();
-                    bus.AddConsumer<ForcedSyncRecorder, ForcedSyncRecorderDefinition>();
+                    if (!realEditor)
+                        bus.AddConsumer<ForcedSyncRecorder, ForcedSyncRecorderDefinition>();
                 });
             },
             app => app.MapSyncWorkerApi());
