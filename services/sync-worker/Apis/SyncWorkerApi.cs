@@ -1,11 +1,155 @@
+using Microsoft.AspNetCore.Mvc;
+using Sync.Contracts;
+using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Control;
+using Sync.SyncWorker.Crm;
+using Sync.SyncWorker.Retry;
+using Sync.SyncWorker.Storage;
+
 namespace Sync.SyncWorker.Apis;
 
 public static class SyncWorkerApi
 {
-    /// <summary>The HTTP API of sync-worker (port 5104 by default).</summary>
+    /// <summary>The HTTP API of sync-worker (port 5104 by default): operator controls, all behind the API key.</summary>
     public static RouteGroupBuilder MapSyncWorkerApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("");
+        var api = app.MapGroup("/sync").RequireApiKey();
+        api.MapGet("/status", GetStatus);
+        api.MapPost("/pause", Pause);
+        api.MapPost("/resume", Resume);
+        api.MapGet("/errors", ListErrors);
+        api.MapPost("/errors/retry", RetryAllErrors);
+        api.MapPost("/errors/{prospectId:long}/retry", RetryError);
+        api.MapPost("/prospects/{prospectId:long}", SyncProspectNow);
         return api;
     }
+
+    /// <summary>Whether the worker consumes, and why not; the CRM allowance as all replicas see it; batch totals; retry queues.</summary>
+    public static async Task<WorkerStatus> GetStatus(
+        SyncConsumption consumption, CrmAllowance allowance, IWorkerStateStore state, ISyncRetryScheduler retries, CancellationToken cancellationToken)
+    {
+        var status = consumption.Status;
+        var pause = await state.GetPause();
+        var view = await allowance.Read();
+        var totals = await state.GetTotals();
+        var reserve = view.Limit is { } limit ? allowance.Reserve(limit) : (int?)null;
+        return new WorkerStatus(
+            Paused: pause is not null || !status.Consuming,
+            Reason: pause is not null ? PauseReason.Operator : status.Reason,
+            Detail: pause is not null ? (string.IsNullOrWhiteSpace(pause.Reason) ? "paused by an operator" : $"paused by an operator: {pause.Reason}") : status.Detail,
+            Since: pause?.Since ?? status.Since,
+            ResumesAt: pause is not null ? null : status.ResumesAt,
+            ConsumingOnThisReplica: status.Consuming,
+            Allowance: new AllowanceStatus(view.Used, view.Limit, reserve,
+                view.Limit is { } known ? Math.Max(0, known - (reserve ?? 0) - (view.Used ?? 0)) : null,
+                view.ResetsAt, view.Tokens is { } tokens ? Math.Round(tokens, 2) : null, view.ObservedAt),
+            Batches: new BatchStatus(totals.Batches, totals.Prospects, totals.CrmCalls, totals.Outcomes, totals.LastBatchAt, totals.LastBatchSize,
+                totals.LastBatchMilliseconds),
+            LastError: totals.LastError is null ? null : new LastErrorStatus(totals.LastError, totals.LastErrorAt),
+            RetryQueues: await retries.Describe(cancellationToken));
+    }
+
+    /// <summary>Stops consuming on every replica (within the control interval; on this one before answering). The queue keeps filling.</summary>
+    public static async Task<WorkerStatus> Pause(
+        [FromBody] PauseRequest? request, SyncConsumption consumption, CrmAllowance allowance, IWorkerStateStore state, ISyncRetryScheduler retries,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await state.GetPause() is null)
+            await state.SetPause(new OperatorPause(time.GetUtcNow(), request?.Reason));
+        await consumption.Apply(cancellationToken);
+        return await GetStatus(consumption, allowance, state, retries, cancellationToken);
+    }
+
+    public static async Task<WorkerStatus> Resume(
+        SyncConsumption consumption, CrmAllowance allowance, IWorkerStateStore state, ISyncRetryScheduler retries, CancellationToken cancellationToken)
+    {
+        await state.SetPause(null);
+        await consumption.Apply(cancellationToken);
+        return await GetStatus(consumption, allowance, state, retries, cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<SyncErrorEntry>> ListErrors(ISyncErrorStore errors) => await errors.List();
+
+    /// <summary>Asks for a new sync of one prospect on the sync-error list; its entry goes away when that sync succeeds.</summary>
+    public static async Task<IResult> RetryError(
+        long prospectId, ISyncErrorStore errors, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await errors.Find(prospectId) is not { } entry)
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not on the sync-error list",
+                detail: $"Prospect {prospectId} has no sync error to retry.");
+        var now = time.GetUtcNow();
+        await publisher.Publish(Forced(entry, now), cancellationToken);
+        await errors.MarkRetryRequested([prospectId], now);
+        return Results.Accepted(value: new RetryAccepted(1, [prospectId]));
+    }
+
+    public static async Task<RetryAccepted> RetryAllErrors(
+        ISyncErrorStore errors, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var entries = await errors.List();
+        var now = time.GetUtcNow();
+        if (entries.Count > 0)
+        {
+            await publisher.PublishBatch(entries.Select(entry => Forced(entry, now)).ToList(), cancellationToken);
+            await errors.MarkRetryRequested(entries.Select(entry => entry.ProspectId).ToList(), now);
+        }
+        return new RetryAccepted(entries.Count, entries.Select(entry => entry.ProspectId).ToList());
+    }
+
+    /// <summary>
+    /// Syncs one prospect now. The worker does not sync it behind the evaluator's back: it asks the evaluator, which keeps
+    /// the sync state, to issue the sync.
+    /// </summary>
+    public static async Task<IResult> SyncProspectNow(
+        long prospectId, [FromBody] SyncNowRequest? request, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (prospectId <= 0)
+            return new RequestValidation().Add("prospectId", "must be a positive prospect id").Problem();
+        await publisher.Publish(new ProspectSyncForced
+        {
+            EventId = Guid.NewGuid(),
+            ProspectId = prospectId,
+            OccurredAt = time.GetUtcNow(),
+            Reason = string.IsNullOrWhiteSpace(request?.Reason) ? "An operator asked sync-worker to sync the prospect now" : request.Reason,
+        }, cancellationToken);
+        return Results.Accepted(value: new RetryAccepted(1, [prospectId]));
+    }
+
+    private static ProspectSyncForced Forced(SyncErrorEntry entry, DateTimeOffset now) => new()
+    {
+        EventId = Guid.NewGuid(),
+        ProspectId = entry.ProspectId,
+        OccurredAt = now,
+        Reason = $"An operator retried the sync error {entry.ErrorCode} ({entry.Attempts} attempts since {entry.FirstSeen:u})",
+    };
 }
+
+public sealed record PauseRequest(string? Reason);
+
+public sealed record SyncNowRequest(string? Reason);
+
+public sealed record RetryAccepted(int Requested, IReadOnlyList<long> ProspectIds);
+
+public sealed record WorkerStatus(
+    bool Paused,
+    PauseReason? Reason,
+    string? Detail,
+    DateTimeOffset? Since,
+    DateTimeOffset? ResumesAt,
+    bool ConsumingOnThisReplica,
+    AllowanceStatus Allowance,
+    BatchStatus Batches,
+    LastErrorStatus? LastError,
+    IReadOnlyList<RetryStepState> RetryQueues);
+
+/// <param name="AvailableToSync">What the sync may still spend before the reset: the limit less the reserve and what is used.</param>
+/// <param name="Tokens">Calls the shared pacing bucket can grant at once.</param>
+public sealed record AllowanceStatus(
+    int? Used, int? Limit, int? Reserve, int? AvailableToSync, DateTimeOffset? ResetsAt, double? Tokens, DateTimeOffset? ObservedAt);
+
+public sealed record BatchStatus(
+    long Batches, long Prospects, long CrmCalls, IReadOnlyDictionary<SyncOutcome, long> Outcomes, DateTimeOffset? LastBatchAt, int? LastBatchSize,
+    double? LastBatchMilliseconds);
+
+public sealed record LastErrorStatus(string Message, DateTimeOffset? At);

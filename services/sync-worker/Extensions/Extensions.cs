@@ -1,5 +1,15 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sync.Clients.ProspectEditor;
+using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
+using Sync.SyncWorker.Consumers;
+using Sync.SyncWorker.Control;
+using Sync.SyncWorker.Crm;
+using Sync.SyncWorker.Retry;
+using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Sync;
 
 namespace Sync.SyncWorker.Extensions;
 
@@ -7,12 +17,56 @@ public static class Extensions
 {
     public const string ActivitySourceName = "Sync.SyncWorker";
 
+    /// <summary>The owner part of the worker's Redis keys: "{prefix}:sync-worker:...".</summary>
+    public const string RedisOwner = "sync-worker";
+
     /// <summary>Registers sync-worker's own services; its consumers are added by <see cref="AddSyncWorkerConsumers"/>.</summary>
     public static IHostApplicationBuilder AddSyncWorker(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
+        var services = builder.Services;
+        services.AddOptions<SyncWorkerOptions>().BindConfiguration(SyncWorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FieldMappingOptions>().BindConfiguration(FieldMappingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        builder.AddProspectEditorClient();
+
+        services.AddSingleton<SyncWorkerMetrics>();
+        services.AddSingleton(provider =>
+        {
+            var mapping = provider.GetRequiredService<IOptions<FieldMappingOptions>>().Value;
+            return new FieldMerger(mapping.Rules(), new HashSet<string>([mapping.NewLeadLastName, mapping.NewLeadCompany], StringComparer.Ordinal));
+        });
+        services.AddSingleton<CrmAllowance>();
+        services.AddScoped<BatchSynchronizer>();
+        services.AddSingleton<SyncConsumption>();
+        services.AddHostedService(provider => provider.GetRequiredService<SyncConsumption>());
+
+        if (builder.IsEmbedded())
+        {
+            services.AddSingleton<IWorkerStateStore, InMemoryWorkerStateStore>();
+            services.AddSingleton<ISyncErrorStore, InMemorySyncErrorStore>();
+            services.AddSingleton<IAllowanceStore, InMemoryAllowanceStore>();
+            services.AddSingleton<InMemoryRetryScheduler>();
+            services.AddSingleton<ISyncRetryScheduler>(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
+            services.AddHostedService(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
+        }
+        else
+        {
+            services.AddSingleton<IWorkerStateStore, RedisWorkerStateStore>();
+            services.AddSingleton<ISyncErrorStore, RedisSyncErrorStore>();
+            services.AddSingleton<IAllowanceStore, RedisAllowanceStore>();
+            services.AddSingleton<ISyncRetryScheduler, RabbitMqRetryQueues>();
+        }
         return builder;
     }
 
-    public static IBusRegistrationConfigurator AddSyncWorkerConsumers(this IBusRegistrationConfigurator bus) => bus;
+    /// <summary>
+    /// The batch consumer of the sync-worker queue. It is left out of ConfigureEndpoints: <see cref="SyncConsumption"/>
+    /// connects its endpoint while the worker may consume and stops it while paused.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddSyncWorkerConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<SyncRequestedBatchConsumer, SyncRequestedBatchConsumerDefinition>().ExcludeFromConfigureEndpoints();
+        return bus;
+    }
 }

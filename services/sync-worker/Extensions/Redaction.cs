@@ -1,0 +1,12 @@
+using System.Text.RegularExpressions;
+
+namespace Sync.SyncWorker.Extensions;
+
+/// <summary>Error text from the CRM or prospect-editor can quote a record's values; an e-mail address never reaches a log or a span.</summary>
+public static partial class Redaction
+{
+    public static string WithoutEmails(string text) => EmailAddress().Replace(text, "[e-mail]");
+
+    [GeneratedRegex(@"[^\s@<>""'(),;:]+@[^\s@<>""'(),;:]+", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailAddress();
+}

@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Sync.SyncWorker.Extensions;
+
+/// <summary>The "SyncWorker" configuration section: how the worker batches, retries and spends the CRM's allowance.</summary>
+public sealed class SyncWorkerOptions
+{
+    public const string Section = "SyncWorker";
+
+    /// <summary>Prospects per CRM call. The CRM takes at most 200 records per write.</summary>
+    [Range(1, 200)]
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How long a partial batch waits for more prospects before it is synced anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan BatchWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Batches one worker syncs at the same time.</summary>
+    [Range(1, 16)]
+    public int ConcurrentBatches { get; set; } = 2;
+
+    /// <summary>
+    /// How long the transient-failure retry queues hold a message, one queue per step ("sync-worker-retry-5s", ...);
+    /// a message that keeps failing stays on the last step until it succeeds. Empty: 5 s, 30 s, 2 min, 10 min.
+    /// </summary>
+    public TimeSpan[] RetryDelays { get; set; } = [];
+
+    /// <summary>How long a finished (SyncId, Version) is remembered, so a redelivered or re-issued request does not write the CRM again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan RememberCompletedSyncsFor { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long a batch holds its prospects against a concurrent batch (another replica, a re-issued request).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ProspectClaimTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often each replica looks at the shared pause and allowance state to start or stop consuming.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    public TimeSpan ControlInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Required, ValidateObjectMembers]
+    public CrmAllowanceOptions Allowance { get; set; } = new();
+
+    public IReadOnlyList<TimeSpan> EffectiveRetryDelays =>
+        RetryDelays is { Length: > 0 } delays
+            ? delays
+            : [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+
+    /// <summary>The retry queue of a delay, named for operators: "sync-worker-retry-5s", "sync-worker-retry-2m", "sync-worker-retry-250ms".</summary>
+    public static string RetryQueueName(TimeSpan delay) => $"sync-worker-retry-{FormatDelay(delay)}";
+
+    private static string FormatDelay(TimeSpan delay) => delay switch
+    {
+        { TotalHours: >= 1 } when delay.TotalHours % 1 == 0 => string.Create(CultureInfo.InvariantCulture, $"{delay.TotalHours:0}h"),
+        { TotalMinutes: >= 1 } when delay.TotalMinutes % 1 == 0 => string.Create(CultureInfo.InvariantCulture, $"{delay.TotalMinutes:0}m"),
+        { TotalSeconds: >= 1 } when delay.TotalSeconds % 1 == 0 => string.Create(CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0}s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{delay.TotalMilliseconds:0}ms"),
+    };
+}
+
+/// <summary>The "SyncWorker:Allowance" section: how the worker paces itself over the CRM's daily API allowance.</summary>
+public sealed class CrmAllowanceOptions
+{
+    /// <summary>Per cent of the daily allowance left for everything else that calls the CRM (users, other integrations).</summary>
+    [Range(0, 90)]
+    public double ReservePercent { get; set; } = 5;
+
+    /// <summary>Calls the worker may make at once before pacing applies: a burst of changes syncs at once, a flood is spread over the day.</summary>
+    [Range(1, 100_000)]
+    public int BurstCalls { get; set; } = 100;
+
+    /// <summary>A pacing wait up to this long is waited out holding the batch; longer, the batch goes back to the queue and consuming pauses.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan LongestInlineWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the CRM's limits resource (not charged) is read, to learn the usage of other callers and the reset time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan LimitsRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the limits are read while the allowance holds consuming back, to resume as soon as it resets (or an administrator raises it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan PausedLimitsRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,126 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Extensions;
+
+namespace Sync.SyncWorker.Retry;
+
+/// <summary>
+/// Retries on a plain RabbitMQ (no delayed-message plugin): one durable queue per delay step ("sync-worker-retry-5s", ...)
+/// whose message TTL dead-letters each message back into the sync-worker queue through the default exchange. A message
+/// waiting for its retry is a durable message in a queue an operator can see and count; nothing is held in memory.
+/// </summary>
+public sealed class RabbitMqRetryQueues(
+    IBus bus,
+    IOptions<RabbitMqOptions> rabbitMq,
+    IOptions<SyncWorkerOptions> options,
+    ILogger<RabbitMqRetryQueues> logger) : ISyncRetryScheduler, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _connectionLock = new(1, 1);
+    private IConnection? _connection;
+    private bool _declared;
+
+    private IReadOnlyList<TimeSpan> Steps => options.Value.EffectiveRetryDelays;
+
+    public async Task ScheduleRetry(IReadOnlyCollection<PendingSync> requests, CancellationToken cancellationToken)
+    {
+        await EnsureTopology(cancellationToken);
+        await Task.WhenAll(requests.Select(pending =>
+            SendTo(ExchangeAddress(Steps[Math.Min(pending.Attempt, Steps.Count - 1)]), pending with { Attempt = pending.Attempt + 1 }, cancellationToken)));
+    }
+
+    public async Task Postpone(IReadOnlyCollection<PendingSync> requests, CancellationToken cancellationToken)
+    {
+        await EnsureTopology(cancellationToken);
+        await Task.WhenAll(requests.Select(pending => SendTo(ExchangeAddress(Steps[0]), pending, cancellationToken)));
+    }
+
+    public async Task Return(IReadOnlyCollection<PendingSync> requests, CancellationToken cancellationToken) =>
+        await Task.WhenAll(requests.Select(pending => SendTo(new Uri($"queue:{SyncQueues.Worker}"), pending, cancellationToken)));
+
+    public async Task EnsureTopology(CancellationToken cancellationToken)
+    {
+        if (_declared)
+            return;
+        await using var channel = await CreateChannel(cancellationToken);
+        foreach (var delay in Steps)
+        {
+            var queue = SyncWorkerOptions.RetryQueueName(delay);
+            // MassTransit sends to "exchange:<queue>" (a durable fanout exchange), so the queue is bound to an exchange of its name.
+            await channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+            {
+                [RabbitMQ.Client.Headers.XMessageTTL] = (long)delay.TotalMilliseconds,
+                [RabbitMQ.Client.Headers.XDeadLetterExchange] = "",
+                [RabbitMQ.Client.Headers.XDeadLetterRoutingKey] = SyncQueues.Worker,
+            }, cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(queue, queue, routingKey: "", cancellationToken: cancellationToken);
+        }
+        _declared = true;
+        logger.LogInformation("Retry queues declared: {RetryQueues}", string.Join(", ", Steps.Select(SyncWorkerOptions.RetryQueueName)));
+    }
+
+    /// <summary>Each step's queue and the broker's count of its messages; the count is null while the broker cannot be asked.</summary>
+    public async Task<IReadOnlyList<RetryStepState>> Describe(CancellationToken cancellationToken)
+    {
+        var states = Steps.Select(delay => new RetryStepState(SyncWorkerOptions.RetryQueueName(delay), delay, null)).ToList();
+        if (!_declared)
+            return states;
+        try
+        {
+            await using var channel = await CreateChannel(cancellationToken);
+            for (var i = 0; i < states.Count; i++)
+                states[i] = states[i] with { Messages = await channel.MessageCountAsync(states[i].Queue, cancellationToken) };
+        }
+        catch (Exception exception) when (exception is RabbitMQ.Client.Exceptions.RabbitMQClientException or IOException or TimeoutException)
+        {
+            logger.LogWarning("Could not count the retry queues: {Reason}", exception.Message);
+        }
+        return states;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+            await _connection.DisposeAsync();
+        _connectionLock.Dispose();
+    }
+
+    private async Task SendTo(Uri address, PendingSync pending, CancellationToken cancellationToken)
+    {
+        var endpoint = await bus.GetSendEndpoint(address);
+        await endpoint.Send(pending.Request, context => context.Headers.Set(RetryHeaders.Attempt, pending.Attempt), cancellationToken);
+    }
+
+    private static Uri ExchangeAddress(TimeSpan delay) => new($"exchange:{SyncWorkerOptions.RetryQueueName(delay)}");
+
+    private async Task<IChannel> CreateChannel(CancellationToken cancellationToken)
+    {
+        await _connectionLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connection is not { IsOpen: true })
+            {
+                var settings = rabbitMq.Value;
+                var factory = new ConnectionFactory
+                {
+                    HostName = settings.Host,
+                    Port = settings.Port,
+                    VirtualHost = settings.VirtualHost,
+                    UserName = settings.Username,
+                    Password = settings.Password,
+                    ClientProvidedName = "sync-worker retry topology",
+                };
+                if (_connection is not null)
+                    await _connection.DisposeAsync();
+                _connection = await factory.CreateConnectionAsync(cancellationToken);
+            }
+            return await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        }
+        finally
+        {
+            _connectionLock.Release();
+        }
+    }
+}

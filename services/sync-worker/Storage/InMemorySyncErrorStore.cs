@@ -1,0 +1,66 @@
+namespace Sync.SyncWorker.Storage;
+
+/// <summary>The embedded sync-error list: the same behaviour as Redis, kept in memory.</summary>
+public sealed class InMemorySyncErrorStore : ISyncErrorStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, SyncErrorEntry> _entries = [];
+
+    public Task Record(IReadOnlyCollection<SyncErrorOccurrence> occurrences)
+    {
+        lock (_lock)
+        {
+            foreach (var occurrence in occurrences)
+            {
+                var previous = _entries.GetValueOrDefault(occurrence.ProspectId);
+                _entries[occurrence.ProspectId] = new SyncErrorEntry
+                {
+                    ProspectId = occurrence.ProspectId,
+                    ErrorCode = occurrence.ErrorCode,
+                    Message = occurrence.Message,
+                    Fields = occurrence.Fields,
+                    FirstSeen = previous?.FirstSeen ?? occurrence.At,
+                    LastSeen = occurrence.At,
+                    Attempts = (previous?.Attempts ?? 0) + 1,
+                    LastSyncId = occurrence.SyncId,
+                };
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task Clear(IReadOnlyCollection<long> prospectIds)
+    {
+        lock (_lock)
+        {
+            foreach (var id in prospectIds)
+                _entries.Remove(id);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SyncErrorEntry>> List()
+    {
+        lock (_lock)
+            return Task.FromResult<IReadOnlyList<SyncErrorEntry>>(_entries.Values.OrderBy(entry => entry.ProspectId).ToList());
+    }
+
+    public Task<SyncErrorEntry?> Find(long prospectId)
+    {
+        lock (_lock)
+            return Task.FromResult(_entries.GetValueOrDefault(prospectId));
+    }
+
+    public Task MarkRetryRequested(IReadOnlyCollection<long> prospectIds, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            foreach (var id in prospectIds)
+            {
+                if (_entries.TryGetValue(id, out var entry))
+                    _entries[id] = entry with { RetryRequestedAt = at };
+            }
+        }
+        return Task.CompletedTask;
+    }
+}

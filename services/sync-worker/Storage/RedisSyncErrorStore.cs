@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Sync.ServiceDefaults.Storage;
+
+namespace Sync.SyncWorker.Storage;
+
+public sealed class RedisSyncErrorStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : ISyncErrorStore
+{
+    private static readonly LuaScript RecordScript = LuaScript.Prepare(LuaScripts.Load("record-sync-error.lua"));
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly RedisKey _errors = options.KeysFor(Extensions.Extensions.RedisOwner).Key("sync-errors");
+
+    private IDatabase Database => redis.GetDatabase();
+
+    public async Task Record(IReadOnlyCollection<SyncErrorOccurrence> occurrences) =>
+        await Task.WhenAll(occurrences.Select(occurrence => Database.ScriptEvaluateAsync(RecordScript, new
+        {
+            errors = _errors,
+            prospect = (RedisValue)occurrence.ProspectId,
+            code = (RedisValue)occurrence.ErrorCode,
+            message = (RedisValue)occurrence.Message,
+            fields = (RedisValue)string.Join(',', occurrence.Fields),
+            at = (RedisValue)occurrence.At.ToString("O", CultureInfo.InvariantCulture),
+            syncId = (RedisValue)occurrence.SyncId.ToString(),
+        })));
+
+    public async Task Clear(IReadOnlyCollection<long> prospectIds)
+    {
+        if (prospectIds.Count > 0)
+            await Database.HashDeleteAsync(_errors, prospectIds.Select(id => (RedisValue)id).ToArray());
+    }
+
+    public async Task<IReadOnlyList<SyncErrorEntry>> List() =>
+        (await Database.HashGetAllAsync(_errors))
+            .Select(entry => Read((long)entry.Name, entry.Value!))
+            .OrderBy(entry => entry.ProspectId)
+            .ToList();
+
+    public async Task<SyncErrorEntry?> Find(long prospectId) =>
+        await Database.HashGetAsync(_errors, prospectId) is { HasValue: true } value ? Read(prospectId, value!) : null;
+
+    public async Task MarkRetryRequested(IReadOnlyCollection<long> prospectIds, DateTimeOffset at)
+    {
+        foreach (var id in prospectIds)
+        {
+            if (await Database.HashGetAsync(_errors, id) is not { HasValue: true } value)
+                continue;
+            var stored = JsonSerializer.Deserialize<StoredEntry>((string)value!, Json)!;
+            stored.RetryRequestedAt = at.ToString("O", CultureInfo.InvariantCulture);
+            // Only where the entry is still there: a sync that succeeded meanwhile has cleared it.
+            await Database.ScriptEvaluateAsync(
+                "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end",
+                [_errors], [id, JsonSerializer.Serialize(stored, Json)]);
+        }
+    }
+
+    private static SyncErrorEntry Read(long prospectId, string json)
+    {
+        var stored = JsonSerializer.Deserialize<StoredEntry>(json, Json)!;
+        return new SyncErrorEntry
+        {
+            ProspectId = prospectId,
+            ErrorCode = stored.ErrorCode,
+            Message = stored.Message,
+            Fields = stored.Fields.Length == 0 ? [] : stored.Fields.Split(','),
+            FirstSeen = DateTimeOffset.Parse(stored.FirstSeen, CultureInfo.InvariantCulture),
+            LastSeen = DateTimeOffset.Parse(stored.LastSeen, CultureInfo.InvariantCulture),
+            Attempts = stored.Attempts,
+            LastSyncId = Guid.TryParse(stored.LastSyncId, out var syncId) ? syncId : null,
+            RetryRequestedAt = stored.RetryRequestedAt is { } retried ? DateTimeOffset.Parse(retried, CultureInfo.InvariantCulture) : null,
+        };
+    }
+
+    /// <summary>The entry as the script keeps it.</summary>
+    private sealed class StoredEntry
+    {
+        public string ErrorCode { get; set; } = "";
+
+        public string Message { get; set; } = "";
+
+        public string Fields { get; set; } = "";
+
+        public string FirstSeen { get; set; } = "";
+
+        public string LastSeen { get; set; } = "";
+
+        public int Attempts { get; set; }
+
+        public string? LastSyncId { get; set; }
+
+        public string? RetryRequestedAt { get; set; }
+    }
+}

@@ -1,0 +1,488 @@
+using System.Diagnostics;
+using System.Globalization;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Sync.Clients.Crm;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.SyncWorker.Control;
+using Sync.SyncWorker.Crm;
+using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Retry;
+using Sync.SyncWorker.Storage;
+
+namespace Sync.SyncWorker.Sync;
+
+/// <summary>
+/// Syncs one batch of sync requests with one snapshot read from prospect-editor, one CRM lookup, one CRM write and one
+/// write-back, then reports every request with <see cref="SyncCompleted"/> before the batch is acknowledged.
+/// A record the CRM refuses fails alone; a transient failure sends the batch to its retry step; a spent allowance puts it
+/// back in the queue and pauses consuming.
+/// </summary>
+public sealed partial class BatchSynchronizer(
+    IProspectEditorClient editor,
+    ICrmClient crm,
+    CrmAllowance allowance,
+    IWorkerStateStore state,
+    ISyncErrorStore errors,
+    ISyncRetryScheduler retries,
+    SyncConsumption consumption,
+    FieldMerger merger,
+    SyncWorkerMetrics metrics,
+    IOptions<SyncWorkerOptions> options,
+    IOptions<FieldMappingOptions> mapping,
+    TimeProvider time,
+    ILogger<BatchSynchronizer> logger)
+{
+    private const string ProspectNotFound = "PROSPECT_NOT_FOUND";
+    private const string EntityIsDeleted = "ENTITY_IS_DELETED";
+    private const string DuplicateMatch = "DUPLICATE_MATCH";
+
+    private int _crmCalls;
+
+    public async Task<BatchReport> Sync(IReadOnlyList<PendingSync> requests, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        using var activity = SyncWorkerMetrics.Source.StartActivity("sync batch");
+        activity?.SetTag("sync.batch.requests", requests.Count);
+        var batchId = Guid.NewGuid().ToString("N");
+        var prospects = requests.GroupBy(pending => pending.Request.ProspectId)
+            .Select(group => new ProspectSync(group.Key, group.ToList()))
+            .ToList();
+
+        var claimed = await state.Claim(prospects.Select(prospect => prospect.ProspectId).ToList(), batchId, options.Value.ProspectClaimTimeout);
+        var busy = prospects.Where(prospect => !claimed.Contains(prospect.ProspectId)).ToList();
+        if (busy.Count > 0)
+        {
+            // Another batch (a replica, or a re-issued request) is syncing these prospects now: try again after it.
+            await retries.Postpone(busy.SelectMany(prospect => prospect.Requests).ToList(), cancellationToken);
+            LogPostponed(busy.Count);
+        }
+        prospects = prospects.Where(prospect => claimed.Contains(prospect.ProspectId)).ToList();
+
+        var report = new BatchReport();
+        try
+        {
+            var completions = await TakeOutDuplicates(prospects, report);
+            var active = prospects.Where(prospect => prospect.Requests.Count > 0).ToList();
+            if (active.Count > 0)
+                completions.AddRange(await SyncOrDefer(active, report, cancellationToken));
+
+            if (completions.Count > 0)
+                await publisher.PublishBatch(completions, cancellationToken);
+        }
+        finally
+        {
+            await state.Release(claimed.ToList(), batchId);
+        }
+
+        report.CrmCalls = _crmCalls;
+        report.Duration = time.GetElapsedTime(started);
+        await Record(report, activity);
+        return report;
+    }
+
+    /// <summary>Requests already synced (redelivered, or re-issued with the same SyncId and version): their completion is published again, nothing is written.</summary>
+    private async Task<List<SyncCompleted>> TakeOutDuplicates(List<ProspectSync> prospects, BatchReport report)
+    {
+        var completed = await state.FindCompleted(prospects.SelectMany(prospect => prospect.Requests.Select(pending => Key(pending.Request))).ToList());
+        var republished = new List<SyncCompleted>();
+        foreach (var prospect in prospects)
+        {
+            var duplicates = prospect.Requests.Where(pending => completed.ContainsKey(Key(pending.Request))).ToList();
+            foreach (var duplicate in duplicates)
+            {
+                republished.Add(completed[Key(duplicate.Request)]);
+                prospect.Requests.Remove(duplicate);
+            }
+        }
+        report.Duplicates = republished.Count;
+        if (republished.Count > 0)
+            LogDuplicates(republished.Count);
+        return republished;
+    }
+
+    private async Task<List<SyncCompleted>> SyncOrDefer(List<ProspectSync> prospects, BatchReport report, CancellationToken cancellationToken)
+    {
+        var pending = prospects.SelectMany(prospect => prospect.Requests).ToList();
+        try
+        {
+            await SyncProspects(prospects, cancellationToken);
+        }
+        catch (AllowanceDeferredException deferred)
+        {
+            await retries.Return(pending, cancellationToken);
+            report.Deferred = pending.Count;
+            LogDeferred(pending.Count, deferred.Message);
+            consumption.Nudge();
+            return [];
+        }
+        catch (CrmRequestLimitExceededException refused)
+        {
+            await allowance.LearnRefusal(refused);
+            await retries.Return(pending, cancellationToken);
+            report.Deferred = pending.Count;
+            LogDeferred(pending.Count, refused.Message);
+            await state.RecordError(Redaction.WithoutEmails(refused.Message), time.GetUtcNow());
+            consumption.Nudge();
+            return [];
+        }
+        catch (Exception exception) when (IsTransient(exception, cancellationToken))
+        {
+            await retries.ScheduleRetry(pending, cancellationToken);
+            report.Retried = pending.Count;
+            var attempt = pending.Max(request => request.Attempt) + 1;
+            var reason = Redaction.WithoutEmails(exception.Message);
+            LogRetrying(pending.Count, attempt, exception.GetType().Name, reason);
+            await state.RecordError($"{exception.GetType().Name}: {reason}", time.GetUtcNow());
+            return [];
+        }
+        catch (CrmRequestException refused)
+        {
+            // The CRM refused the request itself: no retry mends it, so every prospect of it goes to the sync-error list.
+            var error = refused.Errors.FirstOrDefault() ?? new CrmError("REQUEST_REFUSED", refused.Message, []);
+            foreach (var prospect in prospects.Where(prospect => prospect.Result is null))
+                prospect.Fail(error, "the CRM refused the whole request");
+            LogRequestRefused(prospects.Count, error.ErrorCode, Redaction.WithoutEmails(refused.Message));
+        }
+
+        return await Complete(prospects, report);
+    }
+
+    private async Task SyncProspects(List<ProspectSync> prospects, CancellationToken cancellationToken)
+    {
+        var snapshot = await editor.GetMany(prospects.Select(prospect => prospect.ProspectId).ToList(), cancellationToken);
+        var byId = snapshot.Prospects.ToDictionary(prospect => prospect.Id);
+        foreach (var prospect in prospects)
+        {
+            prospect.Prospect = byId.GetValueOrDefault(prospect.ProspectId);
+            if (prospect.Prospect is null)
+                prospect.Fail(new CrmError(ProspectNotFound, "The prospect no longer exists in prospect-editor.", []), "the prospect no longer exists");
+            else if (prospect.Prospect.DoNotSync)
+                prospect.Result = new ProspectResult(SyncOutcome.SkippedDoNotSync, null, null, null,
+                    "Do Not Sync was set when the worker came to write: nothing written");
+            else if (prospect.Prospect.CrmDeleted)
+                prospect.Result = new ProspectResult(SyncOutcome.CrmRecordDeleted, prospect.Prospect.CrmObjectType, prospect.Prospect.CrmRecordId, null,
+                    "the prospect's CRM record was deleted in the CRM; it is not re-created");
+        }
+
+        var toSync = prospects.Where(prospect => prospect.Result is null).ToList();
+        if (toSync.Count == 0)
+            return;
+
+        await Match(toSync, cancellationToken);
+        Plan(toSync);
+        await Write(toSync, cancellationToken);
+        await WriteBack(prospects, cancellationToken);
+    }
+
+    private async Task Match(List<ProspectSync> prospects, CancellationToken cancellationToken)
+    {
+        var known = prospects.Where(prospect => prospect.Prospect!.CrmRecordId is { Length: > 0 }).Select(prospect => prospect.Prospect!).ToList();
+        var lookup = new CrmLookup
+        {
+            LeadIds = known.Where(prospect => prospect.CrmObjectType != CrmObjectType.Contact).Select(prospect => prospect.CrmRecordId!).Distinct().ToList(),
+            ContactIds = known.Where(prospect => prospect.CrmObjectType != CrmObjectType.Lead).Select(prospect => prospect.CrmRecordId!).Distinct().ToList(),
+            Emails = prospects.Select(prospect => prospect.Prospect!.Email).Where(email => !string.IsNullOrWhiteSpace(email))
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+        };
+        var index = new CrmLookupIndex();
+        index.Add(await Call(() => crm.Lookup(lookup, cancellationToken), cancellationToken));
+
+        var contactsToFetch = new List<string>();
+        foreach (var prospect in prospects)
+        {
+            prospect.Match = CrmRecordMatcher.Match(prospect.Prospect!, index, out var contactId);
+            if (contactId is not null)
+                contactsToFetch.Add(contactId);
+        }
+
+        if (contactsToFetch.Count > 0)
+        {
+            // Only when a converted Lead's Contact did not come with the first lookup (it carries another e-mail address).
+            index.Add(await Call(() => crm.Lookup(new CrmLookup { ContactIds = contactsToFetch.Distinct().ToList() }, cancellationToken), cancellationToken));
+            foreach (var prospect in prospects.Where(prospect => prospect.Match is null))
+            {
+                prospect.Match = CrmRecordMatcher.Match(prospect.Prospect!, index, out var stillMissing)
+                    ?? new CrmMatch(CrmMatchKind.Deleted, null, $"Contact {stillMissing}, which the prospect's Lead was converted into, is not in the CRM");
+            }
+        }
+    }
+
+    private void Plan(List<ProspectSync> prospects)
+    {
+        var settings = mapping.Value;
+        var claimedRecords = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var prospect in prospects)
+        {
+            var snapshot = prospect.Prospect!;
+            var match = prospect.Match!;
+            if (match.Kind == CrmMatchKind.Deleted)
+            {
+                prospect.Result = new ProspectResult(SyncOutcome.CrmRecordDeleted, snapshot.CrmObjectType, snapshot.CrmRecordId, null, match.Description);
+                continue;
+            }
+
+            if (match.Record is not { } record)
+            {
+                prospect.Merge = merger.Merge(snapshot, null, CrmObjectType.Lead);
+                var fields = new Dictionary<string, string?>(prospect.Merge.CrmChanges.ToDictionary(entry => entry.Key, entry => (string?)entry.Value))
+                {
+                    [CrmFields.Email] = snapshot.Email,
+                    [CrmFields.ProspectId] = snapshot.Id.ToString(CultureInfo.InvariantCulture),
+                };
+                // The CRM requires both on a Lead; a prospect without them gets a placeholder, never written back.
+                fields.TryAdd("LastName", settings.NewLeadLastName);
+                fields.TryAdd("Company", settings.NewLeadCompany);
+                prospect.Create = new CrmRecord { Type = CrmObjectType.Lead, Fields = fields };
+                continue;
+            }
+
+            if (!claimedRecords.Add(record.Id!))
+            {
+                prospect.Fail(new CrmError(DuplicateMatch, $"Another prospect of the same batch matched {record.Type} {record.Id}.", []), match.Description);
+                continue;
+            }
+
+            prospect.Merge = merger.Merge(snapshot, record, record.Type);
+            var changes = prospect.Merge.CrmChanges.ToDictionary(entry => entry.Key, entry => (string?)entry.Value);
+            var prospectId = snapshot.Id.ToString(CultureInfo.InvariantCulture);
+            if (!string.Equals(record[CrmFields.ProspectId], prospectId, StringComparison.Ordinal))
+                changes[CrmFields.ProspectId] = prospectId;
+            if (string.IsNullOrWhiteSpace(record.Email) && !string.IsNullOrWhiteSpace(snapshot.Email))
+                changes[CrmFields.Email] = snapshot.Email;
+            if (changes.Count > 0)
+                prospect.Update = new CrmRecord { Id = record.Id, Type = record.Type, Fields = changes };
+            else
+                prospect.Result = Synced(prospect, record.Type, record.Id!, record.LastModifiedDate);
+        }
+    }
+
+    private async Task Write(List<ProspectSync> prospects, CancellationToken cancellationToken)
+    {
+        var creating = prospects.Where(prospect => prospect.Create is not null && prospect.Result is null).ToList();
+        var updating = prospects.Where(prospect => prospect.Update is not null && prospect.Result is null).ToList();
+        if (creating.Count == 0 && updating.Count == 0)
+            return;
+
+        var written = await Call(() => crm.Write(
+            creating.Select(prospect => prospect.Create!).ToList(),
+            updating.Select(prospect => prospect.Update!).ToList(),
+            cancellationToken), cancellationToken);
+
+        Settle(creating, written.Created, CrmObjectType.Lead);
+        Settle(updating, written.Updated, null);
+    }
+
+    private void Settle(List<ProspectSync> prospects, IReadOnlyList<CrmSaveResult> results, CrmObjectType? createdType)
+    {
+        for (var i = 0; i < prospects.Count; i++)
+        {
+            var prospect = prospects[i];
+            var type = createdType ?? prospect.Update!.Type;
+            var result = i < results.Count ? results[i] : new CrmSaveResult(null, false, [new CrmError("NO_RESULT", "The CRM did not answer for this record.", [])]);
+            if (result.Success && (result.Id ?? prospect.Update?.Id) is { } recordId)
+                prospect.Result = Synced(prospect, type, recordId, lastModified: null);
+            else if (result.Errors.Any(error => error.ErrorCode == EntityIsDeleted))
+                prospect.Result = new ProspectResult(SyncOutcome.CrmRecordDeleted, type, prospect.Update?.Id, null,
+                    $"{type} {prospect.Update?.Id} was deleted in the CRM while the batch was syncing");
+            else
+                prospect.Fail(result.Errors.FirstOrDefault() ?? new CrmError("UNKNOWN_ERROR", "The CRM refused the record without a reason.", []),
+                    prospect.Match!.Description);
+        }
+    }
+
+    /// <summary>The CRM's values and the matched record go back into the prospects, marked as this sync's own write.</summary>
+    private async Task WriteBack(List<ProspectSync> prospects, CancellationToken cancellationToken)
+    {
+        var writes = new List<SyncWriteBack>();
+        foreach (var prospect in prospects.Where(prospect => prospect.Prospect is not null && prospect.Result is not null))
+        {
+            var snapshot = prospect.Prospect!;
+            var result = prospect.Result!;
+            var syncId = prospect.Requests.MaxBy(pending => pending.Request.Version)!.Request.SyncId;
+            if (result.Outcome == SyncOutcome.CrmRecordDeleted && !snapshot.CrmDeleted)
+            {
+                writes.Add(new SyncWriteBack { ProspectId = snapshot.Id, SyncId = syncId, CrmDeleted = true });
+                continue;
+            }
+            if (result.Outcome != SyncOutcome.Synced)
+                continue;
+
+            var fields = prospect.Merge?.ProspectChanges ?? new Dictionary<string, string>();
+            var assignedUser = prospect.Merge?.AssignedUser;
+            var recordChanged = !string.Equals(snapshot.CrmRecordId, result.RecordId, StringComparison.Ordinal) || snapshot.CrmObjectType != result.Type;
+            if (fields.Count == 0 && assignedUser is null && !recordChanged)
+                continue;
+            writes.Add(new SyncWriteBack
+            {
+                ProspectId = snapshot.Id,
+                SyncId = syncId,
+                Fields = fields.ToDictionary(entry => entry.Key, entry => (string?)entry.Value),
+                AssignedUser = assignedUser,
+                CrmRecordId = recordChanged ? result.RecordId : null,
+                CrmObjectType = recordChanged ? result.Type : null,
+            });
+        }
+
+        if (writes.Count > 0)
+            await editor.ApplySyncWrites(writes, cancellationToken);
+    }
+
+    private async Task<List<SyncCompleted>> Complete(List<ProspectSync> prospects, BatchReport report)
+    {
+        var now = time.GetUtcNow();
+        var completions = prospects
+            .SelectMany(prospect => prospect.Requests.Select(pending => new SyncCompleted
+            {
+                EventId = Guid.NewGuid(),
+                ProspectId = prospect.ProspectId,
+                OccurredAt = now,
+                SyncId = pending.Request.SyncId,
+                Version = pending.Request.Version,
+                Outcome = prospect.Result!.Outcome,
+                CrmObjectType = prospect.Result.Type,
+                CrmRecordId = prospect.Result.RecordId,
+                CrmLastModifiedDate = prospect.Result.LastModified,
+                Detail = prospect.Result.Detail,
+            }))
+            .ToList();
+
+        await state.RememberCompleted(completions, options.Value.RememberCompletedSyncsFor);
+
+        var failures = prospects.Where(prospect => prospect.Error is not null).ToList();
+        if (failures.Count > 0)
+        {
+            await errors.Record(failures.Select(prospect => new SyncErrorOccurrence(
+                prospect.ProspectId, prospect.Requests.MaxBy(pending => pending.Request.Version)!.Request.SyncId,
+                prospect.Error!.ErrorCode, prospect.Error.Message, prospect.Error.Fields, now)).ToList());
+            foreach (var failure in failures)
+                LogRecordFailed(failure.ProspectId, failure.Error!.ErrorCode, Redaction.WithoutEmails(failure.Error.Message));
+        }
+        var settled = prospects.Where(prospect => prospect.Result!.Outcome is SyncOutcome.Synced or SyncOutcome.CrmRecordDeleted)
+            .Select(prospect => prospect.ProspectId).ToList();
+        await errors.Clear(settled);
+
+        foreach (var prospect in prospects)
+            report.Outcomes[prospect.Result!.Outcome] = report.Outcomes.GetValueOrDefault(prospect.Result.Outcome) + 1;
+        return completions;
+    }
+
+    /// <summary>One charged CRM call: a token from the shared allowance first, the CRM's usage learnt after.</summary>
+    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        await allowance.TakeCall(cancellationToken);
+        _crmCalls++;
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            await allowance.LearnFrom(crm);
+        }
+    }
+
+    private async Task Record(BatchReport report, Activity? activity)
+    {
+        activity?.SetTag("sync.batch.prospects", report.Prospects);
+        activity?.SetTag("sync.batch.crm_calls", report.CrmCalls);
+        activity?.SetTag("sync.batch.duplicates", report.Duplicates);
+        activity?.SetTag("sync.batch.retried", report.Retried);
+        activity?.SetTag("sync.batch.deferred", report.Deferred);
+        foreach (var (outcome, count) in report.Outcomes)
+            activity?.SetTag($"sync.batch.outcome.{outcome}", count);
+        metrics.Batch(report);
+        if (report.Prospects > 0 || report.CrmCalls > 0)
+        {
+            await state.RecordBatch(new BatchRecord(time.GetUtcNow(), report.Prospects, report.CrmCalls, report.Duration, report.Outcomes));
+            LogBatch(report.Prospects, report.CrmCalls, report.Duration.TotalMilliseconds,
+                string.Join(", ", report.Outcomes.Select(entry => $"{entry.Key} {entry.Value}")));
+        }
+    }
+
+    private ProspectResult Synced(ProspectSync prospect, CrmObjectType type, string recordId, DateTimeOffset? lastModified) =>
+        new(SyncOutcome.Synced, type, recordId, lastModified,
+            prospect.Match!.Kind == CrmMatchKind.NewLead ? $"created Lead {recordId}" : $"matched {prospect.Match.Description}");
+
+    private static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        CrmTransientException or HttpRequestException or TimeoutException or RedisConnectionException or RedisTimeoutException => true,
+        ProspectEditorException editorError => editorError.Transient,
+        // An HttpClient timeout, not the batch being cancelled.
+        TaskCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private static SyncKey Key(SyncRequested request) => new(request.ProspectId, request.SyncId, request.Version);
+
+    [LoggerMessage(LogLevel.Information, "Synced a batch of {ProspectCount} prospects with {CrmCalls} CRM calls in {ElapsedMs:0} ms: {Outcomes}")]
+    private partial void LogBatch(int prospectCount, int crmCalls, double elapsedMs, string outcomes);
+
+    [LoggerMessage(LogLevel.Information, "{DuplicateCount} sync requests were already synced; their completions are published again")]
+    private partial void LogDuplicates(int duplicateCount);
+
+    [LoggerMessage(LogLevel.Information, "{ProspectCount} prospects are being synced by another batch; postponed to the first retry step")]
+    private partial void LogPostponed(int prospectCount);
+
+    [LoggerMessage(LogLevel.Warning, "{RequestCount} sync requests go back to the queue and consuming pauses: {Reason}")]
+    private partial void LogDeferred(int requestCount, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "{RequestCount} sync requests sent to retry (attempt {Attempt}) after {ErrorType}: {Reason}")]
+    private partial void LogRetrying(int requestCount, int attempt, string errorType, string reason);
+
+    [LoggerMessage(LogLevel.Error, "The CRM refused the request of {ProspectCount} prospects with {ErrorCode}: {Reason}")]
+    private partial void LogRequestRefused(int prospectCount, string errorCode, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Prospect {ProspectId} failed to sync with {ErrorCode}: {Reason}; it is on the sync-error list")]
+    private partial void LogRecordFailed(long prospectId, string errorCode, string reason);
+
+    private sealed class ProspectSync(long prospectId, List<PendingSync> requests)
+    {
+        public long ProspectId { get; } = prospectId;
+
+        public List<PendingSync> Requests { get; } = requests;
+
+        public ProspectDto? Prospect { get; set; }
+
+        public CrmMatch? Match { get; set; }
+
+        public FieldMerge? Merge { get; set; }
+
+        public CrmRecord? Create { get; set; }
+
+        public CrmRecord? Update { get; set; }
+
+        public ProspectResult? Result { get; set; }
+
+        public CrmError? Error { get; private set; }
+
+        public void Fail(CrmError error, string context)
+        {
+            Error = error;
+            Result = new ProspectResult(SyncOutcome.Failed, Update?.Type ?? Match?.Record?.Type, Update?.Id ?? Match?.Record?.Id, null,
+                $"{error.ErrorCode}: {Redaction.WithoutEmails(error.Message)} ({context})");
+        }
+    }
+
+    private sealed record ProspectResult(SyncOutcome Outcome, CrmObjectType? Type, string? RecordId, DateTimeOffset? LastModified, string Detail);
+}
+
+/// <summary>What one batch did, for its span, the metrics and /sync/status.</summary>
+public sealed class BatchReport
+{
+    public Dictionary<SyncOutcome, int> Outcomes { get; } = [];
+
+    public int Prospects => Outcomes.Values.Sum();
+
+    public int CrmCalls { get; set; }
+
+    public int Duplicates { get; set; }
+
+    public int Retried { get; set; }
+
+    public int Deferred { get; set; }
+
+    public TimeSpan Duration { get; set; }
+}

@@ -1,0 +1,133 @@
+using Sync.Clients.Crm;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+
+namespace Sync.SyncWorker.Sync;
+
+/// <summary>How a prospect found (or did not find) its CRM record.</summary>
+public enum CrmMatchKind
+{
+    /// <summary>The CRM record the prospect is already synced with.</summary>
+    ById,
+
+    /// <summary>The prospect's Lead was converted in the CRM: its Contact.</summary>
+    ConvertedLead,
+
+    /// <summary>No record known yet: a Contact, or else a Lead, with the prospect's e-mail address.</summary>
+    ByEmail,
+
+    /// <summary>Nothing matches: a new Lead.</summary>
+    NewLead,
+
+    /// <summary>The prospect's CRM record was deleted in the CRM.</summary>
+    Deleted,
+}
+
+/// <param name="Record">The matched record; null for a new Lead or a deleted record.</param>
+/// <param name="Description">How the match was made, in words, for the sync result and the logs (never the e-mail address).</param>
+public sealed record CrmMatch(CrmMatchKind Kind, CrmRecord? Record, string Description);
+
+/// <summary>Everything one lookup call returned, indexed for matching.</summary>
+public sealed class CrmLookupIndex
+{
+    private readonly Dictionary<string, CrmRecord> _leads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CrmRecord> _contacts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _missing = new(StringComparer.Ordinal);
+
+    public void Add(CrmLookupResult result)
+    {
+        foreach (var lead in result.Leads.Where(lead => lead.Id is not null))
+            _leads[lead.Id!] = lead;
+        foreach (var contact in result.Contacts.Where(contact => contact.Id is not null))
+            _contacts[contact.Id!] = contact;
+        _missing.UnionWith(result.MissingIds);
+    }
+
+    public CrmRecord? Find(CrmObjectType type, string id) =>
+        (type == CrmObjectType.Contact ? _contacts : _leads).GetValueOrDefault(id);
+
+    public bool IsMissing(string id) => _missing.Contains(id);
+
+    public IReadOnlyList<CrmRecord> WithEmail(CrmObjectType type, string email) =>
+        (type == CrmObjectType.Contact ? _contacts : _leads).Values
+            .Where(record => string.Equals(record.Email?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase))
+            .ToList();
+}
+
+/// <summary>
+/// Finds a prospect's CRM record the way the sync promises: the record it is synced with (following a converted Lead
+/// to its Contact); otherwise by e-mail, a Contact before a Lead, and among several records with the address the most
+/// recently modified (ties: the lowest id); otherwise a new Lead. A record the CRM deleted is never replaced.
+/// </summary>
+public static class CrmRecordMatcher
+{
+    /// <summary>The match, or null with <paramref name="contactToFetch"/> set when a converted Lead's Contact was not in the lookup.</summary>
+    public static CrmMatch? Match(ProspectDto prospect, CrmLookupIndex index, out string? contactToFetch)
+    {
+        contactToFetch = null;
+        if (prospect.CrmRecordId is { Length: > 0 } id)
+        {
+            var known = prospect.CrmObjectType is { } type
+                ? index.Find(type, id)
+                : index.Find(CrmObjectType.Lead, id) ?? index.Find(CrmObjectType.Contact, id);
+            if (known is null && index.IsMissing(id))
+                return new CrmMatch(CrmMatchKind.Deleted, null, $"{prospect.CrmObjectType?.ToString() ?? "Record"} {id} was deleted in the CRM");
+            if (known is not null)
+                return FollowConversion(known, $"{known.Type} {id}, the record the prospect is synced with", index, out contactToFetch);
+        }
+
+        if (string.IsNullOrWhiteSpace(prospect.Email))
+            return new CrmMatch(CrmMatchKind.NewLead, null, "new Lead: the prospect has no e-mail address to match by");
+
+        var contacts = index.WithEmail(CrmObjectType.Contact, prospect.Email);
+        if (contacts.Count > 0)
+            return Choose(contacts, CrmMatchKind.ByEmail);
+
+        var leads = index.WithEmail(CrmObjectType.Lead, prospect.Email);
+        var openLeads = leads.Where(lead => !IsConverted(lead)).ToList();
+        if (openLeads.Count > 0)
+            return Choose(openLeads, CrmMatchKind.ByEmail);
+
+        // Only converted Leads carry the address: the Contact each became is the prospect's record.
+        var converted = MostRecent(leads);
+        if (converted is not null)
+            return FollowConversion(converted, $"Lead {converted.Id} with the prospect's e-mail address", index, out contactToFetch);
+
+        return new CrmMatch(CrmMatchKind.NewLead, null, "new Lead: no Contact or Lead has the prospect's e-mail address");
+    }
+
+    private static CrmMatch? FollowConversion(CrmRecord record, string description, CrmLookupIndex index, out string? contactToFetch)
+    {
+        contactToFetch = null;
+        if (record.Type != CrmObjectType.Lead || !IsConverted(record))
+            return new CrmMatch(CrmMatchKind.ById, record, description);
+        if (record.ConvertedContactId is not { Length: > 0 } contactId)
+            return new CrmMatch(CrmMatchKind.ById, record, description + " (converted, without a Contact)");
+
+        if (index.Find(CrmObjectType.Contact, contactId) is { } contact)
+            return new CrmMatch(CrmMatchKind.ConvertedLead, contact, $"Contact {contactId}, which Lead {record.Id} was converted into");
+        if (index.IsMissing(contactId))
+            return new CrmMatch(CrmMatchKind.Deleted, null, $"Contact {contactId}, which Lead {record.Id} was converted into, was deleted in the CRM");
+        contactToFetch = contactId;
+        return null;
+    }
+
+    private static CrmMatch Choose(IReadOnlyList<CrmRecord> candidates, CrmMatchKind kind)
+    {
+        var chosen = MostRecent(candidates)!;
+        var type = chosen.Type;
+        var description = candidates.Count == 1
+            ? $"{type} {chosen.Id}, the one {type} with the prospect's e-mail address"
+            : $"{type} {chosen.Id}, the most recently modified of {candidates.Count} {type}s with the prospect's e-mail address (ties: lowest id)";
+        return new CrmMatch(kind, chosen, description);
+    }
+
+    private static CrmRecord? MostRecent(IEnumerable<CrmRecord> records) =>
+        records
+            .OrderByDescending(record => record.LastModifiedDate ?? DateTimeOffset.MinValue)
+            .ThenBy(record => record.Id, StringComparer.Ordinal)
+            .FirstOrDefault();
+
+    private static bool IsConverted(CrmRecord record) =>
+        string.Equals(record[CrmFields.IsConverted], "true", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Sync.Contracts;
+
+namespace Sync.SyncWorker.Sync;
+
+/// <summary>
+/// The "FieldMapping" configuration section: which prospect field syncs with which CRM field, and which side wins.
+/// Entries given in configuration are laid over <see cref="Defaults"/> member by member, so
+/// "FieldMapping:Fields:city:Behavior=UseCrmValue" changes one behaviour and keeps the field names.
+/// </summary>
+public sealed class FieldMappingOptions : IValidatableObject
+{
+    public const string Section = "FieldMapping";
+
+    /// <summary>The prospect's assigned user, mapped like a field (to the record's OwnerId by default).</summary>
+    public const string AssignedUser = "assignedUser";
+
+    /// <summary>The prospect's e-mail opt-out: it only ever flows to the CRM, and only as an opt-out (an unsubscribe is never undone by a sync).</summary>
+    public const string OptedOut = "optedOut";
+
+    /// <summary>By prospect field name (as prospect-editor names them: firstName, city, a custom field's name, ...).</summary>
+    public Dictionary<string, FieldMap> Fields { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The CRM requires LastName on a Lead: a new Lead for a prospect without one gets this.</summary>
+    [Required]
+    public string NewLeadLastName { get; set; } = "[not provided]";
+
+    /// <summary>The CRM requires Company on a Lead: a new Lead for a prospect without one gets this.</summary>
+    [Required]
+    public string NewLeadCompany { get; set; } = "[not provided]";
+
+    public static IReadOnlyDictionary<string, FieldMap> Defaults { get; } = new Dictionary<string, FieldMap>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["firstName"] = new() { Crm = "FirstName" },
+        ["lastName"] = new() { Crm = "LastName" },
+        ["company"] = new() { Lead = "Company", Contact = "" },
+        ["title"] = new() { Crm = "Title" },
+        ["phone"] = new() { Crm = "Phone" },
+        ["city"] = new() { Lead = "City", Contact = "MailingCity" },
+        ["country"] = new() { Lead = "Country", Contact = "MailingCountry" },
+        [AssignedUser] = new() { Crm = "OwnerId" },
+        [OptedOut] = new() { Crm = "HasOptedOutOfEmail", Behavior = SyncBehavior.UseMarketingValue },
+    };
+
+    /// <summary>The defaults with the configured entries laid over them; a mapping whose CRM field is empty for an object type is not synced there.</summary>
+    public IReadOnlyList<FieldRule> Rules() =>
+        Defaults.Keys.Concat(Fields.Keys).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(field =>
+            {
+                var fallback = Defaults.GetValueOrDefault(field) ?? new FieldMap();
+                var configured = Fields.GetValueOrDefault(field) ?? new FieldMap();
+                return new FieldRule(
+                    field,
+                    Lead: configured.Lead ?? configured.Crm ?? fallback.Lead ?? fallback.Crm,
+                    Contact: configured.Contact ?? configured.Crm ?? fallback.Contact ?? fallback.Crm,
+                    configured.Behavior ?? fallback.Behavior ?? SyncBehavior.UseMostRecentlyUpdated);
+            })
+            .ToList();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (field, map) in Fields)
+        {
+            if (map.Behavior is { } behavior && !Enum.IsDefined(behavior))
+                yield return new ValidationResult($"FieldMapping:Fields:{field}:Behavior must be one of {string.Join(", ", Enum.GetNames<SyncBehavior>())}.");
+            if (map.Crm is null && map.Lead is null && map.Contact is null && map.Behavior is null)
+                yield return new ValidationResult($"FieldMapping:Fields:{field} names no CRM field (Crm, or Lead and Contact) and no behaviour.");
+        }
+    }
+}
+
+/// <summary>One mapping as configured; every member is optional and falls back to the default mapping of the field.</summary>
+public sealed class FieldMap
+{
+    /// <summary>The CRM field, the same on Leads and Contacts.</summary>
+    public string? Crm { get; set; }
+
+    /// <summary>The Lead field where its name differs (Lead City, Contact MailingCity); empty: not synced on Leads.</summary>
+    public string? Lead { get; set; }
+
+    /// <summary>The Contact field where its name differs; empty: not synced on Contacts.</summary>
+    public string? Contact { get; set; }
+
+    public SyncBehavior? Behavior { get; set; }
+}
+
+/// <summary>Which value a sync keeps when the prospect and its CRM record disagree. A blank never overwrites a value, whichever the rule.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SyncBehavior>))]
+public enum SyncBehavior
+{
+    /// <summary>The CRM's value wins.</summary>
+    UseCrmValue,
+
+    /// <summary>The marketing (prospect) value wins.</summary>
+    UseMarketingValue,
+
+    /// <summary>The side changed last wins: the prospect's UpdatedAt against the record's LastModifiedDate (the CRM on a tie).</summary>
+    UseMostRecentlyUpdated,
+}
+
+/// <summary>A resolved mapping: the prospect field, its CRM field on each object type (null: not synced there) and the behaviour.</summary>
+public sealed record FieldRule(string ProspectField, string? Lead, string? Contact, SyncBehavior Behavior)
+{
+    public string? CrmField(CrmObjectType type) => (type == CrmObjectType.Contact ? Contact : Lead) is { Length: > 0 } name ? name : null;
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Sync.Contracts;
+using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
+using Xunit.Abstractions;
+
+namespace Sync.SyncWorker.Tests;
+
+/// <summary>The worker's promise to the CRM: a batch, a call; never a call per prospect.</summary>
+public sealed class BatchingTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task AThousandChangedProspectsSyncInAtMostTenChargedCrmCalls()
+    {
+        await using var worker = await WorkerHost.Start("worker-batching");
+        await worker.Api.PostAsync("sync/pause", null);
+        var requests = Enumerable.Range(0, 1000).Select(i =>
+        {
+            var id = WorkerHost.NextProspectId();
+            var email = $"p{id}@example.test";
+            // Half already have a Contact in the CRM, found by e-mail; half become new Leads.
+            if (i % 2 == 0)
+                worker.Crm.Seed(Contracts.CrmObjectType.Contact, new Dictionary<string, string?> { ["Email"] = email, ["LastName"] = "Known" });
+            worker.Editor.Add(id, email, new Dictionary<string, string?> { ["lastName"] = $"Prospect {i}", ["company"] = "Acme" });
+            return WorkerHost.Request(id);
+        }).ToArray();
+        await worker.Publish(requests);
+        await Eventually.True(async () => await worker.Broker.Queue(SyncQueues.Worker) is { Messages: 1000 }, "the 1,000 requests to wait in the queue");
+
+        var clock = Stopwatch.StartNew();
+        await worker.Api.PostAsync("sync/resume", null);
+        var completions = await worker.Completions(requests, TimeSpan.FromSeconds(60));
+        clock.Stop();
+
+        Assert.All(completions, completed => Assert.Equal(SyncOutcome.Synced, completed.Outcome));
+        Assert.InRange(worker.Crm.ChargedCalls, 1, 10);
+        Assert.All(worker.Crm.WriteSizes, size => Assert.InRange(size, 1, 200));
+        Assert.InRange(worker.Editor.GetManyCalls, 1, 5);
+        Assert.InRange(worker.Editor.WriteBackCalls, 1, 5);
+        var status = await worker.Status();
+        Assert.Equal(worker.Crm.ChargedCalls, status.Batches.CrmCalls);
+        Assert.Equal(1000, status.Batches.Prospects);
+        output.WriteLine($"1,000 prospects: {worker.Crm.ChargedCalls} charged CRM calls ({worker.Crm.LookupCalls} lookups, {worker.Crm.WriteCalls} writes), " +
+            $"{worker.Editor.GetManyCalls} snapshot reads, {status.Batches.Batches} batches, {clock.ElapsedMilliseconds} ms from resume to the last SyncCompleted");
+    }
+}

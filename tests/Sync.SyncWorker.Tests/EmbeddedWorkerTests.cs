@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Clients.Crm;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Apis;
+using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
+
+namespace Sync.SyncWorker.Tests;
+
+/// <summary>The worker in embedded mode: the in-memory bus, in-memory stores and the in-process retry steps.</summary>
+public sealed class EmbeddedWorkerTests
+{
+    [Fact]
+    public async Task EmbeddedTheWorkerSyncsAndRetriesWithNothingInstalled()
+    {
+        var crm = new FakeCrm { FailNextCalls = 1 };
+        var editor = new FakeProspectEditor();
+        var completions = new ConcurrentQueue<SyncCompleted>();
+        await using var host = await TestServiceHost.Start(
+            "sync-worker",
+            TestSettings.Combine(TestSettings.Embedded, WorkerHost.FastSettings()),
+            builder =>
+            {
+                builder.AddSyncWorker();
+                builder.Services.AddSingleton<ICrmClient>(crm);
+                builder.Services.AddSingleton<IProspectEditorClient>(editor);
+                builder.Services.AddSingleton(completions);
+                builder.AddSyncBus(bus =>
+                {
+                    bus.AddSyncWorkerConsumers();
+                    bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>();
+                });
+            },
+            app => app.MapSyncWorkerApi());
+        var ids = Enumerable.Range(0, 5).Select(_ => WorkerHost.NextProspectId()).ToList();
+        foreach (var id in ids)
+            editor.Add(id, $"p{id}@example.test", new Dictionary<string, string?> { ["lastName"] = "Embedded", ["company"] = "Acme" });
+
+        await host.Service<ConfirmedPublisher>().PublishBatch(ids.Select(id => WorkerHost.Request(id)).ToList(), CancellationToken.None);
+
+        await Eventually.True(() => completions.Count == 5, "every prospect to be reported");
+        Assert.All(completions, completed => Assert.Equal(SyncOutcome.Synced, completed.Outcome));
+        Assert.Equal(0, crm.FailNextCalls);
+        Assert.All(ids, id => Assert.Single(crm.WithEmail($"p{id}@example.test")));
+
+        // Paused, the in-memory queue keeps what is published; resumed, it is all synced.
+        host.Http.DefaultRequestHeaders.Add(ServiceDefaults.Http.ApiKeyFilter.Header, WorkerHost.ApiKey);
+        (await host.Http.PostAsync("sync/pause", null)).EnsureSuccessStatusCode();
+        var later = Enumerable.Range(0, 3).Select(_ => WorkerHost.NextProspectId()).ToList();
+        foreach (var id in later)
+            editor.Add(id, $"p{id}@example.test", new Dictionary<string, string?> { ["lastName"] = "Later", ["company"] = "Acme" });
+        await host.Service<ConfirmedPublisher>().PublishBatch(later.Select(id => WorkerHost.Request(id)).ToList(), CancellationToken.None);
+        Assert.Equal(5, completions.Count);
+        (await host.Http.PostAsync("sync/resume", null)).EnsureSuccessStatusCode();
+        await Eventually.True(() => completions.Count == 8, "the requests published while paused to be synced after the resume");
+    }
+
+    private sealed class EmbeddedCompletionRecorder(ConcurrentQueue<SyncCompleted> completions) : IConsumer<SyncCompleted>
+    {
+        public Task Consume(ConsumeContext<SyncCompleted> context)
+        {
+            completions.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class EmbeddedCompletionRecorderDefinition : ConsumerDefinition<EmbeddedCompletionRecorder>
+    {
+        public EmbeddedCompletionRecorderDefinition() => EndpointName = SyncQueues.EvaluatorCompletions;
+    }
+}

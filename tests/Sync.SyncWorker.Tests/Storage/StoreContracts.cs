@@ -1,0 +1,298 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Sync.Clients.Crm;
+using Sync.Contracts;
+using Sync.ServiceDefaults.Storage;
+using Sync.SyncWorker.Storage;
+using Sync.Testing;
+
+namespace Sync.SyncWorker.Tests.Storage;
+
+/// <summary>A store contract's test class: the Redis ones get a key prefix of their own per test, removed afterwards.</summary>
+public abstract class StoreContract : IAsyncLifetime
+{
+    private readonly List<IsolatedKeyPrefix> _prefixes = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var prefix in _prefixes)
+            await prefix.DisposeAsync();
+    }
+
+    protected async Task<(IConnectionMultiplexer Redis, IOptions<RedisOptions> Options)> Redis(string purpose)
+    {
+        var prefix = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
+        _prefixes.Add(prefix);
+        return (prefix.Server.Connection, Options.Create(new RedisOptions { ConnectionString = prefix.Server.ConnectionString, KeyPrefix = prefix.Prefix }));
+    }
+}
+
+/// <summary>What every allowance store does, Redis or in memory: the shared pacing bucket and the allowance view.</summary>
+public abstract class AllowanceStoreContract : StoreContract
+{
+    private static readonly AllowancePolicy NoReserve = new(ReservePercent: 0, BurstCalls: 5);
+
+    protected abstract Task<IAllowanceStore> Create();
+
+    [Fact]
+    public async Task CallsAreGrantedWhileNothingIsKnownOfTheAllowance()
+    {
+        var store = await Create();
+
+        Assert.True((await store.Take(2, NoReserve)).Granted);
+    }
+
+    [Fact]
+    public async Task NoCallIsGrantedThatWouldEatIntoTheReserve()
+    {
+        var store = await Create();
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(Used: 85, Limit: 100), DateTimeOffset.UtcNow.AddHours(1)));
+        var tenPerCentReserve = NoReserve with { ReservePercent = 10 };
+
+        var granted = 0;
+        AllowanceDecision decision;
+        while ((decision = await store.Take(1, tenPerCentReserve)).Granted)
+            granted++;
+
+        Assert.Equal(5, granted);
+        Assert.True(decision.Spent);
+        Assert.Equal(90, (await store.Read()).Used);
+    }
+
+    [Fact]
+    public async Task TheBucketBurstsThenPacesTheRestOverTheTimeLeft()
+    {
+        var store = await Create();
+        // 1,000 calls left over 100 s: one call per 100 ms once the burst of 5 is spent.
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(0, 1000), DateTimeOffset.UtcNow.AddSeconds(100)));
+
+        for (var i = 0; i < 5; i++)
+            Assert.True((await store.Take(1, NoReserve)).Granted);
+        var paced = await store.Take(1, NoReserve);
+
+        Assert.False(paced.Granted);
+        Assert.False(paced.Spent);
+        Assert.InRange(paced.Wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(150));
+        await Eventually.True(async () => (await store.Take(1, NoReserve)).Granted, "the bucket to refill");
+    }
+
+    [Fact]
+    public async Task ADryRunTakesNothing()
+    {
+        var store = await Create();
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(0, 2), DateTimeOffset.UtcNow.AddHours(1)));
+
+        Assert.True((await store.Take(2, NoReserve, dryRun: true)).Granted);
+        Assert.True((await store.Take(2, NoReserve, dryRun: true)).Granted);
+        Assert.Equal(0, (await store.Read()).Used);
+    }
+
+    [Fact]
+    public async Task AnswersOnlyRaiseTheUsageWhileTheLimitsResourceReplacesIt()
+    {
+        var store = await Create();
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(50, 100), DateTimeOffset.UtcNow.AddHours(1)));
+
+        await store.LearnFromAnswer(new CrmApiUsage(60, 100));
+        await store.LearnFromAnswer(new CrmApiUsage(55, 100));
+        Assert.Equal(60, (await store.Read()).Used);
+
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(3, 100), DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.Equal(3, (await store.Read()).Used);
+    }
+
+    [Fact]
+    public async Task ARefusalSpendsTheAllowanceUntilItResets()
+    {
+        var store = await Create();
+        var resetsAt = DateTimeOffset.UtcNow.AddMilliseconds(300);
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(10, 100), DateTimeOffset.UtcNow.AddHours(1)));
+
+        await store.LearnSpent(new CrmApiUsage(100, 100), resetsAt);
+
+        var spent = await store.Take(1, NoReserve);
+        Assert.True(spent.Spent);
+        Assert.Equal(resetsAt.ToUnixTimeMilliseconds(), spent.ResetsAt?.ToUnixTimeMilliseconds());
+        await Eventually.True(async () => (await store.Take(1, NoReserve)).Granted, "the allowance to reset");
+    }
+}
+
+/// <summary>What every sync-error list does, Redis or in memory.</summary>
+public abstract class SyncErrorStoreContract : StoreContract
+{
+    protected abstract Task<ISyncErrorStore> Create();
+
+    [Fact]
+    public async Task AnEntryKeepsWhenItWasFirstSeenAndCountsAttempts()
+    {
+        var store = await Create();
+        var first = new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var syncId = Guid.NewGuid();
+
+        await store.Record([new SyncErrorOccurrence(7, Guid.NewGuid(), "REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]", ["LastName"], first)]);
+        await store.Record([new SyncErrorOccurrence(7, syncId, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Title is not allowed", ["Title", "Phone"], first.AddHours(1))]);
+
+        var entry = Assert.Single(await store.List());
+        Assert.Equal(7, entry.ProspectId);
+        Assert.Equal("FIELD_CUSTOM_VALIDATION_EXCEPTION", entry.ErrorCode);
+        Assert.Equal("Title is not allowed", entry.Message);
+        Assert.Equal(["Title", "Phone"], entry.Fields);
+        Assert.Equal(first, entry.FirstSeen);
+        Assert.Equal(first.AddHours(1), entry.LastSeen);
+        Assert.Equal(2, entry.Attempts);
+        Assert.Equal(syncId, entry.LastSyncId);
+        Assert.Null(entry.RetryRequestedAt);
+    }
+
+    [Fact]
+    public async Task ARetryIsNotedAndASuccessClearsTheEntry()
+    {
+        var store = await Create();
+        var at = DateTimeOffset.UtcNow;
+        await store.Record([new SyncErrorOccurrence(8, Guid.NewGuid(), "INVALID_EMAIL_ADDRESS", "Email: invalid email address", [], at)]);
+
+        await store.MarkRetryRequested([8, 9], at.AddMinutes(1));
+        Assert.Equal(at.AddMinutes(1).ToUnixTimeMilliseconds(), (await store.Find(8))!.RetryRequestedAt?.ToUnixTimeMilliseconds());
+        Assert.Null(await store.Find(9));
+        Assert.Empty((await store.Find(8))!.Fields);
+
+        await store.Clear([8]);
+        Assert.Empty(await store.List());
+    }
+}
+
+/// <summary>What every worker state store does, Redis or in memory: claims, remembered completions, the pause, totals.</summary>
+public abstract class WorkerStateStoreContract : StoreContract
+{
+    protected abstract Task<IWorkerStateStore> Create();
+
+    [Fact]
+    public async Task AProspectIsClaimedByOneBatchAtATime()
+    {
+        var store = await Create();
+
+        var first = await store.Claim([1, 2], "batch-a", TimeSpan.FromMinutes(1));
+        var second = await store.Claim([2, 3], "batch-b", TimeSpan.FromMinutes(1));
+        await store.Release([2], "batch-b");
+        var third = await store.Claim([2], "batch-c", TimeSpan.FromMinutes(1));
+        await store.Release([1, 2], "batch-a");
+        var fourth = await store.Claim([1, 2], "batch-d", TimeSpan.FromMinutes(1));
+
+        Assert.Equal([1L, 2L], first.Order());
+        Assert.Equal([3L], second);
+        Assert.Empty(third);
+        Assert.Equal([1L, 2L], fourth.Order());
+    }
+
+    [Fact]
+    public async Task AnExpiredClaimCanBeTakenOver()
+    {
+        var store = await Create();
+        await store.Claim([5], "crashed-batch", TimeSpan.FromMilliseconds(200));
+
+        await Eventually.True(async () => (await store.Claim([5], "next-batch", TimeSpan.FromMinutes(1))).Contains(5), "the claim to expire");
+    }
+
+    [Fact]
+    public async Task ACompletedSyncIsRememberedByItsSyncIdAndVersion()
+    {
+        var store = await Create();
+        var completion = new SyncCompleted
+        {
+            EventId = Guid.NewGuid(),
+            ProspectId = 11,
+            OccurredAt = DateTimeOffset.UtcNow,
+            SyncId = Guid.NewGuid(),
+            Version = 4,
+            Outcome = SyncOutcome.Synced,
+            CrmObjectType = CrmObjectType.Contact,
+            CrmRecordId = "003000000000001",
+        };
+
+        await store.RememberCompleted([completion], TimeSpan.FromMinutes(1));
+        var found = await store.FindCompleted([new SyncKey(11, completion.SyncId, 4), new SyncKey(11, completion.SyncId, 5)]);
+
+        var remembered = Assert.Single(found);
+        Assert.Equal(new SyncKey(11, completion.SyncId, 4), remembered.Key);
+        Assert.Equal(completion, remembered.Value);
+    }
+
+    [Fact]
+    public async Task ThePauseIsKeptUntilCleared()
+    {
+        var store = await Create();
+        var since = new DateTimeOffset(2025, 5, 1, 8, 30, 0, TimeSpan.Zero);
+
+        await store.SetPause(new OperatorPause(since, "CRM maintenance"));
+        Assert.Equal(new OperatorPause(since, "CRM maintenance"), await store.GetPause());
+
+        await store.SetPause(null);
+        Assert.Null(await store.GetPause());
+    }
+
+    [Fact]
+    public async Task BatchTotalsAddUp()
+    {
+        var store = await Create();
+        var at = DateTimeOffset.UtcNow;
+
+        await store.RecordBatch(new BatchRecord(at, 200, 2, TimeSpan.FromMilliseconds(120),
+            new Dictionary<SyncOutcome, int> { [SyncOutcome.Synced] = 199, [SyncOutcome.Failed] = 1 }));
+        await store.RecordBatch(new BatchRecord(at.AddSeconds(1), 3, 2, TimeSpan.FromMilliseconds(30),
+            new Dictionary<SyncOutcome, int> { [SyncOutcome.Synced] = 3 }));
+        await store.RecordError("CrmTransientException: 503", at);
+
+        var totals = await store.GetTotals();
+        Assert.Equal(2, totals.Batches);
+        Assert.Equal(203, totals.Prospects);
+        Assert.Equal(4, totals.CrmCalls);
+        Assert.Equal(202, totals.Outcomes[SyncOutcome.Synced]);
+        Assert.Equal(1, totals.Outcomes[SyncOutcome.Failed]);
+        Assert.Equal(3, totals.LastBatchSize);
+        Assert.Equal("CrmTransientException: 503", totals.LastError);
+    }
+}
+
+public sealed class RedisAllowanceStoreTests : AllowanceStoreContract
+{
+    protected override async Task<IAllowanceStore> Create()
+    {
+        var (redis, options) = await Redis("allowance");
+        return new RedisAllowanceStore(redis, options);
+    }
+}
+
+public sealed class InMemoryAllowanceStoreTests : AllowanceStoreContract
+{
+    protected override Task<IAllowanceStore> Create() => Task.FromResult<IAllowanceStore>(new InMemoryAllowanceStore(TimeProvider.System));
+}
+
+public sealed class RedisSyncErrorStoreTests : SyncErrorStoreContract
+{
+    protected override async Task<ISyncErrorStore> Create()
+    {
+        var (redis, options) = await Redis("sync-errors");
+        return new RedisSyncErrorStore(redis, options);
+    }
+}
+
+public sealed class InMemorySyncErrorStoreTests : SyncErrorStoreContract
+{
+    protected override Task<ISyncErrorStore> Create() => Task.FromResult<ISyncErrorStore>(new InMemorySyncErrorStore());
+}
+
+public sealed class RedisWorkerStateStoreTests : WorkerStateStoreContract
+{
+    protected override async Task<IWorkerStateStore> Create()
+    {
+        var (redis, options) = await Redis("worker-state");
+        return new RedisWorkerStateStore(redis, options);
+    }
+}
+
+public sealed class InMemoryWorkerStateStoreTests : WorkerStateStoreContract
+{
+    protected override Task<IWorkerStateStore> Create() => Task.FromResult<IWorkerStateStore>(new InMemoryWorkerStateStore(TimeProvider.System));
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Sync.Clients.Crm;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.SyncWorker.Sync;
+
+namespace Sync.SyncWorker.Tests.Sync;
+
+/// <summary>The field mapping as configured, and what each behaviour keeps: pure, no I/O.</summary>
+public sealed class FieldMappingTests
+{
+    private static readonly DateTimeOffset Earlier = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Later = Earlier.AddHours(1);
+
+    [Fact]
+    public void AConfiguredBehaviourChangesOneFieldAndKeepsItsCrmNames()
+    {
+        var rules = Bind(new()
+        {
+            ["FieldMapping:Fields:city:Behavior"] = "UseCrmValue",
+            ["FieldMapping:Fields:industry:Crm"] = "Industry",
+        }).Rules().ToDictionary(rule => rule.ProspectField, StringComparer.OrdinalIgnoreCase);
+
+        Assert.Equal(new FieldRule("city", "City", "MailingCity", SyncBehavior.UseCrmValue), rules["city"]);
+        Assert.Equal(new FieldRule("industry", "Industry", "Industry", SyncBehavior.UseMostRecentlyUpdated), rules["industry"]);
+        Assert.Equal("Company", rules["company"].CrmField(CrmObjectType.Lead));
+        Assert.Null(rules["company"].CrmField(CrmObjectType.Contact));
+        Assert.Equal("OwnerId", rules[FieldMappingOptions.AssignedUser].CrmField(CrmObjectType.Contact));
+    }
+
+    [Fact]
+    public void AnUnknownBehaviourFailsAtStartNamingTheKey()
+    {
+        var services = new ServiceCollection();
+        services.AddOptions<FieldMappingOptions>()
+            .Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["FieldMapping:Fields:city:Crm"] = "City",
+                ["FieldMapping:Fields:city:Behavior"] = "7",
+            }).Build().GetSection(FieldMappingOptions.Section))
+            .ValidateDataAnnotations();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.BuildServiceProvider().GetRequiredService<IOptions<FieldMappingOptions>>().Value);
+
+        Assert.Contains("FieldMapping:Fields:city:Behavior", failure.Message);
+    }
+
+    [Theory]
+    [InlineData(SyncBehavior.UseCrmValue, "crm", "marketing", false, "crm")]
+    [InlineData(SyncBehavior.UseMarketingValue, "crm", "marketing", false, "marketing")]
+    [InlineData(SyncBehavior.UseMostRecentlyUpdated, "crm", "marketing", true, "marketing")]
+    [InlineData(SyncBehavior.UseMostRecentlyUpdated, "crm", "marketing", false, "crm")]
+    [InlineData(SyncBehavior.UseCrmValue, null, "marketing", false, "marketing")]
+    [InlineData(SyncBehavior.UseMarketingValue, "crm", null, true, "crm")]
+    [InlineData(SyncBehavior.UseMostRecentlyUpdated, null, null, true, null)]
+    public void EachBehaviourKeepsItsSideAndABlankNeverWins(SyncBehavior behavior, string? crm, string? marketing, bool prospectNewer, string? kept) =>
+        Assert.Equal(kept, FieldMerger.Resolve(behavior, marketing, crm, prospectNewer ? Later : Earlier, prospectNewer ? Earlier : Later));
+
+    [Fact]
+    public void PlaceholdersOfANewLeadNeverFlowBackIntoTheProspect()
+    {
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string> { "[not provided]" });
+        var prospect = Prospect(("company", null), ("lastName", null));
+        var lead = new CrmRecord
+        {
+            Id = "00Q000000000001",
+            Type = CrmObjectType.Lead,
+            Fields = new Dictionary<string, string?> { ["Company"] = "[not provided]", ["LastName"] = "[not provided]", ["LastModifiedDate"] = Later.ToString("O", CultureInfo.InvariantCulture) },
+        };
+
+        var merge = merger.Merge(prospect, lead, CrmObjectType.Lead);
+
+        Assert.Empty(merge.ProspectChanges);
+    }
+
+    [Fact]
+    public void AnOptOutTravelsToTheCrmButNeverBack()
+    {
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string>());
+        var contact = new CrmRecord { Id = "003000000000001", Type = CrmObjectType.Contact, Fields = new Dictionary<string, string?> { ["HasOptedOutOfEmail"] = "false" } };
+
+        var optedOut = merger.Merge(Prospect() with { OptedOut = true }, contact, CrmObjectType.Contact);
+        var notOptedOut = merger.Merge(Prospect(), contact with { Fields = new Dictionary<string, string?> { ["HasOptedOutOfEmail"] = "true" } }, CrmObjectType.Contact);
+
+        Assert.Equal("true", optedOut.CrmChanges["HasOptedOutOfEmail"]);
+        Assert.Empty(notOptedOut.CrmChanges);
+        Assert.Empty(notOptedOut.ProspectChanges);
+    }
+
+    [Fact]
+    public void AnEmailAddressQuotedInACrmErrorNeverReachesALog() =>
+        Assert.Equal("Email: invalid email address: [e-mail] (value '[e-mail]')",
+            Extensions.Redaction.WithoutEmails("Email: invalid email address: bob@example (value 'ada.lovelace+crm@example.test')"));
+
+    private static FieldMappingOptions Bind(Dictionary<string, string?> settings)
+    {
+        var options = new FieldMappingOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(FieldMappingOptions.Section).Bind(options);
+        return options;
+    }
+
+    private static ProspectDto Prospect(params (string Name, string? Value)[] fields) => new()
+    {
+        Id = 1,
+        Email = "p1@example.test",
+        Fields = fields.ToDictionary(field => field.Name, field => field.Value),
+        Revision = 1,
+        CreatedAt = Earlier,
+        UpdatedAt = Earlier,
+    };
+}

@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Clients.Crm;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Apis;
+using Sync.SyncWorker.Control;
+using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
+
+namespace Sync.SyncWorker.Tests;
+
+/// <summary>
+/// The sync-worker hosted in-process as Program.cs hosts it, on the real broker (its own virtual host) and Redis (its own
+/// key prefix), against a fake CRM and prospect-editor. SyncCompleted is read where the evaluator reads it, from the
+/// sync-evaluator-completions queue; ProspectSyncForced from the sync-evaluator queue.
+/// </summary>
+public sealed class WorkerHost : IAsyncDisposable
+{
+    public const string ApiKey = "worker-tests-api-key";
+
+    private static long _nextProspectId = 1_000;
+
+    private readonly Dictionary<string, string?> _configuration;
+
+    private WorkerHost(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, FakeCrm crm, FakeProspectEditor editor, Recording recorded,
+        Dictionary<string, string?> configuration)
+    {
+        Broker = broker;
+        Redis = redis;
+        Crm = crm;
+        Editor = editor;
+        Recorded = recorded;
+        _configuration = configuration;
+    }
+
+    public TestServiceHost Host { get; private set; } = null!;
+
+    public IsolatedVirtualHost Broker { get; }
+
+    public IsolatedKeyPrefix Redis { get; }
+
+    public FakeCrm Crm { get; }
+
+    public FakeProspectEditor Editor { get; }
+
+    public Recording Recorded { get; }
+
+    public HttpClient Api => Host.Http;
+
+    public SyncConsumption Consumption => Host.Service<SyncConsumption>();
+
+    /// <summary>The settings every worker test host runs with: short waits and retry delays, so the assembly stays fast.</summary>
+    public static Dictionary<string, string?> FastSettings() => new()
+    {
+        ["Sync:ApiKey"] = ApiKey,
+        ["SyncWorker:BatchWait"] = "00:00:00.300",
+        ["SyncWorker:RetryDelays:0"] = "00:00:00.500",
+        ["SyncWorker:RetryDelays:1"] = "00:00:01",
+        ["SyncWorker:ControlInterval"] = "00:00:00.100",
+        ["SyncWorker:Allowance:ReservePercent"] = "0",
+        ["SyncWorker:Allowance:LimitsRefreshInterval"] = "00:00:00.200",
+        ["SyncWorker:Allowance:PausedLimitsRefreshInterval"] = "00:00:00.200",
+    };
+
+    public static async Task<WorkerHost> Start(string purpose, IReadOnlyDictionary<string, string?>? settings = null) =>
+        await Start(await (await RabbitMqBroker.Shared()).CreateVirtualHost(purpose), (await RedisTestServer.Shared()).CreateKeyPrefix(purpose), settings);
+
+    /// <summary>
+    /// A worker on a virtual host and key prefix it shares with other services. With Services:ProspectEditor:Url set, it talks
+    /// to that prospect-editor instead of the fake, and leaves the sync-evaluator queue to the test.
+    /// </summary>
+    public static async Task<WorkerHost> Start(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var configuration = FastSettings();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            configuration[key] = value;
+        var worker = new WorkerHost(broker, redis, new FakeCrm(), new FakeProspectEditor(), new Recording(), configuration);
+        worker.Host = await worker.StartHost();
+        await worker.UntilConsuming();
+        return worker;
+    }
+
+    /// <summary>Stops the worker and starts a new one on the same broker, Redis, CRM and prospect-editor, as after a crash or a deploy.</summary>
+    public async Task Restart()
+    {
+        await Host.DisposeAsync();
+        Host = await StartHost();
+    }
+
+    private async Task<TestServiceHost> StartHost()
+    {
+        var host = await TestServiceHost.Start(
+            "sync-worker",
+            TestSettings.Combine(Broker.Settings, Redis.Settings, _configuration),
+            builder =>
+            {
+                builder.AddSyncWorker();
+                builder.Services.AddSingleton<ICrmClient>(Crm);
+                var realEditor = _configuration.ContainsKey("Services:ProspectEditor:Url");
+                if (!realEditor)
+                    builder.Services.AddSingleton<IProspectEditorClient>(Editor);
+                builder.Services.AddSingleton(Recorded);
+                builder.Services.AddPublishObserver<PublishRecorder>();
+                builder.AddSyncBus(bus =>
+                {
+                    bus.AddSyncWorkerConsumers();
+                    bus.AddConsumer<CompletionRecorder, CompletionRecorderDefinition>();
+                    if (!realEditor)
+                        bus.AddConsumer<ForcedSyncRecorder, ForcedSyncRecorderDefinition>();
+                });
+            },
+            app => app.MapSyncWorkerApi());
+        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        return host;
+    }
+
+    public static long NextProspectId() => Interlocked.Increment(ref _nextProspectId);
+
+    public static SyncRequested Request(long prospectId, long version = 1, Guid? syncId = null) => new()
+    {
+        EventId = Guid.NewGuid(),
+        ProspectId = prospectId,
+        OccurredAt = DateTimeOffset.UtcNow,
+        SyncId = syncId ?? Guid.NewGuid(),
+        Version = version,
+        Rule = "ProspectFieldChange",
+    };
+
+    public async Task Publish(params SyncRequested[] requests) =>
+        await Host.Service<ConfirmedPublisher>().PublishBatch(requests, CancellationToken.None);
+
+    /// <summary>Publishes the requests and waits for a SyncCompleted of each.</summary>
+    public async Task<IReadOnlyList<SyncCompleted>> Sync(params SyncRequested[] requests)
+    {
+        await Publish(requests);
+        return await Completions(requests);
+    }
+
+    public async Task<IReadOnlyList<SyncCompleted>> Completions(IReadOnlyCollection<SyncRequested> requests, TimeSpan? timeout = null)
+    {
+        await Eventually.True(() => requests.All(request => Recorded.Completions.ContainsKey(request.SyncId)),
+            $"a SyncCompleted for each of {requests.Count} sync requests ({requests.Count(request => Recorded.Completions.ContainsKey(request.SyncId))} so far)",
+            timeout);
+        return requests.Select(request => Recorded.Completions[request.SyncId].First()).ToList();
+    }
+
+    public async Task<SyncCompleted> SyncOne(long prospectId) => (await Sync(Request(prospectId)))[0];
+
+    public async Task UntilConsuming() =>
+        await Eventually.True(() => Consumption.Status.Consuming, "the worker to consume the sync-worker queue");
+
+    public async Task<WorkerStatus> Status() => (await Api.GetFromJsonAsync<WorkerStatus>("sync/status", Json.Options))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    /// <summary>What left the worker: every SyncCompleted and ProspectSyncForced by the queue that received it, and every type it published.</summary>
+    public sealed class Recording
+    {
+        public ConcurrentDictionary<Guid, ConcurrentQueue<SyncCompleted>> Completions { get; } = new();
+
+        public ConcurrentQueue<ProspectSyncForced> Forced { get; } = new();
+
+        public ConcurrentQueue<Type> PublishedTypes { get; } = new();
+
+        public int CompletionCount => Completions.Values.Sum(queue => queue.Count);
+    }
+
+    private sealed class CompletionRecorder(Recording recorded) : IConsumer<SyncCompleted>
+    {
+        public Task Consume(ConsumeContext<SyncCompleted> context)
+        {
+            recorded.Completions.GetOrAdd(context.Message.SyncId, _ => new ConcurrentQueue<SyncCompleted>()).Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class CompletionRecorderDefinition : ConsumerDefinition<CompletionRecorder>
+    {
+        public CompletionRecorderDefinition() => EndpointName = SyncQueues.EvaluatorCompletions;
+    }
+
+    private sealed class ForcedSyncRecorder(Recording recorded) : IConsumer<ProspectSyncForced>
+    {
+        public Task Consume(ConsumeContext<ProspectSyncForced> context)
+        {
+            recorded.Forced.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class ForcedSyncRecorderDefinition : ConsumerDefinition<ForcedSyncRecorder>
+    {
+        public ForcedSyncRecorderDefinition() => EndpointName = SyncQueues.EvaluatorEvents;
+    }
+
+    private sealed class PublishRecorder(Recording recorded) : IPublishObserver
+    {
+        public Task PrePublish<T>(PublishContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task PostPublish<T>(PublishContext<T> context)
+            where T : class
+        {
+            recorded.PublishedTypes.Enqueue(typeof(T));
+            return Task.CompletedTask;
+        }
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
+    }
+}
+
+public static class Json
+{
+    public static System.Text.Json.JsonSerializerOptions Options { get; } = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+}
