@@ -97,6 +97,19 @@ public sealed class RabbitMqBroker
         return result.GetProperty("routed").GetBoolean();
     }
 
+    /// <summary>The bodies of up to <paramref name="count"/> messages waiting in a queue, each put back where it was (a peek).</summary>
+    internal async Task<IReadOnlyList<JsonElement>> PeekMessages(string virtualHost, string queue, int count)
+    {
+        var response = await _management.PostAsJsonAsync(
+            $"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}/get",
+            new { count, ackmode = "ack_requeue_true", encoding = "auto" });
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return [];
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? [];
+        return [.. messages.Select(message => JsonDocument.Parse(message.GetProperty("payload").GetString()!).RootElement)];
+    }
+
     private static async Task<RabbitMqBroker> Reach()
     {
         var broker = new RabbitMqBroker(TestEnvironment.RabbitMqHost, TestEnvironment.RabbitMqPort, TestEnvironment.RabbitMqManagementPort,
@@ -163,6 +176,12 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     public async Task<QueueState?> Queue(string queue) => (await Queues()).FirstOrDefault(state => state.Name == queue);
 
     public Task<IReadOnlyList<BindingState>> Bindings() => Broker.Bindings(Name);
+
+    /// <summary>
+    /// The bodies of the messages waiting in a queue (up to <paramref name="count"/>), left in place: what a consumer would
+    /// receive, read exactly (the management API's message counts lag by seconds).
+    /// </summary>
+    public Task<IReadOnlyList<JsonElement>> PeekMessages(string queue, int count = 1000) => Broker.PeekMessages(Name, queue, count);
 
     public Task<bool> PublishJson(string exchange, string routingKey, string json, IReadOnlyDictionary<string, object>? headers = null) =>
         Broker.PublishJson(Name, exchange, routingKey, json, headers);
