@@ -69,6 +69,7 @@ public abstract class CrmRecordStoreContract : IAsyncLifetime
         Assert.Equal([first, second], page.Changes.Select(change => change.RecordId));
         Assert.Equal(result.Positions, page.Changes.Select(change => (long?)change.Position));
         Assert.Equal("two@example.com", page.Changes[1].Email);
+        Assert.Equal(12345678901234, page.Changes[1].ProspectId);
         Assert.Equal(page.Changes[1].Position, page.Head);
     }
 
@@ -134,8 +135,9 @@ public abstract class CrmRecordStoreContract : IAsyncLifetime
     private static RecordWrite Write(string id, long version, Dictionary<string, string?> fields) =>
         new("Lead", id, version, null, new Dictionary<string, string?>(fields) { [SObjectSchema.Id] = id }, Entry(id, moved: true) with { Email = fields[SObjectSchema.Email] });
 
-    private static FeedEntry Entry(string id, bool moved) => new()
+    private static CrmChange Entry(string id, bool moved) => new()
     {
+        Position = 0,
         ObjectType = CrmObjectType.Lead,
         RecordId = id,
         ChangeType = CrmChangeTypes.Update,

@@ -552,14 +552,15 @@ public sealed class CrmWriter(ICrmRecordStore store, CrmOrg org, CrmUsers users,
     private static List<string> Given(IReadOnlyDictionary<string, string?> fields, SObjectDescribe type) =>
         [.. fields.Where(field => field.Value is not null && type.Field(field.Key) is { System: false, Kind: not FieldKind.Id }).Select(field => field.Key)];
 
-    private static FeedEntry? Entry(
+    private static CrmChange? Entry(
         SObjectDescribe type, IReadOnlyDictionary<string, string?> fields, string changeType, IReadOnlyList<string> changedFields,
         CrmUser user, DateTimeOffset now, bool lastModifiedDateMoved)
     {
         if (type.ChangeFeedType is not { } feedType)
             return null;
-        return new FeedEntry
+        return new CrmChange
         {
+            Position = 0,
             ObjectType = feedType,
             RecordId = fields[SObjectSchema.Id]!,
             ChangeType = changeType,

@@ -39,7 +39,8 @@ public sealed record StoredRecord(string Type, string Id, long Version, IReadOnl
 /// <summary>
 /// One record's part of a commit. <see cref="ExpectedVersion"/> 0 means the record must not exist yet. <see cref="Fields"/>
 /// null leaves the record as it is (a feed entry alone, as for a formula recalculation). <see cref="PreviousFields"/> are
-/// the fields as read, so the store can move the record's index entries.
+/// the fields as read, so the store can move the record's index entries. <see cref="Change"/> is the feed entry, its
+/// position still 0: the store gives it the next one.
 /// </summary>
 public sealed record RecordWrite(
     string Type,
@@ -47,46 +48,7 @@ public sealed record RecordWrite(
     long ExpectedVersion,
     IReadOnlyDictionary<string, string?>? PreviousFields,
     IReadOnlyDictionary<string, string?>? Fields,
-    FeedEntry? Change);
-
-/// <summary>A change feed entry before the store gives it its position.</summary>
-public sealed record FeedEntry
-{
-    public required Sync.Contracts.CrmObjectType ObjectType { get; init; }
-
-    public required string RecordId { get; init; }
-
-    public required string ChangeType { get; init; }
-
-    public IReadOnlyList<string> ChangedFields { get; init; } = [];
-
-    public required string CommitUser { get; init; }
-
-    public required DateTimeOffset CommitTimestamp { get; init; }
-
-    public DateTimeOffset? LastModifiedDate { get; init; }
-
-    public bool LastModifiedDateMoved { get; init; }
-
-    public string? Email { get; init; }
-
-    public long? ProspectId { get; init; }
-
-    public CrmChange At(long position) => new()
-    {
-        Position = position,
-        ObjectType = ObjectType,
-        RecordId = RecordId,
-        ChangeType = ChangeType,
-        ChangedFields = ChangedFields,
-        CommitUser = CommitUser,
-        CommitTimestamp = CommitTimestamp,
-        LastModifiedDate = LastModifiedDate,
-        LastModifiedDateMoved = LastModifiedDateMoved,
-        Email = Email,
-        ProspectId = ProspectId,
-    };
-}
+    CrmChange? Change);
 
 public sealed record CommitResult(bool Committed, IReadOnlyList<long?> Positions, int? ConflictIndex)
 {

@@ -83,7 +83,7 @@ public sealed class InMemoryCrmRecordStore(IOptions<CrmSimulatorOptions> options
                     continue;
                 }
                 _head++;
-                _feed.Add(write.Change.At(_head));
+                _feed.Add(write.Change with { Position = _head });
                 positions.Add(_head);
             }
             Trim();

@@ -64,7 +64,7 @@ public sealed class RedisCrmRecordStore(IConnectionMultiplexer redis, IOptions<R
             arguments.Add(write.Fields is null ? "" : JsonSerializer.Serialize(write.Fields, JsonSerializerOptions.Web));
             arguments.Add(leave.Count);
             arguments.Add(join.Count);
-            arguments.Add(write.Change is null ? "" : JsonSerializer.Serialize(write.Change, JsonSerializerOptions.Web));
+            arguments.Add(write.Change is null ? "" : WithoutPosition(write.Change));
         }
 
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(CommitScript, [.. keys], [.. arguments]))!;
@@ -82,6 +82,16 @@ public sealed class RedisCrmRecordStore(IConnectionMultiplexer redis, IOptions<R
         await transaction.ExecuteAsync();
         var changes = (await entries).Select(entry => JsonSerializer.Deserialize<CrmChange>((string)entry!, JsonSerializerOptions.Web)!).ToList();
         return new FeedPage(changes, (long?)await head ?? 0, (long?)await floor ?? 0);
+    }
+
+    // The script writes the position it gives in front of the rest of the entry; Position is CrmChange's first member.
+    private static string WithoutPosition(CrmChange change)
+    {
+        const string placeholder = "{\"position\":0,";
+        var json = JsonSerializer.Serialize(change with { Position = 0 }, JsonSerializerOptions.Web);
+        if (!json.StartsWith(placeholder, StringComparison.Ordinal))
+            throw new InvalidOperationException($"A feed entry serialized to an unexpected shape: {json[..Math.Min(json.Length, 40)]}");
+        return "{" + json[placeholder.Length..];
     }
 
     private (List<RedisKey> Leave, List<RedisKey> Join) IndexMoves(RecordWrite write)
