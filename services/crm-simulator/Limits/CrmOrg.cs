@@ -14,18 +14,17 @@ public sealed class CrmOrg(ICrmOrgStore store, IOptions<CrmSimulatorOptions> opt
     private static readonly TimeSpan HeldFor = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _update = new(1, 1);
-    private (OrgSettings Settings, long ReadAt)? _held;
+    private volatile Held? _held;
 
     public async Task<OrgState> State(CancellationToken cancellationToken)
     {
         var held = _held;
-        if (held is null || time.GetElapsedTime(held.Value.ReadAt) > HeldFor)
+        if (held is null || time.GetElapsedTime(held.ReadAt) > HeldFor)
         {
-            var settings = await store.GetSettings(cancellationToken) ?? new OrgSettings();
-            held = (settings, time.GetTimestamp());
+            held = new Held(await store.GetSettings(cancellationToken) ?? new OrgSettings(), time.GetTimestamp());
             _held = held;
         }
-        return Resolve(held.Value.Settings);
+        return Resolve(held.Settings);
     }
 
     /// <summary>The CRM's clock: real time plus the org's clock offset.</summary>
@@ -38,7 +37,7 @@ public sealed class CrmOrg(ICrmOrgStore store, IOptions<CrmSimulatorOptions> opt
         {
             var settings = change(await store.GetSettings(cancellationToken) ?? new OrgSettings());
             await store.SaveSettings(settings, cancellationToken);
-            _held = (settings, time.GetTimestamp());
+            _held = new Held(settings, time.GetTimestamp());
             return Resolve(settings);
         }
         finally
@@ -46,6 +45,8 @@ public sealed class CrmOrg(ICrmOrgStore store, IOptions<CrmSimulatorOptions> opt
             _update.Release();
         }
     }
+
+    private sealed record Held(OrgSettings Settings, long ReadAt);
 
     private OrgState Resolve(OrgSettings settings)
     {
