@@ -1,3 +1,5 @@
+using Sync.CrmChangeListener.Feed;
+
 namespace Sync.CrmChangeListener.Apis;
 
 public static class CrmChangeListenerApi
@@ -6,6 +8,9 @@ public static class CrmChangeListenerApi
     public static RouteGroupBuilder MapCrmChangeListenerApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("");
+
+        // Where the listener stands in the CRM's change feed: position, head, lag, counts and the last error (never a prospect's data).
+        api.MapGet("/feed/status", (CrmFeedStatus status) => status.Snapshot()).WithTags("CRM change feed");
         return api;
     }
 }

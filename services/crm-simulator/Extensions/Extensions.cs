@@ -1,4 +1,14 @@
+using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sync.CrmSimulator.Apis;
+using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Faults;
+using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Users;
+using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
 
 namespace Sync.CrmSimulator.Extensions;
@@ -7,12 +17,38 @@ public static class Extensions
 {
     public const string ActivitySourceName = "Sync.CrmSimulator";
 
+    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+
     /// <summary>Registers crm-simulator's own services; its consumers are added by <see cref="AddCrmSimulatorConsumers"/>.</summary>
     public static IHostApplicationBuilder AddCrmSimulator(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
+        builder.Services.AddOptions<CrmSimulatorOptions>().BindConfiguration(CrmSimulatorOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CrmSimulatorOptions>, CrmSimulatorOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        if (builder.IsEmbedded())
+        {
+            builder.Services.AddSingleton<ICrmRecordStore, InMemoryCrmRecordStore>();
+            builder.Services.AddSingleton<ICrmOrgStore, InMemoryCrmOrgStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ICrmRecordStore, RedisCrmRecordStore>();
+            builder.Services.AddSingleton<ICrmOrgStore, RedisCrmOrgStore>();
+        }
+
+        builder.Services.AddSingleton<CrmUsers>();
+        builder.Services.AddSingleton<CrmOrg>();
+        builder.Services.AddSingleton<ApiAllowance>();
+        builder.Services.AddSingleton<ConcurrencyGate>();
+        builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<CrmReader>();
+        builder.Services.AddSingleton<CrmWriter>();
+        builder.Services.AddSingleton<SalesforceResources>();
         return builder;
     }
 
+    /// <summary>crm-simulator consumes nothing: it is the CRM, reached over HTTP.</summary>
     public static IBusRegistrationConfigurator AddCrmSimulatorConsumers(this IBusRegistrationConfigurator bus) => bus;
 }

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Sync.Clients.Crm;
+using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
+using Sync.CrmChangeListener.Extensions;
+using Sync.CrmChangeListener.Storage;
+using Sync.ServiceDefaults.Messaging;
+
+namespace Sync.CrmChangeListener.Feed;
+
+/// <summary>
+/// Follows the CRM's change feed and publishes a <see cref="CrmRecordChanged"/> for each change to a Lead or Contact that a
+/// person or another system made. A batch is read, its prospects found, its events published with the broker's confirms,
+/// and only then is the cursor moved: after a crash the batch is published again with the same event ids (derived from
+/// the feed positions), which the evaluator deduplicates. On shutdown the batch in hand is finished before the bus stops.
+/// </summary>
+public sealed partial class CrmFeedFollower(
+    ICrmClient crm,
+    IProspectEditorClient prospects,
+    ConfirmedPublisher publisher,
+    ICrmFeedCursorStore cursor,
+    CrmFeedStatus status,
+    IOptions<CrmFeedOptions> options,
+    IOptions<CrmClientOptions> crmOptions,
+    ILogger<CrmFeedFollower> logger) : BackgroundService, IHostedLifecycleService
+{
+    private readonly CancellationTokenSource _draining = new();
+    private bool _firstRun;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs before any hosted service stops, the bus included: the batch in hand is published and acknowledged first.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await _draining.CancelAsync();
+        if (ExecuteTask is { } running)
+            await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Dispose()
+    {
+        _draining.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _draining.Token);
+        var failures = 0;
+        long? position = null;
+        while (!draining.IsCancellationRequested)
+        {
+            try
+            {
+                position ??= await Start(draining.Token);
+                var page = await crm.ReadChanges(position.Value, options.Value.BatchSize, draining.Token);
+                status.Read(page.HeadPosition);
+                failures = 0;
+                if (page.Changes.Count == 0)
+                {
+                    await Task.Delay(options.Value.PollInterval, draining.Token);
+                    continue;
+                }
+                // Not cancelled by the drain: a batch begun is published and acknowledged before the listener stops.
+                position = await Handle(page.Changes, stoppingToken);
+            }
+            catch (OperationCanceledException) when (draining.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (CrmFeedCursorExpiredException expired)
+            {
+                position = await SkipExpired(expired, draining.Token);
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                var delay = RetryDelay(failures);
+                var reason = Describe(exception);
+                status.Failed(reason);
+                LogFeedFailure(logger, exception is ProspectEditorException ? null : exception, failures, reason, delay);
+                try
+                {
+                    await Task.Delay(delay, draining.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        status.Stopped();
+        LogStopped(logger, position);
+    }
+
+    private async Task<long> Start(CancellationToken cancellationToken)
+    {
+        var saved = await cursor.Load(cancellationToken);
+        _firstRun = saved is null;
+        var position = saved ?? 0;
+        status.Started(position);
+        LogFollowing(logger, position, saved is null);
+        return position;
+    }
+
+    private async Task<long> Handle(IReadOnlyList<CrmChange> changes, CancellationToken cancellationToken)
+    {
+        using var activity = Extensions.Extensions.ActivitySource.StartActivity("crm-feed batch");
+        activity?.SetTag("crm.feed.from", changes[0].Position);
+        activity?.SetTag("crm.feed.to", changes[^1].Position);
+
+        var events = new List<CrmRecordChanged>();
+        var skipped = new List<SkipReason>();
+        var byEmail = new Dictionary<string, long?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var change in changes)
+        {
+            var decision = CrmChangeTranslator.Decide(change, options.Value.IntegrationUserId, crmOptions.Value.SyncedObjectTypes);
+            if (decision.Kind is not { } kind)
+            {
+                skipped.Add(decision.Skip!.Value);
+                continue;
+            }
+            if (await ProspectOf(change, byEmail, cancellationToken) is not { } prospectId)
+            {
+                skipped.Add(SkipReason.NoProspect);
+                LogNoProspect(logger, change.Position, change.ObjectType, change.RecordId);
+                continue;
+            }
+            events.Add(CrmChangeTranslator.ToEvent(change, kind, prospectId));
+        }
+
+        if (events.Count > 0)
+            await publisher.PublishBatch(events, cancellationToken);
+        var position = changes[^1].Position;
+        await cursor.Save(position, cancellationToken);
+        status.Advanced(position, events.Count, skipped);
+        activity?.SetTag("crm.feed.published", events.Count);
+        activity?.SetTag("crm.feed.skipped", skipped.Count);
+        LogBatch(logger, changes.Count, changes[0].Position, position, events.Count);
+        return position;
+    }
+
+    /// <summary>The record's prospect: its ProspectId__c, else the prospect with its e-mail address, as prospect-editor knows it.</summary>
+    private async Task<long?> ProspectOf(CrmChange change, Dictionary<string, long?> byEmail, CancellationToken cancellationToken)
+    {
+        if (change.ProspectId is > 0)
+            return change.ProspectId;
+        if (string.IsNullOrWhiteSpace(change.Email))
+            return null;
+        if (byEmail.TryGetValue(change.Email, out var known))
+            return known;
+        long? found;
+        try
+        {
+            found = (await prospects.FindByEmail(change.Email, cancellationToken))?.Id;
+        }
+        catch (ProspectEditorException exception) when (!exception.Transient)
+        {
+            // prospect-editor refuses the address itself (it is not one it could hold), so no prospect has it.
+            LogProspectLookupRefused(logger, change.Position, (int)exception.Status);
+            found = null;
+        }
+        byEmail[change.Email] = found;
+        return found;
+    }
+
+    private async Task<long> SkipExpired(CrmFeedCursorExpiredException expired, CancellationToken cancellationToken)
+    {
+        var resumeAfter = (expired.OldestRetainedPosition ?? expired.RequestedPosition + 1) - 1;
+        if (_firstRun && expired.RequestedPosition == 0)
+        {
+            // A listener new to this CRM starts at the oldest change the feed still keeps; it never had the older ones.
+            await cursor.Save(resumeAfter, cancellationToken);
+            status.Started(resumeAfter);
+            LogFollowing(logger, resumeAfter, firstRun: true);
+            return resumeAfter;
+        }
+        var reason = $"The CRM change feed no longer keeps the changes after position {expired.RequestedPosition}; " +
+            $"the changes up to {resumeAfter} were missed. Resumed after {resumeAfter}; a full reconciliation (an import) brings the prospects back in line.";
+        await cursor.Save(resumeAfter, cancellationToken);
+        status.Skipped(expired.RequestedPosition, resumeAfter, reason);
+        LogFeedExpired(logger, expired.RequestedPosition, resumeAfter);
+        return resumeAfter;
+    }
+
+    private TimeSpan RetryDelay(int failures)
+    {
+        var exponential = options.Value.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 16));
+        var capped = Math.Min(exponential, options.Value.MaxRetryDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    // Never a message that could quote a prospect's e-mail address.
+    private static string Describe(Exception exception) => exception switch
+    {
+        ProspectEditorException editor => $"prospect-editor answered {(int)editor.Status} while finding a prospect.",
+        CrmTransientException or CrmRequestException or CrmRequestLimitExceededException => $"CRM: {exception.Message}",
+        BrokerUnavailableException => exception.Message,
+        StackExchange.Redis.RedisException => "Redis is unavailable; the feed position could not be read or saved.",
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following the CRM change feed after position {Position} (first run: {FirstRun})")]
+    private static partial void LogFollowing(ILogger logger, long position, bool firstRun);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handled {Count} CRM changes ({From}..{To}); published {Published}")]
+    private static partial void LogBatch(ILogger logger, int count, long from, long to, int published);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CRM change {Position} to {ObjectType} {RecordId} skipped: no prospect has its prospect id or e-mail address")]
+    private static partial void LogNoProspect(ILogger logger, long position, CrmObjectType objectType, string recordId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "prospect-editor refused to look up the e-mail address of CRM change {Position} ({Status}); no prospect has it")]
+    private static partial void LogProspectLookupRefused(ILogger logger, long position, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following the CRM change feed failed ({Failures} in a row): {Reason} Retrying in {Delay}")]
+    private static partial void LogFeedFailure(ILogger logger, Exception? exception, int failures, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The CRM change feed no longer keeps the changes after position {Position}: changes up to {ResumedAfter} were missed")]
+    private static partial void LogFeedExpired(ILogger logger, long position, long resumedAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped following the CRM change feed at position {Position}")]
+    private static partial void LogStopped(ILogger logger, long? position);
+}

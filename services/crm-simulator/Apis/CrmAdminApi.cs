@@ -1,0 +1,144 @@
+using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Extensions;
+using Sync.CrmSimulator.Faults;
+using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Users;
+using Microsoft.Extensions.Options;
+using Sync.ServiceDefaults.Http;
+
+namespace Sync.CrmSimulator.Apis;
+
+/// <summary>
+/// The admin API, behind the operator API key: what tests and demos need to make the CRM misbehave or move on without
+/// waiting — faults, the daily allowance and its usage, the CRM's clock, and the Score_Band__c formula.
+/// </summary>
+public static partial class CrmAdminApi
+{
+    public static RouteGroupBuilder MapCrmAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").RequireApiKey().WithTags("CRM simulator admin");
+
+        admin.MapGet("/state", State);
+
+        admin.MapPut("/faults", (FaultSettings settings, FaultInjector faults, ILogger<FaultInjector> logger) =>
+        {
+            var validation = new RequestValidation();
+            foreach (var problem in settings.Problems())
+                validation.Add(char.ToLowerInvariant(problem[0]) + problem[1..problem.IndexOf(' ', StringComparison.Ordinal)], problem);
+            if (!validation.IsValid)
+                return validation.Problem("The faults are not valid");
+            faults.Replace(settings);
+            LogFaultsChanged(logger, settings.LatencyMilliseconds, settings.TransientErrorRate, settings.FailNextRequests, settings.TimeoutRate,
+                settings.TimeOutNextRequests, settings.Phase);
+            return Results.Ok(faults.Current);
+        });
+
+        admin.MapDelete("/faults", (FaultInjector faults) =>
+        {
+            faults.Reset();
+            return Results.Ok(faults.Current);
+        });
+
+        admin.MapPut("/limits", async (LimitsChange change, CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
+        {
+            var validation = new RequestValidation()
+                .Require(change.DailyApiRequests is null or > 0, "dailyApiRequests", "dailyApiRequests must be positive.")
+                .Require(change.Used is null or >= 0, "used", "used must not be negative.")
+                .Require(change.MaxConcurrentRequests is null or > 0, "maxConcurrentRequests", "maxConcurrentRequests must be positive.");
+            if (!validation.IsValid)
+                return validation.Problem("The limits are not valid");
+            if (change.DailyApiRequests is { } daily)
+                await org.Update(settings => settings with { DailyApiRequests = daily }, cancellationToken);
+            if (change.Used is { } used)
+                await allowance.SetUsage(used, cancellationToken);
+            if (change.MaxConcurrentRequests is { } max)
+                gate.Max = max;
+            return Results.Ok(await Limits(allowance, gate, cancellationToken));
+        });
+
+        admin.MapPost("/limits/reset", async (ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
+        {
+            await allowance.SetUsage(0, cancellationToken);
+            return Results.Ok(await Limits(allowance, gate, cancellationToken));
+        });
+
+        admin.MapPut("/clock", async (ClockChange change, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
+        {
+            var state = await org.Update(settings => settings with { ClockOffset = change.Offset }, cancellationToken);
+            LogClockMoved(logger, state.ClockOffset, state.Now);
+            return Results.Ok(new ClockState(state.Now, state.ClockOffset));
+        });
+
+        admin.MapPost("/clock/advance", async (ClockAdvance advance, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
+        {
+            if (advance.By <= TimeSpan.Zero)
+                return new RequestValidation().Add("by", "by must be a positive duration, such as \"1.00:00:00\" for a day.").Problem();
+            var current = (await org.State(cancellationToken)).ClockOffset;
+            var state = await org.Update(settings => settings with { ClockOffset = current + advance.By }, cancellationToken);
+            LogClockMoved(logger, state.ClockOffset, state.Now);
+            return Results.Ok(new ClockState(state.Now, state.ClockOffset));
+        });
+
+        admin.MapPut("/formulas/score-band", async (ScoreBandFormula formula, CrmOrg org, CrmWriter writer, ILogger<CrmWriter> logger, CancellationToken cancellationToken) =>
+        {
+            if (formula.WarmAt >= formula.HotAt)
+                return new RequestValidation().Add("warmAt", "warmAt must be below hotAt.").Problem("The formula is not valid");
+            var before = (await org.State(cancellationToken)).ScoreBand;
+            await org.Update(settings => settings with { ScoreBand = formula }, cancellationToken);
+            var recalculated = await writer.RecalculateScoreBands(before, formula, cancellationToken);
+            LogFormulaEdited(logger, formula.WarmAt, formula.HotAt, recalculated);
+            return Results.Ok(new FormulaEdited(formula, recalculated));
+        });
+
+        return admin;
+    }
+
+    private static async Task<AdminState> State(
+        CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, FaultInjector faults, ICrmRecordStore store, CrmUsers users,
+        IOptions<CrmSimulatorOptions> options, CancellationToken cancellationToken)
+    {
+        var state = await org.State(cancellationToken);
+        var feed = await store.ReadFeed(long.MaxValue, 1, cancellationToken);
+        return new AdminState(
+            new ClockState(state.Now, state.ClockOffset),
+            await Limits(allowance, gate, cancellationToken),
+            faults.Current,
+            state.ScoreBand,
+            new FeedState(feed.Head, feed.Floor, options.Value.Feed.RetainedEntries),
+            [.. users.All]);
+    }
+
+    private static async Task<LimitsState> Limits(ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken)
+    {
+        var usage = await allowance.Current(cancellationToken);
+        return new LimitsState(usage.Limit, usage.Used, usage.Remaining, usage.ResetsAt, gate.Max, gate.InFlight);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Faults set: latency {LatencyMilliseconds} ms, transient rate {TransientErrorRate}, next {FailNextRequests} failing, timeout rate {TimeoutRate}, next {TimeOutNextRequests} timing out, {Phase}")]
+    private static partial void LogFaultsChanged(ILogger logger, int latencyMilliseconds, double transientErrorRate, int failNextRequests, double timeoutRate,
+        int timeOutNextRequests, FaultPhase phase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CRM clock moved: offset {ClockOffset}, now {CrmNow:o}")]
+    private static partial void LogClockMoved(ILogger logger, TimeSpan clockOffset, DateTimeOffset crmNow);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Score_Band__c formula edited (warm at {WarmAt}, hot at {HotAt}); {Recalculated} records recalculated")]
+    private static partial void LogFormulaEdited(ILogger logger, decimal warmAt, decimal hotAt, int recalculated);
+}
+
+public sealed record LimitsChange(int? DailyApiRequests, int? Used, int? MaxConcurrentRequests);
+
+public sealed record ClockChange(TimeSpan Offset);
+
+public sealed record ClockAdvance(TimeSpan By);
+
+public sealed record ClockState(DateTimeOffset Now, TimeSpan Offset);
+
+public sealed record LimitsState(int DailyApiRequests, int Used, int Remaining, DateTimeOffset ResetsAt, int MaxConcurrentRequests, int InFlight);
+
+public sealed record FeedState(long Head, long Floor, int RetainedEntries);
+
+public sealed record FormulaEdited(ScoreBandFormula ScoreBand, int RecalculatedRecords);
+
+public sealed record AdminState(ClockState Clock, LimitsState Limits, FaultSettings Faults, ScoreBandFormula ScoreBand, FeedState Feed, IReadOnlyList<CrmUser> Users);

@@ -1,0 +1,118 @@
+using System.Globalization;
+using StackExchange.Redis;
+using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Faults;
+using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Users;
+
+namespace Sync.CrmSimulator.Apis;
+
+/// <summary>
+/// What stands before every resource of the Salesforce-shaped API, in Salesforce's order: the session (401
+/// INVALID_SESSION_ID), the concurrent-requests cap, injected faults, then the daily allowance (403 REQUEST_LIMIT_EXCEEDED
+/// once spent). Every answer to a signed-in user carries Sforce-Limit-Info with the day's usage.
+/// </summary>
+public sealed partial class SalesforceRequestFilter(
+    CrmUsers users, ConcurrencyGate gate, FaultInjector faults, ApiAllowance allowance, ILogger<SalesforceRequestFilter> logger) : IEndpointFilter
+{
+    public const string UserItem = "Sync.CrmSimulator.User";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var route = http.GetEndpoint()?.Metadata.GetMetadata<SalesforceRoute>();
+        if (users.Authenticate(http.Request.Headers.Authorization) is not { } user)
+            return Answer(SalesforceResult.Error(StatusCodes.Status401Unauthorized, CrmApiError.InvalidSession()));
+        http.Items[UserItem] = user;
+
+        using var slot = gate.TryEnter();
+        if (slot is null)
+        {
+            LogConcurrencyCapReached(logger, gate.Max, http.Request.Method, http.Request.Path);
+            http.Response.Headers.RetryAfter = "1";
+            return Answer(SalesforceResult.Error(StatusCodes.Status403Forbidden, CrmApiError.ConcurrentRequestsExceeded()));
+        }
+
+        try
+        {
+            var fault = faults.Next();
+            if (fault.Latency > TimeSpan.Zero)
+                await Task.Delay(fault.Latency, http.RequestAborted);
+            if (fault.StrikesBefore)
+                return await Strike(fault, http);
+
+            var usage = route?.Charged == false ? await allowance.Current(http.RequestAborted) : await allowance.Charge(http.RequestAborted);
+            http.Response.Headers[ApiAllowance.LimitInfoHeader] = usage.HeaderValue;
+            if (!usage.Accepted && route?.Charged != false)
+                return Answer(SalesforceResult.Error(StatusCodes.Status403Forbidden, CrmApiError.TotalRequestsExceeded()));
+
+            var result = await next(context);
+            return fault.StrikesAfter ? await Strike(fault, http) : result;
+        }
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
+        {
+            LogStoreUnavailable(logger, exception, http.Request.Method, http.Request.Path);
+            http.Response.Headers.RetryAfter = "5";
+            return Answer(SalesforceResult.Error(StatusCodes.Status503ServiceUnavailable,
+                CrmApiError.ServerUnavailable("The CRM's store is unavailable; nothing was changed. Retry shortly.")));
+        }
+    }
+
+    public static IResult Answer(SalesforceResult result) => new SalesforceHttpResult(result);
+
+    private static async Task<object?> Strike(InjectedFault fault, HttpContext http)
+    {
+        if (fault.Kind == FaultKind.Transient)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Answer(SalesforceResult.Error(StatusCodes.Status503ServiceUnavailable,
+                CrmApiError.ServerUnavailable("The CRM is temporarily unavailable (injected fault). Retry shortly.")));
+        }
+
+        try
+        {
+            await Task.Delay(fault.Hold, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up first, as callers of a stuck server do.
+            return Results.Empty;
+        }
+        if (fault.Behaviour == TimeoutBehaviour.Drop)
+        {
+            http.Abort();
+            return Results.Empty;
+        }
+        return Answer(SalesforceResult.Error(StatusCodes.Status504GatewayTimeout,
+            new CrmApiError("GATEWAY_TIMEOUT", string.Create(CultureInfo.InvariantCulture, $"The CRM did not answer within {fault.Hold.TotalSeconds:0.###} s (injected fault)."))));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} {Path}: {MaxConcurrentRequests} requests are already running")]
+    private static partial void LogConcurrencyCapReached(ILogger logger, int maxConcurrentRequests, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Method} {Path}: Redis is unavailable")]
+    private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string method, string path);
+}
+
+/// <summary>Writes a <see cref="SalesforceResult"/>: its status, headers and JSON body, as Salesforce sends them.</summary>
+public sealed class SalesforceHttpResult(SalesforceResult result) : IResult, IStatusCodeHttpResult
+{
+    // Salesforce writes '+' and non-ASCII letters as they are; the default encoder's \u002B would be valid but unreadable.
+    private static readonly System.Text.Json.JsonSerializerOptions Output = new(System.Text.Json.JsonSerializerOptions.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public int? StatusCode => result.Status;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = result.Status;
+        foreach (var (name, value) in result.Headers ?? new Dictionary<string, string>())
+            httpContext.Response.Headers[name] = value;
+        if (result.Body is null)
+            return;
+        httpContext.Response.ContentType = "application/json;charset=UTF-8";
+        await httpContext.Response.WriteAsync(result.Body.ToJsonString(Output), httpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Extensions;
+using Sync.CrmSimulator.Storage;
+
+namespace Sync.CrmSimulator.Limits;
+
+/// <summary>
+/// The org-wide settings in force: the configured ones, overridden by what an admin changed (kept in the store, so a
+/// restart keeps them). Read often, so held for a second; a change made through this process applies at once.
+/// </summary>
+public sealed class CrmOrg(ICrmOrgStore store, IOptions<CrmSimulatorOptions> options, TimeProvider time)
+{
+    private static readonly TimeSpan HeldFor = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _update = new(1, 1);
+    private volatile Held? _held;
+
+    public async Task<OrgState> State(CancellationToken cancellationToken)
+    {
+        var held = _held;
+        if (held is null || time.GetElapsedTime(held.ReadAt) > HeldFor)
+        {
+            held = new Held(await store.GetSettings(cancellationToken) ?? new OrgSettings(), time.GetTimestamp());
+            _held = held;
+        }
+        return Resolve(held.Settings);
+    }
+
+    /// <summary>The CRM's clock: real time plus the org's clock offset.</summary>
+    public async Task<DateTimeOffset> Now(CancellationToken cancellationToken) => (await State(cancellationToken)).Now;
+
+    public async Task<OrgState> Update(Func<OrgSettings, OrgSettings> change, CancellationToken cancellationToken)
+    {
+        await _update.WaitAsync(cancellationToken);
+        try
+        {
+            var settings = change(await store.GetSettings(cancellationToken) ?? new OrgSettings());
+            await store.SaveSettings(settings, cancellationToken);
+            _held = new Held(settings, time.GetTimestamp());
+            return Resolve(settings);
+        }
+        finally
+        {
+            _update.Release();
+        }
+    }
+
+    private sealed record Held(OrgSettings Settings, long ReadAt);
+
+    private OrgState Resolve(OrgSettings settings)
+    {
+        var offset = settings.ClockOffset ?? options.Value.ClockOffset;
+        return new OrgState(
+            time.GetUtcNow() + offset,
+            offset,
+            settings.DailyApiRequests ?? options.Value.Limits.DailyApiRequests,
+            settings.ScoreBand ?? ScoreBandFormula.Default);
+    }
+}
+
+/// <summary>The org at one moment: its clock, daily allowance and formula definitions.</summary>
+public sealed record OrgState(DateTimeOffset Now, TimeSpan ClockOffset, int DailyApiRequests, ScoreBandFormula ScoreBand)
+{
+    /// <summary>The CRM day the allowance counts against (UTC by the CRM's clock).</summary>
+    public string Day => Now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The next day boundary of the CRM's clock, when the allowance starts again.</summary>
+    public DateTimeOffset AllowanceResetsAt => new DateTimeOffset(Now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+}

@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Sync.Clients.ProspectEditor;
+using Sync.CrmChangeListener.Apis;
+using Sync.CrmChangeListener.Extensions;
+using Sync.CrmChangeListener.Feed;
+using Sync.CrmSimulator.Tests.Support;
+using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
+
+namespace Sync.CrmChangeListener.Tests.Support;
+
+/// <summary>crm-change-listener hosted as its Program.cs hosts it, following a simulator, publishing to an isolated virtual host.</summary>
+public sealed class ListenerHost : IAsyncDisposable
+{
+    private ListenerHost(TestServiceHost host) => Host = host;
+
+    public TestServiceHost Host { get; }
+
+    public static async Task<ListenerHost> Start(
+        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, SimulatorHost crm, IProspectEditorClient prospects,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? replace = null) =>
+        new(await TestServiceHost.Start(
+            "crm-change-listener",
+            TestSettings.Combine(broker.Settings, redis.Settings, new Dictionary<string, string?>
+            {
+                ["Services:Crm:Url"] = crm.Address.ToString(),
+                ["CrmFeed:PollInterval"] = "00:00:00.050",
+                ["CrmFeed:FirstRetryDelay"] = "00:00:00.050",
+                ["CrmFeed:MaxRetryDelay"] = "00:00:00.500",
+            }, settings ?? new Dictionary<string, string?>()),
+            builder =>
+            {
+                builder.Services.AddSingleton(prospects);
+                builder.AddCrmChangeListener();
+                replace?.Invoke(builder.Services);
+                builder.AddSyncBus(bus => bus.AddCrmChangeListenerConsumers());
+            },
+            app => app.MapCrmChangeListenerApi()));
+
+    public async Task<FeedStatus> Status() => (await Host.Http.GetFromJsonAsync<FeedStatus>("feed/status", JsonSerializerOptions.Web))!;
+
+    /// <summary>The barrier: the listener has handled every change up to <paramref name="position"/> (published with confirms, or skipped).</summary>
+    public Task AtPosition(long position) =>
+        Eventually.True(async () => (await Status()).Position >= position, $"the listener to handle the CRM change feed up to position {position}");
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
+}
+
+/// <summary>The CrmRecordChanged messages waiting in the sync-evaluator queue, as the evaluator will receive them.</summary>
+public sealed record PublishedChange(Guid EventId, long ProspectId, string ObjectType, string CrmRecordId, string Kind, DateTimeOffset? LastModifiedDate,
+    string? CommittedBy, IReadOnlyList<string> ChangedFields, long? FeedPosition)
+{
+    public static async Task<IReadOnlyList<PublishedChange>> InQueue(IsolatedVirtualHost broker) =>
+        [.. (await broker.PeekMessages(SyncQueues.EvaluatorEvents, 5000))
+            .Where(envelope => envelope.GetProperty("messageType").EnumerateArray().Any(type => type.GetString()!.EndsWith(":CrmRecordChanged", StringComparison.Ordinal)))
+            .Select(envelope => envelope.GetProperty("message").Deserialize<PublishedChange>(JsonSerializerOptions.Web)!)];
+}
