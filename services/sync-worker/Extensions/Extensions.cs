@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
@@ -29,6 +30,8 @@ public static class Extensions
         services.AddOptions<FieldMappingOptions>().BindConfiguration(FieldMappingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         builder.AddProspectEditorClient();
+        // One client per process: hosted with crm-change-listener (embedded), both share it and its last known usage.
+        builder.AddCrmClient();
 
         services.AddSingleton<SyncWorkerMetrics>();
         services.AddSingleton(provider =>
