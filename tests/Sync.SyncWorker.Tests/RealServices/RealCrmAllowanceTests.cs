@@ -52,4 +52,38 @@ public sealed class RealCrmAllowanceTests
         Assert.True((await services.Usage()).Used < 1000, "the usage counts from zero in the CRM's new day");
         await services.WorkerQueuesDrained();
     }
+
+    [Fact]
+    public async Task ACrmClockRunningBehindTheWorkersHoldsTheWorkerUntilTheCrmItselfResets()
+    {
+        await using var services = await RealServicesHost.Start("worker-real-skew");
+        var ids = await RealCrmFaultTests.ImportProspects(services, 10);
+        await services.Worker.Api.PostAsync("sync/pause", null);
+        var requests = ids.Select(RealServicesHost.Request).ToArray();
+        await services.Worker.Publish(requests);
+        await services.UntilWaiting(requests.Length);
+        // The CRM's clock half a minute before its midnight, which has long passed by the worker's clock; its allowance spent.
+        var now = DateTimeOffset.UtcNow;
+        await services.Crm.AdminSend(HttpMethod.Put, "admin/clock", new { offset = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddSeconds(-30) - now });
+        await services.Crm.SetLimits(new { dailyApiRequests = 1000, used = 1000 });
+        var spent = await services.Usage();
+        Assert.True(spent.ResetsAt < DateTimeOffset.UtcNow, "the CRM names a reset the worker's clock has passed");
+
+        var resumedAt = DateTimeOffset.UtcNow;
+        await services.Worker.Api.PostAsync("sync/resume", null);
+
+        // The barrier: the worker has read the CRM's limits again and again for a second, and keeps waiting.
+        await Eventually.True(async () => await services.Worker.Status() is { Reason: PauseReason.Allowance, Allowance.ObservedAt: { } observed }
+                && observed > resumedAt.AddSeconds(1),
+            "the worker to hold back for the allowance while reading the limits");
+        Assert.Equal(0, services.Traffic.Refusals("REQUEST_LIMIT_EXCEEDED"));
+        Assert.Equal(0, services.Worker.Recorded.CompletionCount);
+        Assert.Equal((uint)requests.Length, (await services.Broker.CountNow(SyncQueues.Worker))?.Ready);
+
+        await services.Crm.AdminSend(HttpMethod.Post, "admin/clock/advance", new { by = TimeSpan.FromMinutes(1) });
+        var completions = await services.Worker.Completions(requests);
+
+        Assert.All(completions, completed => Assert.Equal(SyncOutcome.Synced, completed.Outcome));
+        Assert.Equal(0, services.Traffic.Refusals("REQUEST_LIMIT_EXCEEDED"));
+    }
 }

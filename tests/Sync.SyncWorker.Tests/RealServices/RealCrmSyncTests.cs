@@ -12,12 +12,21 @@ public sealed class RealCrmSyncFixture : IAsyncLifetime
 {
     public RealServicesHost Services { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Services = await RealServicesHost.Start("worker-real-crm", new Dictionary<string, string?>
+    public async Task InitializeAsync()
     {
-        ["FieldMapping:Fields:title:Behavior"] = "UseCrmValue",
-        ["FieldMapping:Fields:phone:Behavior"] = "UseMarketingValue",
-        ["FieldMapping:Fields:city:Behavior"] = "UseMostRecentlyUpdated",
-    });
+        Services = await RealServicesHost.Start("worker-real-crm", new Dictionary<string, string?>
+        {
+            ["FieldMapping:Fields:title:Behavior"] = "UseCrmValue",
+            ["FieldMapping:Fields:phone:Behavior"] = "UseMarketingValue",
+            ["FieldMapping:Fields:city:Behavior"] = "UseMostRecentlyUpdated",
+            // Fields the CRM computes: a formula it is told about, and Name, which it always computes.
+            ["FieldMapping:Fields:scoreBand:Crm"] = "Score_Band__c",
+            ["FieldMapping:Fields:scoreBand:CrmReadOnly"] = "true",
+            ["FieldMapping:Fields:fullName:Crm"] = "Name",
+        });
+        foreach (var field in new[] { "scoreBand", "fullName" })
+            (await Services.Editor.Http.PostAsJsonAsync("custom-fields", new { name = field })).EnsureSuccessStatusCode();
+    }
 
     public async Task DisposeAsync() => await Services.DisposeAsync();
 }
@@ -136,6 +145,25 @@ public sealed class RealCrmSyncTests(RealCrmSyncFixture fixture) : IClassFixture
         Assert.Equal("Lyon", SimulatorHost.Text(contact, "MailingCity"));
         Assert.Equal("CTO", SimulatorHost.Text(contact, "Title"));
         Assert.Equal(("CTO", "Lyon"), ((await Services.Prospect(prospect.Id)).Fields["title"], (await Services.Prospect(prospect.Id)).Fields["city"]));
+    }
+
+    [Fact]
+    public async Task FieldsTheCrmComputesComeIntoTheProspectAndAreNeverWritten()
+    {
+        var email = RealServicesHost.NewEmail("curie");
+        var prospect = await Services.CreateProspect(email, new { firstName = "Marie", lastName = "Curie", company = "Sorbonne", scoreBand = "Cold", fullName = "M. Curie" });
+        var created = await Services.SyncOne(prospect.Id);
+        Assert.Equal((SyncOutcome.Synced, CrmObjectType.Lead), (created.Outcome, created.CrmObjectType));
+        await Crm.Update("Lead", created.CrmRecordId!, new { Score__c = 150 });
+        await Services.UpdateProspect(prospect.Id, new { title = "Physicist" });
+
+        var again = await Services.SyncOne(prospect.Id);
+
+        Assert.Equal(SyncOutcome.Synced, again.Outcome);
+        var lead = await Crm.Read("Lead", created.CrmRecordId!);
+        Assert.Equal(("Hot", "Marie Curie", "Physicist"), (SimulatorHost.Text(lead, "Score_Band__c"), SimulatorHost.Text(lead, "Name"), SimulatorHost.Text(lead, "Title")));
+        var synced = await Services.Prospect(prospect.Id);
+        Assert.Equal(("Hot", "Marie Curie"), (synced.Fields["scoreBand"], synced.Fields["fullName"]));
     }
 
     [Fact]

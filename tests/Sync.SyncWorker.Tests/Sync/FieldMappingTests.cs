@@ -48,6 +48,51 @@ public sealed class FieldMappingTests
         Assert.Contains("FieldMapping:Fields:city:Behavior", failure.Message);
     }
 
+    [Fact]
+    public void AMappingCannotClaimAFieldTheSyncMaintains()
+    {
+        var services = new ServiceCollection();
+        services.AddOptions<FieldMappingOptions>()
+            .Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["FieldMapping:Fields:workEmail:Contact"] = "Email",
+            }).Build().GetSection(FieldMappingOptions.Section))
+            .ValidateDataAnnotations();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => services.BuildServiceProvider().GetRequiredService<IOptions<FieldMappingOptions>>().Value);
+
+        Assert.Contains("FieldMapping:Fields:workEmail:Contact names Email", failure.Message);
+    }
+
+    [Fact]
+    public void AFieldTheCrmComputesOnlyEverFlowsIntoTheProspect()
+    {
+        var rules = Bind(new()
+        {
+            ["FieldMapping:Fields:scoreBand:Crm"] = "Score_Band__c",
+            ["FieldMapping:Fields:scoreBand:CrmReadOnly"] = "true",
+            ["FieldMapping:Fields:scoreBand:Behavior"] = "UseMarketingValue",
+            ["FieldMapping:Fields:fullName:Crm"] = "Name",
+        }).Rules();
+        var merger = new FieldMerger(rules, new HashSet<string>());
+        var prospect = Prospect(("scoreBand", "Cold"), ("fullName", "Ada"), ("lastName", "Lovelace")) with { UpdatedAt = Later };
+        var contact = new CrmRecord
+        {
+            Id = "003A",
+            Type = CrmObjectType.Contact,
+            Fields = new Dictionary<string, string?> { ["Score_Band__c"] = "Hot", ["Name"] = "Ada Byron", ["LastModifiedDate"] = Earlier.ToString("O", CultureInfo.InvariantCulture) },
+        };
+
+        var merged = merger.Merge(prospect, contact, CrmObjectType.Contact);
+        var created = merger.Merge(prospect, null, CrmObjectType.Lead);
+
+        Assert.Equal(["LastName"], merged.CrmChanges.Keys);
+        Assert.Equal("Hot", merged.ProspectChanges["scoreBand"]);
+        Assert.Equal("Ada Byron", merged.ProspectChanges["fullName"]);
+        Assert.Equal(["LastName"], created.CrmChanges.Keys);
+        Assert.Empty(created.ProspectChanges);
+    }
+
     [Theory]
     [InlineData(SyncBehavior.UseCrmValue, "crm", "marketing", false, "crm")]
     [InlineData(SyncBehavior.UseMarketingValue, "crm", "marketing", false, "marketing")]
