@@ -328,7 +328,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     {
         await Worker.Publish(WorkerHost.Request(WorkerHost.NextProspectId()) with { Version = 0 });
 
-        await Eventually.True(async () => await Worker.Broker.Queue("sync-worker_error") is { Messages: 1 }, "the invalid request in sync-worker_error");
+        await Eventually.True(async () => await Worker.Broker.CountNow("sync-worker_error") is { Ready: 1 }, "the invalid request in sync-worker_error");
     }
 
     [Fact]

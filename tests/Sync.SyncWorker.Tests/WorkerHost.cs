@@ -160,6 +160,28 @@ public sealed class WorkerHost : IAsyncDisposable
 
     public async Task<SyncCompleted> SyncOne(long prospectId) => (await Sync(Request(prospectId)))[0];
 
+    /// <summary>
+    /// Waits until <paramref name="messages"/> wait in <paramref name="queue"/> with no consumer, by the broker's count at the
+    /// moment (the management API's statistics lag by seconds).
+    /// </summary>
+    public async Task UntilWaiting(string queue, int messages) =>
+        await Eventually.True(async () => await Broker.CountNow(queue) is { Consumers: 0 } state && state.Ready == messages,
+            $"{messages} messages to wait in {queue} with no consumer");
+
+    /// <summary>A barrier: no message waits in any queue of the virtual host (error queues aside), two readings in a row.</summary>
+    public async Task UntilQueuesEmpty()
+    {
+        var streak = 0;
+        await Eventually.True(async () =>
+        {
+            var queues = (await Broker.Queues()).Select(queue => queue.Name)
+                .Where(name => !name.EndsWith("_error", StringComparison.Ordinal) && !name.EndsWith("_skipped", StringComparison.Ordinal));
+            var counts = await Task.WhenAll(queues.Select(Broker.CountNow));
+            streak = counts.All(queue => queue is null or { Ready: 0 }) ? streak + 1 : 0;
+            return streak >= 2;
+        }, "every queue to be empty");
+    }
+
     public async Task UntilConsuming() =>
         await Eventually.True(() => Consumption.Status.Consuming, "the worker to consume the sync-worker queue");
 

@@ -18,11 +18,8 @@ public sealed class RealCrmAllowanceTests
         {
             ["SyncWorker:BatchSize"] = "10",
         });
-        var ids = await RealCrmFaultTests.ImportProspects(services, Prospects);
-        await services.Worker.Api.PostAsync("sync/pause", null);
-        var requests = ids.Select(RealServicesHost.Request).ToArray();
-        await services.Worker.Publish(requests);
-        await services.UntilWaiting(Prospects);
+        var ids = await services.ImportProspects(Prospects);
+        var requests = await services.QueueWhilePaused(ids);
         // Four calls left today: two batches of ten, of the three the queue holds.
         await services.Crm.SetLimits(new { dailyApiRequests = 1000, used = 996 });
 
@@ -50,18 +47,14 @@ public sealed class RealCrmAllowanceTests
             .Select(lead => long.Parse(lead.GetProperty("ProspectId__c").GetString()!, CultureInfo.InvariantCulture));
         Assert.Equal(ids.Order(), leads.Order());
         Assert.True((await services.Usage()).Used < 1000, "the usage counts from zero in the CRM's new day");
-        await services.WorkerQueuesDrained();
+        await services.UntilWorkerQueuesEmpty();
     }
 
     [Fact]
     public async Task ACrmClockRunningBehindTheWorkersHoldsTheWorkerUntilTheCrmItselfResets()
     {
         await using var services = await RealServicesHost.Start("worker-real-skew");
-        var ids = await RealCrmFaultTests.ImportProspects(services, 10);
-        await services.Worker.Api.PostAsync("sync/pause", null);
-        var requests = ids.Select(RealServicesHost.Request).ToArray();
-        await services.Worker.Publish(requests);
-        await services.UntilWaiting(requests.Length);
+        var requests = await services.QueueWhilePaused(await services.ImportProspects(10));
         // The CRM's clock half a minute before its midnight, which has long passed by the worker's clock; its allowance spent.
         var now = DateTimeOffset.UtcNow;
         await services.Crm.AdminSend(HttpMethod.Put, "admin/clock", new { offset = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddSeconds(-30) - now });

@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.CrmSimulator.Tests.Support;
-using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 using Xunit.Abstractions;
 
@@ -30,10 +28,7 @@ public sealed class RealCrmBatchingTests(ITestOutputHelper output)
         for (var i = 0; i < Prospects; i++)
             csv.Append(CultureInfo.InvariantCulture, $"{emails[i]},Row,Prospect {i},Acme\n");
         var ids = await services.Import(csv.ToString(), Prospects);
-        await services.Worker.Api.PostAsync("sync/pause", null);
-        var requests = ids.Select(RealServicesHost.Request).ToArray();
-        await services.Worker.Publish(requests);
-        await services.UntilWaiting(Prospects);
+        var requests = await services.QueueWhilePaused(ids);
         var before = await services.Usage();
         var answersBefore = services.Traffic.Charged.Count;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
 using Sync.Contracts;
-using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.RealServices;
@@ -19,11 +17,8 @@ public sealed class RealCrmFaultTests
         {
             ["SyncWorker:Allowance:LimitsRefreshInterval"] = "01:00:00",
         });
-        var ids = await ImportProspects(services, Prospects);
-        await services.Worker.Api.PostAsync("sync/pause", null);
-        var requests = ids.Select(RealServicesHost.Request).ToArray();
-        await services.Worker.Publish(requests);
-        await services.UntilWaiting(Prospects);
+        var ids = await services.ImportProspects(Prospects);
+        var requests = await services.QueueWhilePaused(ids);
         // The first two calls fail before the CRM does anything; then the batch's write is carried out and its answer lost.
         await services.Crm.SetFaults(new { failNextRequests = 2 });
         services.Traffic.BeforeNextWrite(() => services.Crm.SetFaults(new { failNextRequests = 1, phase = "AfterProcessing" }));
@@ -39,15 +34,6 @@ public sealed class RealCrmFaultTests
         Assert.All(completions, completed => Assert.Equal(leads[completed.ProspectId], completed.CrmRecordId));
         Assert.All(await Task.WhenAll(ids.Select(services.Prospect)), prospect => Assert.Equal(leads[prospect.Id], prospect.CrmRecordId));
         Assert.Contains("503", (await services.Worker.Status()).LastError?.Message);
-        await services.WorkerQueuesDrained();
-    }
-
-    internal static async Task<IReadOnlyList<long>> ImportProspects(RealServicesHost services, int count)
-    {
-        var tag = Guid.NewGuid().ToString("N")[..8];
-        var csv = new StringBuilder("email,lastName,company\n");
-        for (var i = 0; i < count; i++)
-            csv.Append(CultureInfo.InvariantCulture, $"p{i}.{tag}@example.com,Prospect {i},Acme\n");
-        return await services.Import(csv.ToString(), count);
+        await services.UntilWorkerQueuesEmpty();
     }
 }

@@ -2,9 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Sync.Contracts;
 using Sync.CrmSimulator.Tests.Support;
-using Sync.ServiceDefaults.Messaging;
 using Sync.SyncWorker.Storage;
-using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.RealServices;
 

@@ -125,6 +125,29 @@ public sealed class RealServicesHost : IAsyncDisposable
         }, $"the import's {rows} prospects to be announced");
     }
 
+    /// <summary>Imports <paramref name="count"/> new prospects (each a Lead to be) and answers their ids.</summary>
+    public async Task<IReadOnlyList<long>> ImportProspects(int count)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var csv = new StringBuilder("email,lastName,company\n");
+        for (var i = 0; i < count; i++)
+            csv.Append(CultureInfo.InvariantCulture, $"p{i}.{tag}@example.com,Prospect {i},Acme\n");
+        return await Import(csv.ToString(), count);
+    }
+
+    /// <summary>
+    /// Pauses the worker, publishes a sync request per prospect and waits for all of them in the sync-worker queue: resumed,
+    /// the worker meets them all at once, as after a burst of changes.
+    /// </summary>
+    public async Task<SyncRequested[]> QueueWhilePaused(IReadOnlyList<long> prospectIds)
+    {
+        await Worker.Api.PostAsync("sync/pause", null);
+        var requests = prospectIds.Select(Request).ToArray();
+        await Worker.Publish(requests);
+        await UntilWaiting(requests.Length);
+        return requests;
+    }
+
     /// <summary>A sync request as the evaluator issues it, with a version of its own.</summary>
     public static SyncRequested Request(long prospectId) =>
         WorkerHost.Request(prospectId, version: Interlocked.Increment(ref _nextVersion));
@@ -154,13 +177,11 @@ public sealed class RealServicesHost : IAsyncDisposable
         (await Events.WaitFor<ProspectChanged>(change => change.ProspectId == request.ProspectId && change.SyncId == request.SyncId,
             $"prospect {request.ProspectId}'s write-back")).Single();
 
-    /// <summary>Waits for <paramref name="count"/> requests to wait in the sync-worker queue, by the broker's count at the moment.</summary>
-    public async Task UntilWaiting(int count) =>
-        await Eventually.True(async () => await Broker.CountNow(SyncQueues.Worker) is { } queue && queue.Ready == count,
-            $"{count} requests to wait in the sync-worker queue");
+    /// <summary>Waits for <paramref name="count"/> requests to wait in the sync-worker queue, consumed by nobody.</summary>
+    public Task UntilWaiting(int count) => Worker.UntilWaiting(SyncQueues.Worker, count);
 
     /// <summary>A barrier: nothing waits in the sync-worker queue or its retry queues (the evaluator's queues fill, unconsumed).</summary>
-    public async Task WorkerQueuesDrained()
+    public async Task UntilWorkerQueuesEmpty()
     {
         var queues = (await Worker.Status()).RetryQueues.Select(step => step.Queue).Append(SyncQueues.Worker).ToList();
         await Eventually.True(async () => (await Task.WhenAll(queues.Select(Broker.CountNow))).All(queue => queue is { Ready: 0 }),

@@ -32,37 +32,17 @@ public sealed class FieldMappingTests
     }
 
     [Fact]
-    public void AnUnknownBehaviourFailsAtStartNamingTheKey()
-    {
-        var services = new ServiceCollection();
-        services.AddOptions<FieldMappingOptions>()
-            .Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["FieldMapping:Fields:city:Crm"] = "City",
-                ["FieldMapping:Fields:city:Behavior"] = "7",
-            }).Build().GetSection(FieldMappingOptions.Section))
-            .ValidateDataAnnotations();
-
-        var failure = Assert.Throws<OptionsValidationException>(() => services.BuildServiceProvider().GetRequiredService<IOptions<FieldMappingOptions>>().Value);
-
-        Assert.Contains("FieldMapping:Fields:city:Behavior", failure.Message);
-    }
+    public void AnUnknownBehaviourFailsAtStartNamingTheKey() =>
+        Assert.Contains("FieldMapping:Fields:city:Behavior", ValidationFailure(new()
+        {
+            ["FieldMapping:Fields:city:Crm"] = "City",
+            ["FieldMapping:Fields:city:Behavior"] = "7",
+        }));
 
     [Fact]
-    public void AMappingCannotClaimAFieldTheSyncMaintains()
-    {
-        var services = new ServiceCollection();
-        services.AddOptions<FieldMappingOptions>()
-            .Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["FieldMapping:Fields:workEmail:Contact"] = "Email",
-            }).Build().GetSection(FieldMappingOptions.Section))
-            .ValidateDataAnnotations();
-
-        var failure = Assert.Throws<OptionsValidationException>(() => services.BuildServiceProvider().GetRequiredService<IOptions<FieldMappingOptions>>().Value);
-
-        Assert.Contains("FieldMapping:Fields:workEmail:Contact names Email", failure.Message);
-    }
+    public void AMappingCannotClaimAFieldTheSyncMaintains() =>
+        Assert.Contains("FieldMapping:Fields:workEmail:Contact names Email",
+            ValidationFailure(new() { ["FieldMapping:Fields:workEmail:Contact"] = "Email" }));
 
     [Fact]
     public void AFieldTheCrmComputesOnlyEverFlowsIntoTheProspect()
@@ -143,6 +123,16 @@ public sealed class FieldMappingTests
     [InlineData("value 'o'hara@example.com'", "value '[e-mail]'")]
     public void AnEmailAddressQuotedInACrmErrorNeverReachesALog(string error, string logged) =>
         Assert.Equal(logged, Extensions.Redaction.WithoutEmails(error));
+
+    /// <summary>The message a configuration fails with at start.</summary>
+    private static string ValidationFailure(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddOptions<FieldMappingOptions>()
+            .Bind(new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(FieldMappingOptions.Section))
+            .ValidateDataAnnotations();
+        return Assert.Throws<OptionsValidationException>(() => services.BuildServiceProvider().GetRequiredService<IOptions<FieldMappingOptions>>().Value).Message;
+    }
 
     private static FieldMappingOptions Bind(Dictionary<string, string?> settings)
     {
