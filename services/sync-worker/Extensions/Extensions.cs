@@ -29,8 +29,10 @@ public static class Extensions
         services.AddOptions<SyncWorkerOptions>().BindConfiguration(SyncWorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FieldMappingOptions>().BindConfiguration(FieldMappingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        builder.AddProspectEditorClient();
-        // One client per process: hosted with crm-change-listener (embedded), both share it and its last known usage.
+        // Hosted with other services (embedded), one registration of each client serves them all: registering the
+        // prospect-editor client twice would send its API key header twice, which prospect-editor refuses.
+        if (!services.Any(service => service.ServiceType == typeof(IProspectEditorClient)))
+            builder.AddProspectEditorClient();
         builder.AddCrmClient();
 
         services.AddSingleton<SyncWorkerMetrics>();
