@@ -29,6 +29,7 @@ public static class Extensions
         services.AddOptions<FieldMappingOptions>().BindConfiguration(FieldMappingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         builder.AddProspectEditorClient();
+        global::Sync.Clients.Crm.CrmClientExtensions.AddCrmClient(builder);
 
         services.AddSingleton<SyncWorkerMetrics>();
         services.AddSingleton(provider =>
