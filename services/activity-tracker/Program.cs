@@ -4,7 +4,7 @@ using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("activity-tracker");
+builder.AddServiceDefaults("activity-tracker", defaultHttpPort: 5101);
 builder.AddActivityTracker();
 builder.AddSyncBus(bus => bus.AddActivityTrackerConsumers());
 

@@ -4,7 +4,7 @@ using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("crm-change-listener");
+builder.AddServiceDefaults("crm-change-listener", defaultHttpPort: 5106);
 builder.AddCrmChangeListener();
 builder.AddSyncBus(bus => bus.AddCrmChangeListenerConsumers());
 

@@ -4,7 +4,7 @@ using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("crm-simulator");
+builder.AddServiceDefaults("crm-simulator", defaultHttpPort: 5105);
 builder.AddCrmSimulator();
 builder.AddSyncBus(bus => bus.AddCrmSimulatorConsumers());
 

@@ -17,11 +17,18 @@ using Sync.SyncWorker.Extensions;
 var demo = args.Contains("demo", StringComparer.OrdinalIgnoreCase);
 var builder = WebApplication.CreateBuilder(args.Where(arg => !arg.Equals("demo", StringComparison.OrdinalIgnoreCase)).ToArray());
 builder.Configuration["Sync:Mode"] = nameof(SyncMode.Embedded);
+if (demo)
+{
+    // The demo prints its own table; the services' routine log lines would interleave with it.
+    builder.Configuration["Logging:LogLevel:Sync"] = "Warning";
+    builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+}
 var ports = builder.Configuration.GetSection(EmbeddedPorts.Section).Get<EmbeddedPorts>() ?? new EmbeddedPorts();
 builder.WebHost.UseUrls(ports.All.Select(port => $"http://localhost:{port}").ToArray());
 builder.Configuration["Services:ProspectEditor:Url"] ??= $"http://localhost:{ports.ProspectEditor}";
 builder.Configuration["Services:Crm:Url"] ??= $"http://localhost:{ports.CrmSimulator}";
 
+builder.Services.AddOptions<EmbeddedPorts>().BindConfiguration(EmbeddedPorts.Section);
 builder.AddServiceDefaults("sync-embedded");
 builder.AddActivityTracker();
 builder.AddProspectEditor();

@@ -4,7 +4,7 @@ using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("prospect-editor");
+builder.AddServiceDefaults("prospect-editor", defaultHttpPort: 5102);
 builder.AddProspectEditor();
 builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
 

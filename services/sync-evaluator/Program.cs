@@ -5,7 +5,7 @@ using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("sync-evaluator");
+builder.AddServiceDefaults("sync-evaluator", defaultHttpPort: 5103);
 builder.AddSyncEvaluator();
 builder.AddSyncBus(bus => bus.AddSyncEvaluatorConsumers(), (context, rabbit) => rabbit.AddSyncEvaluatorJsonEntryPoints(context));
 

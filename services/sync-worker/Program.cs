@@ -4,7 +4,7 @@ using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("sync-worker");
+builder.AddServiceDefaults("sync-worker", defaultHttpPort: 5104);
 builder.AddSyncWorker();
 builder.AddSyncBus(bus => bus.AddSyncWorkerConsumers());
 

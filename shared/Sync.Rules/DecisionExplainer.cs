@@ -17,6 +17,7 @@ public static class DecisionExplainer
             _ when decision.Completion is { } completion => ExplainCompletion(decision, completion),
             DecisionOutcome.SyncQueued when rule?.Effect == SyncEffect.ClearDoNotSync =>
                 $"{because}: changes held back since {LastSynced(decision)}: sync queued",
+            DecisionOutcome.SyncQueued when rule?.Effect == SyncEffect.Force => $"{because}: sync queued",
             DecisionOutcome.SyncQueued => $"{because}: {Comparison(decision)}: sync queued",
             DecisionOutcome.JoinedOutstandingSync =>
                 $"{because}: sync {Short(decision.SyncId)} is already queued and will cover it: no second sync",

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +18,14 @@ public static class Extensions
     /// What every Sync process needs: its options validated at start, OpenTelemetry, health checks, problem details for every
     /// error, and (unless embedded) the shared Redis connection. The bus is added by <c>AddSyncBus</c>, once per process.
     /// </summary>
-    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
+    /// <param name="defaultHttpPort">
+    /// The port the service answers on (on localhost) when no address is configured; URLS, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS,
+    /// --urls or Kestrel:Endpoints always win, so a container's or an operator's choice is never overridden.
+    /// </param>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName, int? defaultHttpPort = null)
     {
+        if (defaultHttpPort is { } port && builder is WebApplicationBuilder web && !HasConfiguredAddress(builder.Configuration))
+            web.WebHost.UseUrls($"http://localhost:{port}");
         builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddSyncOpenTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
@@ -28,6 +36,10 @@ public static class Extensions
             builder.AddSyncRedis();
         return builder;
     }
+
+    private static bool HasConfiguredAddress(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["urls"]) || !string.IsNullOrWhiteSpace(configuration["http_ports"])
+        || !string.IsNullOrWhiteSpace(configuration["https_ports"]) || configuration.GetSection("Kestrel:Endpoints").Exists();
 
     /// <summary>True when every service runs in this one process on the in-memory transport and stores.</summary>
     public static bool IsEmbedded(this IHostApplicationBuilder builder) =>

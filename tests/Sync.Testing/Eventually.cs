@@ -35,6 +35,11 @@ public static class Eventually
         }
     }
 
+    /// <summary>Polls <paramref name="probe"/> until it returns a value, and returns it (for value types, such as a JsonElement).</summary>
+    public static async Task<T> Until<T>(Func<Task<T?>> probe, string waitingFor, TimeSpan? timeout = null)
+        where T : struct =>
+        (T)await Until<object>(async () => await probe(), waitingFor, timeout);
+
     /// <summary>Polls <paramref name="condition"/> until it holds.</summary>
     public static async Task True(Func<Task<bool>> condition, string waitingFor, TimeSpan? timeout = null) =>
         await Until(async () => await condition() ? "done" : null, waitingFor, timeout);

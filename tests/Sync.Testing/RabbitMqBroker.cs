@@ -67,6 +67,19 @@ public sealed class RabbitMqBroker
     internal async Task DeleteVirtualHost(string name) =>
         await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(name)}");
 
+    /// <summary>How many messages were ever routed to a queue: the broker's own count, unaffected by consumers.</summary>
+    internal async Task<long> PublishedTo(string virtualHost, string queue)
+    {
+        using var response = await _management.GetAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return 0;
+        response.EnsureSuccessStatusCode();
+        var queueState = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return queueState.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("publish", out var published)
+            ? published.GetInt64()
+            : 0;
+    }
+
     internal async Task<IReadOnlyList<QueueState>> Queues(string virtualHost)
     {
         var queues = await _management.GetFromJsonAsync<List<QueueState>>($"queues/{Uri.EscapeDataString(virtualHost)}?columns=name,messages,messages_ready,messages_unacknowledged,consumers");
@@ -220,6 +233,12 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     };
 
     public Task<IReadOnlyList<QueueState>> Queues() => Broker.Queues(Name);
+
+    /// <summary>
+    /// How many messages were ever routed to <paramref name="queue"/> (the management API's publish count; it lags by the
+    /// broker's statistics interval, so read it after a barrier such as <see cref="WaitUntilDrained"/>).
+    /// </summary>
+    public Task<long> PublishedTo(string queue) => Broker.PublishedTo(Name, queue);
 
     public async Task<QueueState?> Queue(string queue) => (await Queues()).FirstOrDefault(state => state.Name == queue);
 

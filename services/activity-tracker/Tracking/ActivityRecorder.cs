@@ -54,7 +54,9 @@ public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisi
         return new Guid(hash[..16]);
     }
 
-    private static string Explain(SyncRule rule) => rule.QueuesSync ? $"{rule.Because}: a sync follows" : $"{rule.Because}: no sync";
+    // Whether a sync follows is the evaluator's decision (Do Not Sync may hold it back); this names the rule's effect.
+    private static string Explain(SyncRule rule) =>
+        rule.QueuesSync ? $"{rule.Because}: queues a sync unless Do Not Sync is set" : $"{rule.Because}: no sync";
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} of prospect {ProspectId} published ({Rule})")]
     private partial void LogPublished(ActivityKind kind, long prospectId, string rule);

@@ -29,10 +29,8 @@ public static class Extensions
         services.AddOptions<SyncWorkerOptions>().BindConfiguration(SyncWorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FieldMappingOptions>().BindConfiguration(FieldMappingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        // Hosted with other services (embedded), one registration of each client serves them all: registering the
-        // prospect-editor client twice would send its API key header twice, which prospect-editor refuses.
-        if (!services.Any(service => service.ServiceType == typeof(IProspectEditorClient)))
-            builder.AddProspectEditorClient();
+        // Each registers once per process: hosted with other services (embedded), they share one client of each.
+        builder.AddProspectEditorClient();
         builder.AddCrmClient();
 
         services.AddSingleton<SyncWorkerMetrics>();

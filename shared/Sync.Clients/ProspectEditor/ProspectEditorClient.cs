@@ -109,9 +109,15 @@ internal static class ProspectEditorError
 
 public static class ProspectEditorClientExtensions
 {
-    /// <summary>Registers <see cref="IProspectEditorClient"/>, pointed at Services:ProspectEditor:Url with the API key.</summary>
+    /// <summary>
+    /// Registers <see cref="IProspectEditorClient"/>, pointed at Services:ProspectEditor:Url with the API key; once per process,
+    /// so services hosted together (embedded) do not stack a second key header on the same client.
+    /// </summary>
     public static IHostApplicationBuilder AddProspectEditorClient(this IHostApplicationBuilder builder)
     {
+        if (builder.Services.Any(service => service.ServiceType == typeof(IProspectEditorClient)))
+            return builder;
+
         builder.Services.AddOptions<ProspectEditorClientOptions>().BindConfiguration(ProspectEditorClientOptions.Section);
         builder.Services.AddHttpClient<IProspectEditorClient, ProspectEditorClient>((services, http) =>
         {

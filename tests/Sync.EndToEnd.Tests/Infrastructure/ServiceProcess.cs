@@ -39,7 +39,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="assembly">Its assembly name, such as "Sync.SyncEvaluator".</param>
     public static async Task<ServiceProcess> Start(string directory, string assembly, int port, IReadOnlyDictionary<string, string> environment)
     {
-        var output = Path.Combine(RepositoryRoot.Path, "services", directory, "bin", BuildConfiguration, "net10.0");
+        var output = OutputOf(directory);
         var dll = Path.Combine(output, assembly + ".dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"{directory} is not built at {dll}; build Sync.sln (the test command does) before running the end-to-end tests.");
@@ -103,6 +103,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>Where a service's build output is: services/&lt;directory&gt;/bin/&lt;configuration&gt;/net10.0.</summary>
+    public static string OutputOf(string directory) => Path.Combine(RepositoryRoot.Path, "services", directory, "bin", BuildConfiguration, "net10.0");
 
     /// <summary>The configuration this test assembly was built in: the services were built in the same one.</summary>
     private static string BuildConfiguration =>

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sync.Testing;
+
+namespace Sync.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system as it is deployed: the six services started from their build output as separate processes, on one
+/// isolated virtual host of the real RabbitMQ and one key prefix of the real Redis. Shared by the end-to-end tests,
+/// which run one at a time (one collection) and each use prospects of their own.
+/// </summary>
+public sealed class SyncSystem : IAsyncLifetime
+{
+    public const string ApiKey = "end-to-end-operator-key";
+    public const string SalesUserToken = "sales-user-token";
+
+    private readonly Dictionary<string, ServiceProcess> _services = new(StringComparer.Ordinal);
+    private IsolatedKeyPrefix _redis = null!;
+    private Dictionary<string, string> _environment = null!;
+
+    public IsolatedVirtualHost Broker { get; private set; } = null!;
+
+    public ServiceProcess ActivityTracker => _services["activity-tracker"];
+
+    public ServiceProcess ProspectEditor => _services["prospect-editor"];
+
+    public ServiceProcess SyncEvaluator => _services["sync-evaluator"];
+
+    public ServiceProcess SyncWorker => _services["sync-worker"];
+
+    public ServiceProcess CrmSimulator => _services["crm-simulator"];
+
+    public ServiceProcess CrmChangeListener => _services["crm-change-listener"];
+
+    private static readonly (string Directory, string Assembly)[] Services =
+    [
+        ("crm-simulator", "Sync.CrmSimulator"),
+        ("prospect-editor", "Sync.ProspectEditor"),
+        ("sync-evaluator", "Sync.SyncEvaluator"),
+        ("sync-worker", "Sync.SyncWorker"),
+        ("crm-change-listener", "Sync.CrmChangeListener"),
+        ("activity-tracker", "Sync.ActivityTracker"),
+    ];
+
+    private readonly Dictionary<string, int> _ports = Services.ToDictionary(service => service.Directory, _ => FreePorts.Next());
+
+    public async Task InitializeAsync()
+    {
+        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("e2e");
+        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("e2e");
+        _environment = new Dictionary<string, string>
+        {
+            ["Sync__ApiKey"] = ApiKey,
+            ["Services__ProspectEditor__Url"] = Url("prospect-editor"),
+            ["Services__Crm__Url"] = Url("crm-simulator"),
+            // Small batches flush quickly, so a test sees its sync in well under a second.
+            ["SyncWorker__BatchWait"] = "00:00:00.100",
+            ["SyncWorker__RetryDelays__0"] = "00:00:01",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Sync"] = "Information",
+        };
+        foreach (var (key, value) in Broker.Settings.Concat(_redis.Settings))
+            _environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+
+        // Started all at once, in no particular order: the publish-time bindings make the order irrelevant.
+        var started = await Task.WhenAll(Services.Select(service => ServiceProcess.Start(service.Directory, service.Assembly, _ports[service.Directory], _environment)));
+        foreach (var service in started)
+            _services[service.Name] = service;
+        foreach (var service in new[] { ProspectEditor, SyncEvaluator, SyncWorker, CrmChangeListener, ActivityTracker })
+            service.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        CrmSimulator.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SalesUserToken);
+        CrmSimulator.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    /// <summary>Stops one service and starts it again on the same port, data and broker, as an operator's restart does.</summary>
+    public async Task Restart(string directory, Func<Task>? whileStopped = null)
+    {
+        var (_, assembly) = Services.Single(service => service.Directory == directory);
+        await _services[directory].DisposeAsync();
+        if (whileStopped is not null)
+            await whileStopped();
+        var restarted = await ServiceProcess.Start(directory, assembly, _ports[directory], _environment);
+        if (directory != "crm-simulator")
+            restarted.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        _services[directory] = restarted;
+    }
+
+    /// <summary>
+    /// The barrier after which "nothing more happens" can be asserted: the listener has read the CRM feed to its head,
+    /// every queue is drained with nothing unacknowledged, and no prospect of <paramref name="prospectIds"/> has a sync outstanding.
+    /// </summary>
+    public async Task WaitUntilQuiet(IEnumerable<long> prospectIds, TimeSpan? timeout = null)
+    {
+        var ids = prospectIds.ToList();
+        await Eventually.True(async () =>
+        {
+            var feed = await CrmChangeListener.Http.GetFromJsonAsync<JsonElement>("feed/status");
+            if (feed.GetProperty("lag").ValueKind != JsonValueKind.Number || feed.GetProperty("lag").GetInt64() != 0)
+                return false;
+            foreach (var id in ids)
+            {
+                var status = await SyncStatus(id);
+                if (status.GetProperty("syncOutstanding").GetBoolean())
+                    return false;
+            }
+            return true;
+        }, "the listener at the feed's head and no sync outstanding", timeout ?? TimeSpan.FromSeconds(60));
+        await Broker.WaitUntilDrained(timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    public async Task<JsonElement> SyncStatus(long prospectId) =>
+        await SyncEvaluator.Http.GetFromJsonAsync<JsonElement>($"prospects/{prospectId}/sync-status");
+
+    public async Task<JsonElement> Prospect(long prospectId) =>
+        await ProspectEditor.Http.GetFromJsonAsync<JsonElement>($"prospects/{prospectId}");
+
+    /// <summary>CRM records by SOQL, as the sales user sees them.</summary>
+    public async Task<IReadOnlyList<JsonElement>> CrmQuery(string soql)
+    {
+        var answer = await CrmSimulator.Http.GetFromJsonAsync<JsonElement>($"services/data/v60.0/query?q={Uri.EscapeDataString(soql)}");
+        return [.. answer.GetProperty("records").EnumerateArray()];
+    }
+
+    public async Task<JsonElement?> LeadByEmail(string email) =>
+        (await CrmQuery($"SELECT Id, Email, FirstName, LastName, Company, Title, City, OwnerId, LastModifiedDate, LastModifiedById, ProspectId__c FROM Lead WHERE Email = '{email}'"))
+            is [var lead] ? lead : null;
+
+    /// <summary>A form submission, as a web page posts it to activity-tracker; answers the prospect id.</summary>
+    public async Task<long> SubmitForm(string email, IReadOnlyDictionary<string, string?> fields, string? visitorId = null)
+    {
+        using var response = await ActivityTracker.Http.PostAsJsonAsync("forms/contact-us/submissions", new { email, fields, visitorId });
+        await EnsureSuccess(response);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("prospectId").GetInt64();
+    }
+
+    public static async Task EnsureSuccess(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public static string NewEmail(string purpose) => $"{purpose}-{Guid.NewGuid():N}@example.com";
+
+    public async Task DisposeAsync()
+    {
+        await Task.WhenAll(_services.Values.Select(service => service.DisposeAsync().AsTask()));
+        await Broker.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    private string Url(string directory) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_ports[directory]}");
+}
+
+[CollectionDefinition(Name)]
+public sealed class SyncSystemCollection : ICollectionFixture<SyncSystem>
+{
+    public const string Name = "The whole system";
+}

@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sync.EndToEnd.Tests.Infrastructure;
+using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
+
+namespace Sync.EndToEnd.Tests;
+
+/// <summary>The flows of the system, through every service as a separate process on the real RabbitMQ and Redis.</summary>
+[Collection(SyncSystemCollection.Name)]
+public sealed class SyncFlowTests(SyncSystem system)
+{
+    private static readonly IReadOnlyDictionary<string, string?> Ada = new Dictionary<string, string?>
+    {
+        ["firstName"] = "Ada",
+        ["lastName"] = "Lovelace",
+        ["company"] = "Analytical Engines",
+    };
+
+    [Fact]
+    public async Task FormSubmissionForANewAddressBecomesALeadAndTheProspectIsMarkedSynced()
+    {
+        var email = SyncSystem.NewEmail("form");
+
+        var prospectId = await system.SubmitForm(email, Ada);
+
+        var lead = await Eventually.Until(() => system.LeadByEmail(email), "the prospect's Lead in the CRM");
+        Assert.Equal("Lovelace", lead.Text("LastName"));
+        Assert.Equal("Analytical Engines", lead.Text("Company"));
+        Assert.Equal(prospectId.ToString(System.Globalization.CultureInfo.InvariantCulture), lead.Text("ProspectId__c"));
+
+        var status = await WaitUntilSynced(prospectId);
+        Assert.True(status.GetProperty("lastSyncedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
+        var decisions = Decisions(status);
+        Assert.Contains(decisions, decision => decision.Rule is "FormSubmission" or "ProspectCreated" && decision.Outcome == "SyncQueued");
+        Assert.Contains(decisions, decision => decision.Rule == "SyncCompleted");
+
+        var prospect = await system.Prospect(prospectId);
+        Assert.Equal(lead.Text("Id"), prospect.GetProperty("crmRecordId").GetString());
+        Assert.Equal("Lead", prospect.GetProperty("crmObjectType").GetString());
+    }
+
+    [Fact]
+    public async Task LeadEditedInTheCrmFlowsBackIntoTheProspectAndTheSystemGoesQuiet()
+    {
+        var email = SyncSystem.NewEmail("crm-edit");
+        var prospectId = await system.SubmitForm(email, Ada);
+        var lead = await Eventually.Until(() => system.LeadByEmail(email), "the prospect's Lead in the CRM");
+        await WaitUntilSynced(prospectId);
+
+        using (var edit = await system.CrmSimulator.Http.PatchAsJsonAsync($"services/data/v60.0/sobjects/Lead/{lead.Text("Id")}", new { Title = "Chief Analyst" }))
+            await SyncSystem.EnsureSuccess(edit);
+
+        await Eventually.True(async () => (await system.Prospect(prospectId)).Field("title") == "Chief Analyst",
+            "the CRM's new title in the prospect");
+        await system.WaitUntilQuiet([prospectId]);
+
+        var decisions = Decisions(await system.SyncStatus(prospectId));
+        Assert.Contains(decisions, decision => decision.Rule == "CrmFieldChange" && decision.Outcome is "SyncQueued" or "JoinedOutstandingSync");
+        // The sync's own write into the prospect came back as a ProspectChanged and was recognised as such.
+        Assert.Contains(decisions, decision => decision.Rule == "SyncOwnWrite" && decision.Outcome == "OwnWrite");
+        var leadAfter = await system.LeadByEmail(email);
+        Assert.Equal("Chief Analyst", leadAfter!.Value.Text("Title"));
+
+        await AssertNothingMoreHappens([prospectId]);
+    }
+
+    [Fact]
+    public async Task FormSubmittedWhileTheEvaluatorIsDownIsSyncedOnceItIsBack()
+    {
+        var email = SyncSystem.NewEmail("evaluator-down");
+        long prospectId = 0;
+
+        await system.Restart("sync-evaluator", whileStopped: async () =>
+        {
+            prospectId = await system.SubmitForm(email, Ada);
+            var waiting = await Eventually.Until(async () => await system.Broker.Queue(SyncQueues.EvaluatorEvents) is { Messages: > 0 } queue ? queue : null,
+                "the submission to wait in the sync-evaluator queue");
+            Assert.Equal(0, waiting.Consumers);
+        });
+
+        await Eventually.Until(() => system.LeadByEmail(email), "the Lead in the CRM after the evaluator came back");
+        await WaitUntilSynced(prospectId);
+    }
+
+    private async Task<JsonElement> WaitUntilSynced(long prospectId) =>
+        await Eventually.Until<JsonElement>(async () =>
+        {
+            var status = await system.SyncStatus(prospectId);
+            return status.GetProperty("lastSyncedAt").ValueKind == JsonValueKind.String && !status.GetProperty("syncOutstanding").GetBoolean()
+                ? status
+                : null;
+        }, $"prospect {prospectId} to be synced");
+
+    /// <summary>
+    /// The system is quiet; it must stay so: across a second barrier (a fresh read of the CRM feed, queues drained) no
+    /// SyncRequested is routed to the sync-worker queue and no prospect takes a new decision.
+    /// </summary>
+    private async Task AssertNothingMoreHappens(IReadOnlyList<long> prospectIds)
+    {
+        await system.WaitUntilQuiet(prospectIds);
+        var requestsBefore = await system.Broker.PublishedTo(SyncQueues.Worker);
+        var decisionsBefore = await DecisionCounts(prospectIds);
+        var quietAt = DateTimeOffset.UtcNow;
+
+        await Eventually.True(async () =>
+        {
+            var feed = await system.CrmChangeListener.Http.GetFromJsonAsync<JsonElement>("feed/status");
+            return feed.GetProperty("lastReadAt").GetDateTimeOffset() > quietAt.AddSeconds(1);
+        }, "the listener to read the CRM feed again");
+        await system.WaitUntilQuiet(prospectIds);
+
+        Assert.Equal(requestsBefore, await system.Broker.PublishedTo(SyncQueues.Worker));
+        Assert.Equal(decisionsBefore, await DecisionCounts(prospectIds));
+    }
+
+    private async Task<long[]> DecisionCounts(IReadOnlyList<long> prospectIds) =>
+        await Task.WhenAll(prospectIds.Select(async id => (long)(await system.SyncStatus(id)).GetProperty("decisions").GetArrayLength()));
+
+    private static List<(string Rule, string Outcome)> Decisions(JsonElement status) =>
+        [.. status.GetProperty("decisions").EnumerateArray().Select(decision => (decision.GetProperty("rule").GetString()!, decision.GetProperty("outcome").GetString()!))];
+}
+
+internal static class JsonReading
+{
+    public static string? Text(this JsonElement record, string field) =>
+        record.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
+
+    public static string? Field(this JsonElement prospect, string field) =>
+        prospect.GetProperty("fields").TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
