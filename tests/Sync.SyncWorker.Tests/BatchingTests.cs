@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
@@ -26,7 +25,7 @@ public sealed class BatchingTests(ITestOutputHelper output)
             return WorkerHost.Request(id);
         }).ToArray();
         await worker.Publish(requests);
-        await Eventually.True(async () => await worker.Broker.Queue(SyncQueues.Worker) is { Messages: 1000 }, "the 1,000 requests to wait in the queue");
+        await worker.UntilWaiting(SyncQueues.Worker, 1000);
 
         var clock = Stopwatch.StartNew();
         await worker.Api.PostAsync("sync/resume", null);

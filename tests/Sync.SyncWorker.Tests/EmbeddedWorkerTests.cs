@@ -1,9 +1,15 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
+using Sync.CrmSimulator.Apis;
+using Sync.CrmSimulator.Extensions;
+using Sync.ProspectEditor.Apis;
+using Sync.ProspectEditor.Extensions;
 using Sync.ServiceDefaults.Messaging;
 using Sync.SyncWorker.Apis;
 using Sync.SyncWorker.Extensions;
@@ -58,6 +64,54 @@ public sealed class EmbeddedWorkerTests
         Assert.Equal(5, completions.Count);
         (await host.Http.PostAsync("sync/resume", null)).EnsureSuccessStatusCode();
         await Eventually.True(() => completions.Count == 8, "the requests published while paused to be synced after the resume");
+    }
+
+    [Fact]
+    public async Task EmbeddedWithTheServicesItCallsTheWorkerSyncsThroughTheirRealApis()
+    {
+        var completions = new ConcurrentQueue<SyncCompleted>();
+        var port = FreePorts.Next();
+        var self = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/");
+        // As the embedded host does: one container, one in-memory bus, each service reaching the others over HTTP.
+        await using var host = await TestServiceHost.Start(
+            "sync-embedded",
+            TestSettings.Combine(TestSettings.Embedded, WorkerHost.FastSettings(), new Dictionary<string, string?>
+            {
+                ["Services:ProspectEditor:Url"] = self,
+                ["Services:Crm:Url"] = self,
+            }),
+            builder =>
+            {
+                // activity-tracker registers the prospect-editor client before the worker does.
+                builder.AddProspectEditorClient();
+                builder.AddProspectEditor();
+                builder.AddSyncWorker();
+                builder.AddCrmSimulator();
+                builder.Services.AddSingleton(completions);
+                builder.AddSyncBus(bus =>
+                {
+                    bus.AddProspectEditorConsumers();
+                    bus.AddSyncWorkerConsumers();
+                    bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>();
+                });
+            },
+            app =>
+            {
+                app.MapProspectEditorApi();
+                app.MapSyncWorkerApi();
+                app.MapCrmSimulatorApi();
+            },
+            port);
+        host.Http.DefaultRequestHeaders.Add(ServiceDefaults.Http.ApiKeyFilter.Header, WorkerHost.ApiKey);
+        var email = $"embedded.{Guid.NewGuid():N}@example.com";
+        var created = await host.Http.PostAsJsonAsync("prospects", new { email, fields = new { lastName = "Embedded", company = "Acme" } });
+        var prospect = (await created.Content.ReadFromJsonAsync<ProspectDto>(Json.Options))!;
+
+        await host.Service<ConfirmedPublisher>().Publish(WorkerHost.Request(prospect.Id), CancellationToken.None);
+
+        var completed = await Eventually.Until(() => Task.FromResult(completions.FirstOrDefault(done => done.ProspectId == prospect.Id)), "the prospect's SyncCompleted");
+        Assert.Equal((SyncOutcome.Synced, CrmObjectType.Lead), (completed.Outcome, completed.CrmObjectType));
+        Assert.Equal(completed.CrmRecordId, (await host.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}", Json.Options))!.CrmRecordId);
     }
 
     private sealed class EmbeddedCompletionRecorder(ConcurrentQueue<SyncCompleted> completions) : IConsumer<SyncCompleted>

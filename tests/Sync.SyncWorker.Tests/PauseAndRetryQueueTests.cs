@@ -29,14 +29,14 @@ public sealed class PauseAndRetryQueueTests
             return WorkerHost.Request(id);
         }).ToArray();
         await worker.Publish(requests);
-        await UntilWaiting(worker, SyncQueues.Worker, 50);
+        await worker.UntilWaiting(SyncQueues.Worker, 50);
         Assert.Equal(0, worker.Crm.ChargedCalls);
         Assert.Equal(0, worker.Editor.GetManyCalls);
         Assert.Equal(0, worker.Recorded.CompletionCount);
 
         await worker.Restart();
         await Eventually.True(() => worker.Consumption.Status.Reason == PauseReason.Operator, "the restarted worker to read the shared pause");
-        await UntilWaiting(worker, SyncQueues.Worker, 50);
+        await worker.UntilWaiting(SyncQueues.Worker, 50);
         Assert.Equal(0, worker.Crm.ChargedCalls);
 
         var resumed = await (await worker.Api.PostAsync("sync/resume", null)).Content.ReadFromJsonAsync<Apis.WorkerStatus>(Json.Options);
@@ -44,7 +44,7 @@ public sealed class PauseAndRetryQueueTests
         Assert.True(resumed.ConsumingOnThisReplica);
         var completions = await worker.Completions(requests);
         Assert.All(completions, completed => Assert.Equal(SyncOutcome.Synced, completed.Outcome));
-        await worker.Broker.WaitUntilDrained();
+        await worker.UntilQueuesEmpty();
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class PauseAndRetryQueueTests
         // The broker's own count, read at once (the management API's lags by its statistics interval).
         await Eventually.True(async () => (await scheduler.Describe(CancellationToken.None)).Single(step => step.Queue == secondStep).Messages == 1,
             "the request to wait in its retry queue");
-        await UntilWaiting(worker, SyncQueues.Worker, 1);
+        await worker.UntilWaiting(SyncQueues.Worker, 1);
         Assert.Equal(0, (await scheduler.Describe(CancellationToken.None)).Single(step => step.Queue == secondStep).Messages);
 
         var status = await worker.Status();
@@ -75,8 +75,4 @@ public sealed class PauseAndRetryQueueTests
         await worker.Api.PostAsync("sync/resume", null);
         Assert.Equal(SyncOutcome.Synced, (await worker.Completions([request]))[0].Outcome);
     }
-
-    private static async Task UntilWaiting(WorkerHost worker, string queue, int messages) =>
-        await Eventually.True(async () => await worker.Broker.Queue(queue) is { Consumers: 0 } state && state.Messages == messages && state.Unacknowledged == 0,
-            $"{messages} messages to wait in {queue} with no consumer");
 }

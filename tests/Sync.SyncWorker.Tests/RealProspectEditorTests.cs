@@ -1,11 +1,9 @@
 using System.Net.Http.Json;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
-using Sync.ProspectEditor.Apis;
-using Sync.ProspectEditor.Extensions;
 using Sync.Rules;
-using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Tests.RealServices;
 using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests;
@@ -18,19 +16,7 @@ public sealed class RealProspectEditorTests
     {
         await using var broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("worker-editor");
         await using var redis = (await RedisTestServer.Shared()).CreateKeyPrefix("worker-editor");
-        await using var editor = await TestServiceHost.Start("prospect-editor",
-            TestSettings.Combine(broker.Settings, redis.Settings, new Dictionary<string, string?>
-            {
-                ["Sync:ApiKey"] = WorkerHost.ApiKey,
-                ["Outbox:SweepInterval"] = "00:00:00.200",
-            }),
-            builder =>
-            {
-                builder.AddProspectEditor();
-                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-            },
-            app => app.MapProspectEditorApi());
-        editor.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, WorkerHost.ApiKey);
+        await using var editor = await RealServicesHost.StartEditor(broker, redis);
         await using var worker = await WorkerHost.Start(broker, redis, new Dictionary<string, string?>
         {
             ["Services:ProspectEditor:Url"] = editor.Address.ToString(),

@@ -24,7 +24,7 @@ public sealed class ResilienceTests
         Assert.Equal(0, worker.Editor.FailNextCalls);
         Assert.All(requests, request => Assert.Single(worker.Crm.WithEmail($"p{request.ProspectId}@example.test")));
         Assert.NotNull((await worker.Status()).LastError);
-        await worker.Broker.WaitUntilDrained();
+        await worker.UntilQueuesEmpty();
     }
 
     [Fact]
@@ -34,15 +34,14 @@ public sealed class ResilienceTests
         await worker.Api.PostAsync("sync/pause", null);
         var requests = NewProspects(worker, 600);
         await worker.Publish(requests);
-        await Eventually.True(async () => await worker.Broker.Queue(SyncQueues.Worker) is { Messages: 600 }, "the requests to wait in the queue");
+        await worker.UntilWaiting(SyncQueues.Worker, 600);
         // Four calls left today: two batches (a lookup and a write each) of the three.
         worker.Crm.SetAllowance(limit: 4, used: 0);
         await worker.Api.PostAsync("sync/resume", null);
 
         await Eventually.True(() => worker.Recorded.CompletionCount == 400 && worker.Consumption.Status.Reason == PauseReason.Allowance,
             "two batches to sync and the worker to pause for the allowance");
-        await Eventually.True(async () => await worker.Broker.Queue(SyncQueues.Worker) is { Messages: 200, Consumers: 0, Unacknowledged: 0 },
-            "the third batch to wait in the queue");
+        await worker.UntilWaiting(SyncQueues.Worker, 200);
         Assert.Equal(0, worker.Crm.RefusedForLimit);
         Assert.Equal(4, worker.Crm.ChargedCalls);
         var status = await worker.Status();
@@ -74,7 +73,7 @@ public sealed class ResilienceTests
 
         await Eventually.True(() => worker.Crm.RefusedForLimit == 1 && worker.Consumption.Status.Reason == PauseReason.Allowance,
             "the refusal to pause the worker");
-        await Eventually.True(async () => await worker.Broker.Queue(SyncQueues.Worker) is { Messages: 10, Consumers: 0 }, "the requests to wait in the queue");
+        await worker.UntilWaiting(SyncQueues.Worker, 10);
         Assert.Equal(0, worker.Recorded.CompletionCount);
 
         worker.Crm.SetAllowance(limit: 1000, used: 0);

@@ -125,6 +125,23 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AConvertedLeadWithNoContactToFollowIsNeverUpdated()
+    {
+        var id = WorkerHost.NextProspectId();
+        var lead = Worker.Crm.Seed(CrmObjectType.Lead, Record(("Email", Email(id)), ("LastName", "Lead"), ("Company", "Co"), (CrmFields.IsConverted, "true")));
+        Worker.Editor.Add(id, Email(id), Fields(("lastName", "Changed"), ("company", "Co")), crmRecordId: lead.Id, crmObjectType: CrmObjectType.Lead);
+        var writes = Worker.Crm.WriteCalls;
+
+        var completed = await Worker.SyncOne(id);
+
+        Assert.Equal(SyncOutcome.Failed, completed.Outcome);
+        Assert.Contains("CANNOT_UPDATE_CONVERTED_LEAD", completed.Detail);
+        Assert.Equal(writes, Worker.Crm.WriteCalls);
+        Assert.Equal("Lead", Worker.Crm.Get(lead.Id!)!["LastName"]);
+        Assert.Contains(await ErrorList(), entry => entry.ProspectId == id && entry.ErrorCode == "CANNOT_UPDATE_CONVERTED_LEAD");
+    }
+
+    [Fact]
     public async Task AProspectWhoseCrmRecordWasDeletedIsFlaggedAndNotRecreated()
     {
         var id = WorkerHost.NextProspectId();
@@ -311,7 +328,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     {
         await Worker.Publish(WorkerHost.Request(WorkerHost.NextProspectId()) with { Version = 0 });
 
-        await Eventually.True(async () => await Worker.Broker.Queue("sync-worker_error") is { Messages: 1 }, "the invalid request in sync-worker_error");
+        await Eventually.True(async () => await Worker.Broker.CountNow("sync-worker_error") is { Ready: 1 }, "the invalid request in sync-worker_error");
     }
 
     [Fact]

@@ -17,8 +17,9 @@ namespace Sync.SyncWorker.Tests;
 
 /// <summary>
 /// The sync-worker hosted in-process as Program.cs hosts it, on the real broker (its own virtual host) and Redis (its own
-/// key prefix), against a fake CRM and prospect-editor. SyncCompleted is read where the evaluator reads it, from the
-/// sync-evaluator-completions queue; ProspectSyncForced from the sync-evaluator queue.
+/// key prefix), against a fake CRM and prospect-editor (or the real ones, see <see cref="Start(IsolatedVirtualHost, IsolatedKeyPrefix, IReadOnlyDictionary{string, string?}?, Action{IServiceCollection}?)"/>).
+/// SyncCompleted is read where the evaluator reads it, from the sync-evaluator-completions queue; ProspectSyncForced from
+/// the sync-evaluator queue.
 /// </summary>
 public sealed class WorkerHost : IAsyncDisposable
 {
@@ -27,10 +28,12 @@ public sealed class WorkerHost : IAsyncDisposable
     private static long _nextProspectId = 1_000;
 
     private readonly Dictionary<string, string?> _configuration;
+    private readonly Action<IServiceCollection>? _addServices;
 
     private WorkerHost(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, FakeCrm crm, FakeProspectEditor editor, Recording recorded,
-        Dictionary<string, string?> configuration)
+        Dictionary<string, string?> configuration, Action<IServiceCollection>? addServices)
     {
+        _addServices = addServices;
         Broker = broker;
         Redis = redis;
         Crm = crm;
@@ -73,14 +76,17 @@ public sealed class WorkerHost : IAsyncDisposable
 
     /// <summary>
     /// A worker on a virtual host and key prefix it shares with other services. With Services:ProspectEditor:Url set, it talks
-    /// to that prospect-editor instead of the fake, and leaves the sync-evaluator queue to the test.
+    /// to that prospect-editor instead of the fake, and leaves the sync-evaluator queue to the test; with Services:Crm:Url
+    /// set, to that CRM through the client AddSyncWorker registers.
     /// </summary>
-    public static async Task<WorkerHost> Start(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? settings)
+    /// <param name="addServices">Registrations after the worker's own, such as a handler observing its HTTP calls.</param>
+    public static async Task<WorkerHost> Start(
+        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? addServices = null)
     {
         var configuration = FastSettings();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;
-        var worker = new WorkerHost(broker, redis, new FakeCrm(), new FakeProspectEditor(), new Recording(), configuration);
+        var worker = new WorkerHost(broker, redis, new FakeCrm(), new FakeProspectEditor(), new Recording(), configuration, addServices);
         worker.Host = await worker.StartHost();
         await worker.UntilConsuming();
         return worker;
@@ -101,10 +107,12 @@ public sealed class WorkerHost : IAsyncDisposable
             builder =>
             {
                 builder.AddSyncWorker();
-                builder.Services.AddSingleton<ICrmClient>(Crm);
+                if (!_configuration.ContainsKey("Services:Crm:Url"))
+                    builder.Services.AddSingleton<ICrmClient>(Crm);
                 var realEditor = _configuration.ContainsKey("Services:ProspectEditor:Url");
                 if (!realEditor)
                     builder.Services.AddSingleton<IProspectEditorClient>(Editor);
+                _addServices?.Invoke(builder.Services);
                 builder.Services.AddSingleton(Recorded);
                 builder.Services.AddPublishObserver<PublishRecorder>();
                 builder.AddSyncBus(bus =>
@@ -151,6 +159,28 @@ public sealed class WorkerHost : IAsyncDisposable
     }
 
     public async Task<SyncCompleted> SyncOne(long prospectId) => (await Sync(Request(prospectId)))[0];
+
+    /// <summary>
+    /// Waits until <paramref name="messages"/> wait in <paramref name="queue"/> with no consumer, by the broker's count at the
+    /// moment (the management API's statistics lag by seconds).
+    /// </summary>
+    public async Task UntilWaiting(string queue, int messages) =>
+        await Eventually.True(async () => await Broker.CountNow(queue) is { Consumers: 0 } state && state.Ready == messages,
+            $"{messages} messages to wait in {queue} with no consumer");
+
+    /// <summary>A barrier: no message waits in any queue of the virtual host (error queues aside), two readings in a row.</summary>
+    public async Task UntilQueuesEmpty()
+    {
+        var streak = 0;
+        await Eventually.True(async () =>
+        {
+            var queues = (await Broker.Queues()).Select(queue => queue.Name)
+                .Where(name => !name.EndsWith("_error", StringComparison.Ordinal) && !name.EndsWith("_skipped", StringComparison.Ordinal));
+            var counts = await Task.WhenAll(queues.Select(Broker.CountNow));
+            streak = counts.All(queue => queue is null or { Ready: 0 }) ? streak + 1 : 0;
+            return streak >= 2;
+        }, "every queue to be empty");
+    }
 
     public async Task UntilConsuming() =>
         await Eventually.True(() => Consumption.Status.Consuming, "the worker to consume the sync-worker queue");

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using Testcontainers.RabbitMq;
 
 namespace Sync.Testing;
@@ -139,6 +141,25 @@ public sealed class RabbitMqBroker
         }).ToList();
     }
 
+    internal async Task<QueueCount?> CountNow(string virtualHost, string queue)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = Host, Port = Port, VirtualHost = virtualHost, UserName = User, Password = Password, ClientProvidedName = "tests: queue count",
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            var queueState = await channel.QueueDeclarePassiveAsync(queue);
+            return new QueueCount(queueState.MessageCount, queueState.ConsumerCount);
+        }
+        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Re-creates a virtual host that <see cref="DeleteVirtualHost"/> removed, with the same permissions.</summary>
     internal async Task RestoreVirtualHost(string name)
     {
@@ -185,6 +206,9 @@ public sealed record QueueState(
     [property: JsonPropertyName("messages_unacknowledged")] long Unacknowledged,
     [property: JsonPropertyName("consumers")] int Consumers);
 
+/// <param name="Ready">Messages waiting for a consumer; those delivered and not yet acknowledged are not counted.</param>
+public sealed record QueueCount(uint Ready, uint Consumers);
+
 public sealed record BindingState(
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("destination")] string Destination,
@@ -219,6 +243,12 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     public async Task<QueueState?> Queue(string queue) => (await Queues()).FirstOrDefault(state => state.Name == queue);
 
     public Task<IReadOnlyList<BindingState>> Bindings() => Broker.Bindings(Name);
+
+    /// <summary>
+    /// The queue's ready messages and consumers as the broker counts them this moment (an AMQP passive declare), where
+    /// <see cref="Queue"/> reads statistics that lag by the broker's statistics interval; null when the queue does not exist.
+    /// </summary>
+    public Task<QueueCount?> CountNow(string queue) => Broker.CountNow(Name, queue);
 
     /// <summary>Up to <paramref name="max"/> messages of the queue, left where they are; an exact reading (see <see cref="RabbitMqBroker"/>).</summary>
     public Task<IReadOnlyList<QueuedMessage>> Peek(string queue, int max = 1000) => Broker.Peek(Name, queue, max);

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
@@ -28,8 +29,9 @@ public static class Extensions
         services.AddOptions<SyncWorkerOptions>().BindConfiguration(SyncWorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FieldMappingOptions>().BindConfiguration(FieldMappingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        // Each registers once per process: hosted with other services (embedded), they share one client of each.
         builder.AddProspectEditorClient();
-        global::Sync.Clients.Crm.CrmClientExtensions.AddCrmClient(builder);
+        builder.AddCrmClient();
 
         services.AddSingleton<SyncWorkerMetrics>();
         services.AddSingleton(provider =>

@@ -7,6 +7,7 @@ public static partial class Redaction
 {
     public static string WithoutEmails(string text) => EmailAddress().Replace(text, "[e-mail]");
 
-    [GeneratedRegex(@"[^\s@<>""'(),;:]+@[^\s@<>""'(),;:]+", RegexOptions.CultureInvariant)]
+    // An address may hold an apostrophe (o'hara@...), but neither starts nor ends with one: that quotes it.
+    [GeneratedRegex(@"[^\s@<>""'(),;:][^\s@<>""(),;:]*@[^\s@<>""'(),;:]+", RegexOptions.CultureInvariant)]
     private static partial Regex EmailAddress();
 }

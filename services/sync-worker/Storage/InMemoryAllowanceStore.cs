@@ -73,8 +73,8 @@ public sealed class InMemoryAllowanceStore(TimeProvider time) : IAllowanceStore
         {
             _used = limits.DailyApiRequests.Used;
             _limit = limits.DailyApiRequests.Limit;
-            _resetsAt = limits.ResetsAt ?? _resetsAt;
             _observedAt = time.GetUtcNow();
+            _resetsAt = Learnt(limits.ResetsAt, _observedAt.Value, _resetsAt);
         }
         return Task.CompletedTask;
     }
@@ -87,11 +87,20 @@ public sealed class InMemoryAllowanceStore(TimeProvider time) : IAllowanceStore
                 return Task.CompletedTask;
             _limit = limit;
             _used = Math.Max(usage?.Used ?? limit, limit);
-            _resetsAt = resetsAt ?? _resetsAt;
             _observedAt = time.GetUtcNow();
+            _resetsAt = Learnt(resetsAt, _observedAt.Value, _resetsAt);
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>As allowance-learn.lua: a reset time the CRM tells is kept only while it lies ahead by this clock.</summary>
+    private static DateTimeOffset? Learnt(DateTimeOffset? told, DateTimeOffset now, DateTimeOffset? known) => told switch
+    {
+        null => known,
+        { } at when at > now => at,
+        // The CRM's clock runs behind: its reset is not assumed by this one.
+        _ => null,
+    };
 
     public Task<AllowanceState> Read()
     {

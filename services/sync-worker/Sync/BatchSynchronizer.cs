@@ -38,6 +38,7 @@ public sealed partial class BatchSynchronizer(
     private const string ProspectNotFound = "PROSPECT_NOT_FOUND";
     private const string EntityIsDeleted = "ENTITY_IS_DELETED";
     private const string DuplicateMatch = "DUPLICATE_MATCH";
+    private const string CannotUpdateConvertedLead = "CANNOT_UPDATE_CONVERTED_LEAD";
 
     private int _crmCalls;
 
@@ -239,6 +240,14 @@ public sealed partial class BatchSynchronizer(
                 continue;
             }
 
+            if (CrmRecordMatcher.IsConverted(record))
+            {
+                // Only a converted Lead the CRM names no Contact for gets here: an operator must link the prospect to its Contact.
+                prospect.Fail(new CrmError(CannotUpdateConvertedLead,
+                    $"Lead {record.Id} was converted and the CRM names no Contact it became; a converted Lead is never updated.", []), match.Description);
+                continue;
+            }
+
             if (!claimedRecords.Add(record.Id!))
             {
                 prospect.Fail(new CrmError(DuplicateMatch, $"Another prospect of the same batch matched {record.Type} {record.Id}.", []), match.Description);
@@ -397,8 +406,8 @@ public sealed partial class BatchSynchronizer(
         if (report.Prospects > 0 || report.CrmCalls > 0)
         {
             await state.RecordBatch(new BatchRecord(time.GetUtcNow(), report.Prospects, report.CrmCalls, report.Duration, report.Outcomes));
-            LogBatch(report.Prospects, report.CrmCalls, report.Duration.TotalMilliseconds,
-                string.Join(", ", report.Outcomes.Select(entry => $"{entry.Key} {entry.Value}")));
+            LogBatch(report.Prospects, report.Outcomes.Count == 0 ? "none" : string.Join(", ", report.Outcomes.Select(entry => $"{entry.Key} {entry.Value}")),
+                report.Retried + report.Deferred, report.CrmCalls, report.Duration.TotalMilliseconds);
         }
     }
 
@@ -417,8 +426,9 @@ public sealed partial class BatchSynchronizer(
 
     private static SyncKey Key(SyncRequested request) => new(request.ProspectId, request.SyncId, request.Version);
 
-    [LoggerMessage(LogLevel.Information, "Synced a batch of {ProspectCount} prospects with {CrmCalls} CRM calls in {ElapsedMs:0} ms: {Outcomes}")]
-    private partial void LogBatch(int prospectCount, int crmCalls, double elapsedMs, string outcomes);
+    [LoggerMessage(LogLevel.Information,
+        "Batch done: {ProspectCount} prospects finished ({Outcomes}), {PutBackCount} requests sent to retry or back to the queue; {CrmCalls} charged CRM calls in {ElapsedMs:0} ms")]
+    private partial void LogBatch(int prospectCount, string outcomes, int putBackCount, int crmCalls, double elapsedMs);
 
     [LoggerMessage(LogLevel.Information, "{DuplicateCount} sync requests were already synced; their completions are published again")]
     private partial void LogDuplicates(int duplicateCount);

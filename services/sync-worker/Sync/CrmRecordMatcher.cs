@@ -99,7 +99,7 @@ public static class CrmRecordMatcher
     private static CrmMatch? FollowConversion(CrmRecord record, string description, CrmLookupIndex index, out string? contactToFetch)
     {
         contactToFetch = null;
-        if (record.Type != CrmObjectType.Lead || !IsConverted(record))
+        if (!IsConverted(record))
             return new CrmMatch(CrmMatchKind.ById, record, description);
         if (record.ConvertedContactId is not { Length: > 0 } contactId)
             return new CrmMatch(CrmMatchKind.ById, record, description + " (converted, without a Contact)");
@@ -128,6 +128,7 @@ public static class CrmRecordMatcher
             .ThenBy(record => record.Id, StringComparer.Ordinal)
             .FirstOrDefault();
 
-    private static bool IsConverted(CrmRecord record) =>
-        string.Equals(record[CrmFields.IsConverted], "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A Lead converted in the CRM: the CRM refuses every update of it (CANNOT_UPDATE_CONVERTED_LEAD).</summary>
+    public static bool IsConverted(CrmRecord record) =>
+        record.Type == CrmObjectType.Lead && string.Equals(record[CrmFields.IsConverted], "true", StringComparison.OrdinalIgnoreCase);
 }

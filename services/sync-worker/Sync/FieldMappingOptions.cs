@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Sync.Clients.Crm;
 using Sync.Contracts;
 
 namespace Sync.SyncWorker.Sync;
@@ -30,6 +31,22 @@ public sealed class FieldMappingOptions : IValidatableObject
     [Required]
     public string NewLeadCompany { get; set; } = "[not provided]";
 
+    /// <summary>
+    /// Fields the CRM keeps itself (audit, conversion, formula): the CRM refuses a write to one of them for the whole record
+    /// (INVALID_FIELD_FOR_INSERT_UPDATE), so a mapping to one only brings its value into the prospect. A custom formula is
+    /// marked with <see cref="FieldMap.CrmReadOnly"/>.
+    /// </summary>
+    public static IReadOnlySet<string> MaintainedByCrm { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Name", "IsDeleted", "CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp",
+        "IsConverted", "ConvertedDate", "ConvertedContactId", "ConvertedAccountId", "ConvertedOpportunityId",
+        "MasterRecordId", "LastActivityDate", "LastViewedDate", "LastReferencedDate",
+    };
+
+    /// <summary>Fields the sync itself maintains on every record it writes; no mapping may claim them.</summary>
+    public static IReadOnlySet<string> MaintainedBySync { get; } =
+        new HashSet<string>([CrmFields.Id, CrmFields.Email, CrmFields.ProspectId], StringComparer.OrdinalIgnoreCase);
+
     public static IReadOnlyDictionary<string, FieldMap> Defaults { get; } = new Dictionary<string, FieldMap>(StringComparer.OrdinalIgnoreCase)
     {
         ["firstName"] = new() { Crm = "FirstName" },
@@ -54,7 +71,8 @@ public sealed class FieldMappingOptions : IValidatableObject
                     field,
                     Lead: configured.Lead ?? configured.Crm ?? fallback.Lead ?? fallback.Crm,
                     Contact: configured.Contact ?? configured.Crm ?? fallback.Contact ?? fallback.Crm,
-                    configured.Behavior ?? fallback.Behavior ?? SyncBehavior.UseMostRecentlyUpdated);
+                    configured.Behavior ?? fallback.Behavior ?? SyncBehavior.UseMostRecentlyUpdated,
+                    configured.CrmReadOnly ?? fallback.CrmReadOnly ?? false);
             })
             .ToList();
 
@@ -64,8 +82,13 @@ public sealed class FieldMappingOptions : IValidatableObject
         {
             if (map.Behavior is { } behavior && !Enum.IsDefined(behavior))
                 yield return new ValidationResult($"FieldMapping:Fields:{field}:Behavior must be one of {string.Join(", ", Enum.GetNames<SyncBehavior>())}.");
-            if (map.Crm is null && map.Lead is null && map.Contact is null && map.Behavior is null)
+            if (map.Crm is null && map.Lead is null && map.Contact is null && map.Behavior is null && map.CrmReadOnly is null)
                 yield return new ValidationResult($"FieldMapping:Fields:{field} names no CRM field (Crm, or Lead and Contact) and no behaviour.");
+            foreach (var (member, crmField) in new[] { ("Crm", map.Crm), ("Lead", map.Lead), ("Contact", map.Contact) })
+            {
+                if (crmField is not null && MaintainedBySync.Contains(crmField))
+                    yield return new ValidationResult($"FieldMapping:Fields:{field}:{member} names {crmField}, which the sync maintains itself on every record; map another field.");
+            }
         }
     }
 }
@@ -83,6 +106,12 @@ public sealed class FieldMap
     public string? Contact { get; set; }
 
     public SyncBehavior? Behavior { get; set; }
+
+    /// <summary>
+    /// The CRM computes this field (a custom formula such as Score_Band__c): its value comes into the prospect and is never
+    /// written. The fields in <see cref="FieldMappingOptions.MaintainedByCrm"/> are read-only without saying so.
+    /// </summary>
+    public bool? CrmReadOnly { get; set; }
 }
 
 /// <summary>Which value a sync keeps when the prospect and its CRM record disagree. A blank never overwrites a value, whichever the rule.</summary>
@@ -99,8 +128,14 @@ public enum SyncBehavior
     UseMostRecentlyUpdated,
 }
 
-/// <summary>A resolved mapping: the prospect field, its CRM field on each object type (null: not synced there) and the behaviour.</summary>
-public sealed record FieldRule(string ProspectField, string? Lead, string? Contact, SyncBehavior Behavior)
+/// <summary>
+/// A resolved mapping: the prospect field, its CRM field on each object type (null: not synced there), the behaviour, and
+/// whether the CRM field is one the CRM computes.
+/// </summary>
+public sealed record FieldRule(string ProspectField, string? Lead, string? Contact, SyncBehavior Behavior, bool CrmReadOnly = false)
 {
     public string? CrmField(CrmObjectType type) => (type == CrmObjectType.Contact ? Contact : Lead) is { Length: > 0 } name ? name : null;
+
+    /// <summary>Whether a sync may write <paramref name="crmField"/>: never one the CRM computes or maintains itself.</summary>
+    public bool Writes(string crmField) => !CrmReadOnly && !FieldMappingOptions.MaintainedByCrm.Contains(crmField);
 }

@@ -15,7 +15,8 @@ public sealed record FieldMerge(
 
 /// <summary>
 /// Applies each mapped field's behaviour to a prospect and its CRM record. A blank never overwrites a value, in either
-/// direction: a field blank on one side takes the other side's value, whatever the behaviour.
+/// direction: a field blank on one side takes the other side's value, whatever the behaviour. Only mapped fields the CRM
+/// lets a caller write are ever written, whatever else the record read from the CRM holds.
 /// </summary>
 public sealed class FieldMerger(IReadOnlyList<FieldRule> rules, IReadOnlySet<string> placeholders)
 {
@@ -32,7 +33,8 @@ public sealed class FieldMerger(IReadOnlyList<FieldRule> rules, IReadOnlySet<str
                 continue;
             var marketing = MarketingValue(prospect, rule.ProspectField);
             var crm = CrmValue(record, crmField);
-            var kept = Resolve(rule.Behavior, marketing, crm, prospect.UpdatedAt, record?.LastModifiedDate);
+            // A field the CRM computes only ever flows to the prospect.
+            var kept = rule.Writes(crmField) ? Resolve(rule.Behavior, marketing, crm, prospect.UpdatedAt, record?.LastModifiedDate) : crm;
             if (kept is null)
                 continue;
 

@@ -117,6 +117,25 @@ public abstract class AllowanceStoreContract : StoreContract
         Assert.Equal(resetsAt.ToUnixTimeMilliseconds(), spent.ResetsAt?.ToUnixTimeMilliseconds());
         await Eventually.True(async () => (await store.Take(1, NoReserve)).Granted, "the allowance to reset");
     }
+
+    [Fact]
+    public async Task AResetTheCrmsClockHasNotReachedIsNotAssumedByTheWorkersClock()
+    {
+        var store = await Create();
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(10, 100), DateTimeOffset.UtcNow.AddHours(1)));
+
+        // The CRM's clock runs a minute behind: the day boundary it names has passed by this one.
+        await store.LearnSpent(new CrmApiUsage(100, 100), DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        var spent = await store.Take(1, NoReserve);
+        Assert.True(spent.Spent);
+        Assert.Null(spent.ResetsAt);
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(100, 100), DateTimeOffset.UtcNow.AddMinutes(-1)));
+        Assert.True((await store.Take(1, NoReserve)).Spent);
+
+        await store.LearnLimits(new CrmLimits(new CrmApiUsage(0, 100), DateTimeOffset.UtcNow.AddDays(1)));
+        Assert.True((await store.Take(1, NoReserve)).Granted);
+    }
 }
 
 /// <summary>What every sync-error list does, Redis or in memory.</summary>
