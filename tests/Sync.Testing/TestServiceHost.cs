@@ -52,6 +52,10 @@ public sealed class TestServiceHost : IAsyncDisposable
             EnvironmentName = "Testing",
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Only the test's settings: an appsettings.json copied into the test's output by a referenced service (the embedded
+        // host's says "Embedded") must not decide how this service runs.
+        foreach (var appSettings in builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>().ToList())
+            builder.Configuration.Sources.Remove(appSettings);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{listenPort}"));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
