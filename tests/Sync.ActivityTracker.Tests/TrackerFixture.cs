@@ -4,6 +4,7 @@ using Sync.ActivityTracker.Extensions;
 using Sync.Clients.ProspectEditor;
 using Sync.ProspectEditor.Apis;
 using Sync.ProspectEditor.Extensions;
+using Sync.ProspectEditor.Outbox;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
@@ -87,6 +88,10 @@ public sealed class TrackerFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<ProspectDto>())!;
     }
+
+    /// <summary>The barrier before asserting "nothing else was published": prospect-editor's outbox backlog has drained.</summary>
+    public Task WaitUntilEverythingPublished() =>
+        Eventually.True(async () => (await Editor.Http.GetFromJsonAsync<OutboxBacklog>("outbox"))!.Drained, "prospect-editor's outbox backlog to drain");
 
     public static string UniqueEmail(string name = "visitor") => $"{name}.{Guid.NewGuid():N}@example.com";
 

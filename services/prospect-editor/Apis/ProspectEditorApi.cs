@@ -51,6 +51,7 @@ public static class ProspectEditorApi
         api.MapCustomFieldsApi();
         api.MapImportsApi();
         api.MapAutomationRulesApi();
+        api.MapOutboxApi();
         return api;
     }
 

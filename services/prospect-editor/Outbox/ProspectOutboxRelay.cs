@@ -79,6 +79,10 @@ public sealed partial class ProspectOutboxRelay(
         return new OutboxSweep(marks.Count, published);
     }
 
+    /// <summary>What is still to publish: prospects marked as having outbox events, and import parts staged.</summary>
+    public async Task<OutboxBacklog> Backlog(CancellationToken cancellationToken) =>
+        new(await store.PendingOutboxCount(cancellationToken), await imports.StagedCount(cancellationToken));
+
     private async Task RelayFreshWrites(CancellationToken stoppingToken)
     {
         var batch = new HashSet<long>();
@@ -161,3 +165,12 @@ public sealed partial class ProspectOutboxRelay(
 }
 
 public readonly record struct OutboxSweep(int Prospects, int Published);
+
+/// <summary>
+/// What prospect-editor has accepted but not yet seen confirmed by the broker. A mark stays for Outbox:MarkGrace after its
+/// events are published, so a backlog of zero means everything written so far has been published.
+/// </summary>
+public sealed record OutboxBacklog(long MarkedProspects, long StagedImportParts)
+{
+    public bool Drained => MarkedProspects == 0 && StagedImportParts == 0;
+}

@@ -35,6 +35,9 @@ public interface IProspectStore
     /// <summary>Prospects whose outbox may hold events, last marked before <paramref name="markedBefore"/> ago, oldest first.</summary>
     Task<IReadOnlyList<OutboxMark>> PendingOutboxes(TimeSpan markedBefore, int limit, CancellationToken cancellationToken);
 
+    /// <summary>How many prospects are marked as having outbox events, however recently.</summary>
+    Task<long> PendingOutboxCount(CancellationToken cancellationToken);
+
     /// <summary>The events waiting in a prospect's outbox, in revision order.</summary>
     Task<IReadOnlyList<ProspectChanged>> ReadOutbox(long prospectId, CancellationToken cancellationToken);
 

@@ -22,6 +22,8 @@ public interface IImportStore
 
     Task<IReadOnlyList<ProspectsImported>> Staged(int limit, CancellationToken cancellationToken);
 
+    Task<long> StagedCount(CancellationToken cancellationToken);
+
     Task Unstage(Guid eventId, CancellationToken cancellationToken);
 }
 
@@ -55,6 +57,8 @@ public sealed class RedisImportStore(IConnectionMultiplexer redis, IOptions<Redi
         return staged;
     }
 
+    public Task<long> StagedCount(CancellationToken cancellationToken) => redis.GetDatabase().HashLengthAsync(StagedKey);
+
     public Task Unstage(Guid eventId, CancellationToken cancellationToken) =>
         redis.GetDatabase().HashDeleteAsync(StagedKey, eventId.ToString());
 }
@@ -80,6 +84,8 @@ public sealed class InMemoryImportStore : IImportStore
 
     public Task<IReadOnlyList<ProspectsImported>> Staged(int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ProspectsImported>>(_staged.Values.OrderBy(part => part.OccurredAt).Take(limit).ToList());
+
+    public Task<long> StagedCount(CancellationToken cancellationToken) => Task.FromResult((long)_staged.Count);
 
     public Task Unstage(Guid eventId, CancellationToken cancellationToken)
     {

@@ -74,6 +74,12 @@ public sealed class InMemoryProspectStore(TimeProvider time) : IProspectStore
                 .Take(limit).Select(mark => new OutboxMark(mark.Key, mark.Value)).ToList());
     }
 
+    public Task<long> PendingOutboxCount(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult((long)_marks.Count);
+    }
+
     public Task<IReadOnlyList<ProspectChanged>> ReadOutbox(long prospectId, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -90,6 +90,8 @@ public sealed class RedisProspectStore(IConnectionMultiplexer redis, IOptions<Re
         return marks;
     }
 
+    public Task<long> PendingOutboxCount(CancellationToken cancellationToken) => Database.SortedSetLengthAsync(PendingKey);
+
     public async Task<IReadOnlyList<ProspectChanged>> ReadOutbox(long prospectId, CancellationToken cancellationToken)
     {
         var entries = await Database.HashGetAllAsync(OutboxKey(prospectId));
