@@ -105,7 +105,8 @@ public static class ProspectEditorApi
             return validation.Problem();
         var prospect = await store.FindClaim(normalized!, cancellationToken) is { } id ? await store.Get(id, cancellationToken) : null;
         return prospect is null
-            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: "No prospect has this e-mail address.")
+            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProspectEditorProblems.ProspectNotFound, title: "Prospect not found",
+                detail: "No prospect has this e-mail address.")
             : Results.Ok(prospect.ToDto());
     }
 
@@ -224,8 +225,8 @@ public static class ProspectEditorApi
         result is null ? NotFound(prospectId) : Results.Ok(result.Prospect.ToDto());
 
     internal static ProblemHttpResult NotFound(long prospectId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: $"No prospect has id {prospectId}.",
-            extensions: new Dictionary<string, object?> { ["prospectId"] = prospectId });
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProspectEditorProblems.ProspectNotFound, title: "Prospect not found",
+            detail: $"No prospect has id {prospectId}.", extensions: new Dictionary<string, object?> { ["prospectId"] = prospectId });
 
     private static string? Email(string? email, RequestValidation validation)
     {
