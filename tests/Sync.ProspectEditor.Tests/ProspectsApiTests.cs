@@ -273,6 +273,27 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         Assert.Equal(1, (await Api.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.Revision);
     }
 
+    [Theory]
+    [InlineData("crm-campaigns", """{"campaignId":"701-x","origin":"AutomationRule"}""")]
+    [InlineData("do-not-sync", """{"doNotSync":true,"origin":"AutomationRule"}""")]
+    [InlineData("assigned-user", """{"assignedUser":"005-x","origin":"AutomationRule"}""")]
+    public async Task TheAutomationRuleOriginIsReservedForRuleRuns(string action, string json)
+    {
+        var prospect = await editor.CreateProspect();
+        var mark = await editor.Published.Mark();
+        var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        var response = action == "crm-campaigns"
+            ? await Api.PostAsync($"prospects/{prospect.Id}/{action}", content)
+            : await Api.PutAsync($"prospects/{prospect.Id}/{action}", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var origin = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("origin")[0].GetString();
+        Assert.Contains("automation-rules/{id}/run", origin);
+        Assert.Equal(1, (await Api.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.Revision);
+        await editor.AssertNothingPublishedSince(mark);
+    }
+
     [Fact]
     public async Task UnknownProspectsAnswer404Problems()
     {

@@ -18,8 +18,9 @@ public static class ProspectEditorApi
     private static readonly ChangeOrigin[] EditOrigins =
         [ChangeOrigin.User, ChangeOrigin.Api, ChangeOrigin.FormSubmission, ChangeOrigin.FormCompletionAction, ChangeOrigin.EngagementProgram];
 
+    // AutomationRule is not among them: only a rule run (POST /automation-rules/{id}/run) makes a change of that origin.
     private static readonly ChangeOrigin[] CampaignOrigins =
-        [ChangeOrigin.FormCompletionAction, ChangeOrigin.AutomationRule, ChangeOrigin.EngagementProgram, ChangeOrigin.User];
+        [ChangeOrigin.FormCompletionAction, ChangeOrigin.EngagementProgram, ChangeOrigin.User];
 
     /// <summary>The HTTP API of prospect-editor (port 5102 by default), the one writer of prospects. Every endpoint needs the API key.</summary>
     public static RouteGroupBuilder MapProspectEditorApi(this IEndpointRouteBuilder app)
@@ -40,7 +41,7 @@ public static class ProspectEditorApi
         prospects.MapPut("/{prospectId:long}/assigned-user", AssignUser).WithName("AssignProspect")
             .WithSummary("Changes the prospect's assigned user");
         prospects.MapPost("/{prospectId:long}/crm-campaigns", AddToCrmCampaign).WithName("AddProspectToCrmCampaign")
-            .WithSummary("Adds the prospect to a CRM campaign, by a form completion action, automation rule, engagement program or user");
+            .WithSummary("Adds the prospect to a CRM campaign, by a form completion action, engagement program or user (rules do it in their runs)");
         prospects.MapPut("/{prospectId:long}/do-not-sync", SetDoNotSync).WithName("SetProspectDoNotSync")
             .WithSummary("Sets or clears Do Not Sync, which always prevents syncing the prospect");
         prospects.MapPost("/{prospectId:long}/unsubscribe", Unsubscribe).WithName("UnsubscribeProspect")
@@ -163,7 +164,7 @@ public static class ProspectEditorApi
     {
         var validation = new RequestValidation();
         validation.Require(request.DoNotSync is not null, "doNotSync", "Say true to set Do Not Sync or false to clear it.");
-        var by = Attribution(request.Origin, ChangeOrigin.User, [.. EditOrigins, ChangeOrigin.AutomationRule], request.ChangedBy, validation);
+        var by = Attribution(request.Origin, ChangeOrigin.User, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
             return validation.Problem();
         return Written(prospectId, await writer.Update(prospectId, prospect => ProspectEdits.SetDoNotSync(prospect, request.DoNotSync!.Value), by, cancellationToken));
