@@ -96,6 +96,36 @@ public sealed class ImportTests(ProspectEditorFixture editor) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task AValueOverTheLimitRejectsItsRowNamingTheColumn()
+    {
+        var (longCompany, longUser, fine) = (Email("long"), Email("user"), Email("fine"));
+        var csv =
+            "email,company,assignedUser\n" +
+            $"{longCompany},{new string('c', 4001)},005-a\n" +
+            $"{longUser},Co,{new string('u', 201)}\n" +
+            $"{fine},Co,005-b\n";
+
+        var report = (await (await Import(csv)).Content.ReadFromJsonAsync<ImportReport>())!;
+
+        Assert.Equal((1L, 2L), (report.Created, report.Rejected));
+        Assert.Equal([(2L, "company"), (3L, "assignedUser")], report.Errors.Select(error => (error.Line, error.Column)));
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={longCompany}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={longUser}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnImporterNameOverTheLimitImportsNothing()
+    {
+        var email = Email("named");
+
+        var response = await editor.Api.PostAsync($"imports?importedBy={new string('o', 201)}", new StringContent($"email\n{email}\n", new UTF8Encoding(false), "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("importedBy", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={email}")).StatusCode);
+    }
+
+    [Fact]
     public async Task AnImportIsCsvOnly()
     {
         var response = await editor.Api.PostAsJsonAsync("imports", new { email = "a@example.com" });

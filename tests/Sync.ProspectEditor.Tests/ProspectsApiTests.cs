@@ -221,10 +221,17 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
     [InlineData("prospects/lookup", """{"ids":[1,-2]}""", "ids[1]")]
     [InlineData("prospects/sync-writes", """{"writes":[{"prospectId":1,"syncId":"00000000-0000-0000-0000-000000000000"}]}""", "writes[0].syncId")]
     [InlineData("prospects/sync-writes", """{"writes":[]}""", "writes")]
+    [InlineData("prospects", """{"email":"x@example.com","assignedUser":"{201}"}""", "assignedUser")]
+    [InlineData("prospects", """{"email":"x@example.com","changedBy":"{201}"}""", "changedBy")]
+    [InlineData("prospects", """{"email":"x@example.com","fields":{"company":"{4001}"}}""", "fields.company")]
+    [InlineData("prospects/resolve", """{"email":"x@example.com","fields":{"city":"{4001}"}}""", "fields.city")]
+    [InlineData("prospects/sync-writes", """{"writes":[{"prospectId":1,"syncId":"00000000-0000-0000-0000-000000000001","fields":{"Company":"{4001}"}}]}""", "writes[0].fields.Company")]
+    [InlineData("prospects/sync-writes", """{"writes":[{"prospectId":1,"syncId":"00000000-0000-0000-0000-000000000001","assignedUser":"{201}"}]}""", "writes[0].assignedUser")]
     public async Task InvalidRequestsAnswer400NamingTheMemberAndPublishNothing(string path, string json, string member)
     {
         var mark = await editor.Published.Mark();
         var prospectsBefore = await ProspectAndClaimKeys();
+        json = json.Replace("{201}", new string('u', 201), StringComparison.Ordinal).Replace("{4001}", new string('v', 4001), StringComparison.Ordinal);
 
         var response = await Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
@@ -263,6 +270,8 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         var email = await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new { email = "new@example.com" } });
         var sync = await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new { city = "Oslo" }, origin = "Sync" });
         var campaign = await Api.PostAsJsonAsync($"prospects/{prospect.Id}/crm-campaigns", new { campaignId = "701" });
+        var longUser = await Api.PutAsJsonAsync($"prospects/{prospect.Id}/assigned-user", new { assignedUser = new string('u', 201) });
+        var longCampaign = await Api.PostAsJsonAsync($"prospects/{prospect.Id}/crm-campaigns", new { campaignId = new string('c', 201), origin = "User" });
 
         Assert.Equal(HttpStatusCode.BadRequest, email.StatusCode);
         Assert.Contains("fields.email", await email.Content.ReadAsStringAsync());
@@ -270,6 +279,10 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         Assert.Contains("sync-writes", await sync.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, campaign.StatusCode);
         Assert.Contains("\"origin\"", await campaign.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, longUser.StatusCode);
+        Assert.Contains("assignedUser", await longUser.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, longCampaign.StatusCode);
+        Assert.Contains("campaignId", await longCampaign.Content.ReadAsStringAsync());
         Assert.Equal(1, (await Api.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.Revision);
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sync.ProspectEditor.Imports;
+using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
+using Sync.ServiceDefaults.Http;
 
 namespace Sync.ProspectEditor.Apis;
 
@@ -28,7 +30,11 @@ public static class ImportsApi
                 detail: "Send the file as the request body with Content-Type: text/csv (UTF-8).");
         }
 
-        var outcome = await importer.Import(request.Body, importedBy, cancellationToken);
+        var validation = new RequestValidation().Report("importedBy", ProspectValues.ChangedBy(importedBy));
+        if (!validation.IsValid)
+            return validation.Problem("Nothing was imported");
+
+        var outcome = await importer.Import(request.Body, importedBy?.Trim(), cancellationToken);
         if (outcome.Rejected is { } rejected)
             return Results.ValidationProblem(rejected.Problems.ToDictionary(problem => problem.Key, problem => new[] { problem.Value }),
                 title: "The file's header cannot be imported; nothing was imported");

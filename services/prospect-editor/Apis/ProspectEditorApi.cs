@@ -13,8 +13,6 @@ public static class ProspectEditorApi
     /// <summary>Most prospects one lookup or sync write-back may name.</summary>
     public const int MaxBatch = 1000;
 
-    private const int MaxValueLength = 4000;
-
     private static readonly ChangeOrigin[] EditOrigins =
         [ChangeOrigin.User, ChangeOrigin.Api, ChangeOrigin.FormSubmission, ChangeOrigin.FormCompletionAction, ChangeOrigin.EngagementProgram];
 
@@ -62,6 +60,7 @@ public static class ProspectEditorApi
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
         var fields = Fields(request.Fields, await Catalog(customFields, cancellationToken), validation);
+        validation.Report("assignedUser", ProspectValues.User(request.AssignedUser));
         var by = Attribution(request.Origin, ChangeOrigin.Api, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
             return validation.Problem();
@@ -139,7 +138,7 @@ public static class ProspectEditorApi
     private static async Task<IResult> AssignUser(long prospectId, AssignUserRequest request, ProspectWriter writer, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        validation.Require(request.AssignedUser is null or { Length: <= 200 }, "assignedUser", "A user id is at most 200 characters.");
+        validation.Report("assignedUser", ProspectValues.User(request.AssignedUser));
         var by = Attribution(request.Origin, ChangeOrigin.Api, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
             return validation.Problem();
@@ -149,8 +148,7 @@ public static class ProspectEditorApi
     private static async Task<IResult> AddToCrmCampaign(long prospectId, AddToCrmCampaignRequest request, ProspectWriter writer, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        validation.Require(!string.IsNullOrWhiteSpace(request.CampaignId) && request.CampaignId.Length <= 200, "campaignId",
-            "The CRM campaign id is required (at most 200 characters).");
+        validation.Report("campaignId", ProspectValues.CampaignId(request.CampaignId));
         validation.Require(request.Origin is not null, "origin",
             $"Say what adds the prospect: one of {string.Join(", ", CampaignOrigins)}.");
         var by = Attribution(request.Origin, ChangeOrigin.User, CampaignOrigins, request.ChangedBy, validation);
@@ -178,26 +176,20 @@ public static class ProspectEditorApi
     private static async Task<IResult> ApplySyncWrites(
         SyncWriteBackRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
+        var catalog = await Catalog(customFields, cancellationToken);
         var validation = new RequestValidation();
         if (request.Writes is null or { Count: 0 })
             validation.Add("writes", "List at least one write.");
         else if (request.Writes.Count > MaxBatch)
             validation.Add("writes", $"At most {MaxBatch} writes per request.");
-        for (var index = 0; index < (request.Writes?.Count ?? 0) && validation.IsValid; index++)
+        else
         {
-            var write = request.Writes![index];
-            if (write is null)
-            {
-                validation.Add($"writes[{index}]", "A write is required.");
-                continue;
-            }
-            validation.Require(write.ProspectId > 0, $"writes[{index}].prospectId", "A positive prospect id is required.");
-            validation.Require(write.SyncId != Guid.Empty, $"writes[{index}].syncId", "The sync's id is required: it marks the write as the sync's own.");
+            for (var index = 0; index < request.Writes.Count; index++)
+                SyncWrite(request.Writes[index], $"writes[{index}]", catalog, validation);
         }
         if (!validation.IsValid)
             return validation.Problem();
 
-        var catalog = await Catalog(customFields, cancellationToken);
         var written = new List<ProspectDto>();
         var missing = new List<long>();
         foreach (var write in request.Writes!)
@@ -217,6 +209,25 @@ public static class ProspectEditorApi
                 written.Add(result.Prospect.ToDto());
         }
         return Results.Ok(new SyncWriteBackResult(written, missing));
+    }
+
+    private static void SyncWrite(SyncWriteBack? write, string member, ProspectFields catalog, RequestValidation validation)
+    {
+        if (write is null)
+        {
+            validation.Add(member, "A write is required.");
+            return;
+        }
+        validation.Require(write.ProspectId > 0, $"{member}.prospectId", "A positive prospect id is required.");
+        validation.Require(write.SyncId != Guid.Empty, $"{member}.syncId", "The sync's id is required: it marks the write as the sync's own.");
+        // Only the fields a prospect has are written; the CRM's others are ignored, whatever their length.
+        foreach (var (name, value) in write.Fields ?? new Dictionary<string, string?>())
+        {
+            if (catalog.Resolve(name) is not null)
+                validation.Report($"{member}.fields.{name}", ProspectValues.FieldValue(value));
+        }
+        validation.Report($"{member}.assignedUser", ProspectValues.User(write.AssignedUser));
+        validation.Report($"{member}.crmRecordId", ProspectValues.CrmRecordId(write.CrmRecordId));
     }
 
     internal static async Task<ProspectFields> Catalog(ICustomFieldStore customFields, CancellationToken cancellationToken) =>
@@ -247,8 +258,8 @@ public static class ProspectEditorApi
                 validation.Add(member, "The e-mail address identifies the prospect and is not a field: it cannot be set here.");
             else if (catalog.Resolve(name) is not { } canonical)
                 validation.Add(member, $"No prospect field is named '{name}'; create it first with POST /custom-fields.");
-            else if (value is { Length: > MaxValueLength })
-                validation.Add(member, $"A value is at most {MaxValueLength} characters.");
+            else if (ProspectValues.FieldValue(value) is { } problem)
+                validation.Add(member, problem);
             else
                 resolved[canonical] = value?.Trim();
         }
@@ -270,7 +281,7 @@ public static class ProspectEditorApi
             };
             validation.Add("origin", $"{reason} Allowed here: {string.Join(", ", allowed)}.");
         }
-        validation.Require(changedBy is null or { Length: <= 200 }, "changedBy", "At most 200 characters.");
+        validation.Report("changedBy", ProspectValues.ChangedBy(changedBy));
         return new ChangeAttribution(chosen, string.IsNullOrWhiteSpace(changedBy) ? null : changedBy.Trim());
     }
 

@@ -138,9 +138,13 @@ public sealed partial class ProspectImporter(
                         return run.Reject(record.Line, ProspectFields.Email, problem!);
                     break;
                 case ProspectFields.AssignedUser:
+                    if (ProspectValues.User(value) is { } userProblem)
+                        return run.Reject(record.Line, column.Target, userProblem);
                     assignedUser = value.Length == 0 ? null : value;
                     break;
                 default:
+                    if (ProspectValues.FieldValue(value) is { } valueProblem)
+                        return run.Reject(record.Line, column.Target, valueProblem);
                     // An empty cell leaves the prospect's value as it is: an import adds what it knows, it does not erase.
                     if (value.Length > 0)
                         values[column.Target] = value;
