@@ -96,6 +96,25 @@ public sealed class ImportTests(ProspectEditorFixture editor) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task ARecordTooLongToReadOnEndsTheImportAsFailedAtItsLine()
+    {
+        var (before, after) = (Email("before"), Email("after"));
+        var csv = $"email,company\n{before},Co\n{Email("unclosed")},\"{new string('x', 300_000)}\n{after},Co\n";
+
+        var response = await Import(csv);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, problem.GetProperty("lastLine").GetInt64());
+        var report = (await editor.Api.GetFromJsonAsync<ImportReport>($"imports/{problem.GetProperty("importId").GetGuid()}"))!;
+        Assert.Equal((ImportStatus.Failed, 3L, 1L, 1L), (report.Status, report.LastLine, report.Created, report.Rejected));
+        Assert.Contains("line 3", report.Failure);
+        Assert.Equal(3L, Assert.Single(report.Errors).Line);
+        Assert.Equal(HttpStatusCode.OK, (await editor.Api.GetAsync($"prospects?email={before}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={after}")).StatusCode);
+    }
+
+    [Fact]
     public async Task AValueOverTheLimitRejectsItsRowNamingTheColumn()
     {
         var (longCompany, longUser, fine) = (Email("long"), Email("user"), Email("fine"));

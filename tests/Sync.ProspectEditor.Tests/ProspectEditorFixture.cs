@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.ProspectEditor.Apis;
@@ -42,13 +43,17 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
         Published = new PublishedEvents(Broker, SyncQueues.EvaluatorEvents);
     }
 
-    public static async Task<TestServiceHost> StartEditor(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <param name="replaceServices">Registrations made after prospect-editor's own, which they replace (a store that fails on cue).</param>
+    public static async Task<TestServiceHost> StartEditor(
+        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? replaceServices = null)
     {
         var host = await TestServiceHost.Start("prospect-editor",
             TestSettings.Combine(broker.Settings, redis.Settings, FastRelay, extra ?? new Dictionary<string, string?>()),
             builder =>
             {
                 builder.AddProspectEditor();
+                replaceServices?.Invoke(builder.Services);
                 builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
             },
             app => app.MapProspectEditorApi());

@@ -18,7 +18,8 @@ public static class AutomationRulesApi
         rules.MapGet("", List).WithName("ListAutomationRules").WithSummary("Lists the automation rules");
         rules.MapGet("/{ruleId:long}", Get).WithName("GetAutomationRule").WithSummary("Reads an automation rule");
         rules.MapPost("/{ruleId:long}/run", Run).WithName("RunAutomationRule")
-            .WithSummary("Applies the rule's actions to every matching prospect, one ProspectChanged (origin AutomationRule) per prospect changed");
+            .WithSummary("Applies the rule's actions to every matching prospect, one ProspectChanged (origin AutomationRule) per prospect changed; "
+                + "a run that stops part-way says how far it got, and running it again is safe");
         return rules;
     }
 
@@ -77,8 +78,23 @@ public static class AutomationRulesApi
     private static async Task<IResult> Get(long ruleId, IAutomationRuleStore store, CancellationToken cancellationToken) =>
         await store.Get(ruleId, cancellationToken) is { } rule ? Results.Ok(rule) : NotFound(ruleId);
 
-    private static async Task<IResult> Run(long ruleId, IAutomationRuleStore store, AutomationRuleRunner runner, CancellationToken cancellationToken) =>
-        await store.Get(ruleId, cancellationToken) is { } rule ? Results.Ok(await runner.Run(rule, cancellationToken)) : NotFound(ruleId);
+    private static async Task<IResult> Run(
+        long ruleId, HttpContext http, IAutomationRuleStore store, AutomationRuleRunner runner, CancellationToken cancellationToken)
+    {
+        if (await store.Get(ruleId, cancellationToken) is not { } rule)
+            return NotFound(ruleId);
+        try
+        {
+            return Results.Ok(await runner.Run(rule, cancellationToken));
+        }
+        catch (AutomationRuleRunFailedException failed)
+        {
+            // Running the rule again is safe: a prospect it already changed either no longer matches or changes nothing.
+            return PartlyApplied.Problem(http, failed.InnerException!,
+                $"The run changed {failed.Run.Changed} of the {failed.Run.Matched} matching prospects it reached before it stopped.",
+                new Dictionary<string, object?> { ["run"] = failed.Run });
+        }
+    }
 
     private static IResult NotFound(long ruleId) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Automation rule not found", detail: $"No automation rule has id {ruleId}.");

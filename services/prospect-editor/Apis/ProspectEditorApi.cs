@@ -45,7 +45,8 @@ public static class ProspectEditorApi
         prospects.MapPost("/{prospectId:long}/unsubscribe", Unsubscribe).WithName("UnsubscribeProspect")
             .WithSummary("Opts the prospect out of e-mail");
         prospects.MapPost("/sync-writes", ApplySyncWrites).WithName("ApplySyncWrites")
-            .WithSummary("The sync-worker's write-back of CRM values, applied as the sync's own change (origin Sync)");
+            .WithSummary("The sync-worker's write-back of CRM values, applied as the sync's own change (origin Sync); "
+                + "a 503 part-way lists what was written, and sending the request again is safe");
 
         api.MapCustomFieldsApi();
         api.MapImportsApi();
@@ -173,8 +174,12 @@ public static class ProspectEditorApi
         Written(prospectId, await writer.Update(prospectId, ProspectEdits.Unsubscribe,
             new ChangeAttribution(ChangeOrigin.Api, "prospect's unsubscribe"), cancellationToken));
 
+    /// <summary>
+    /// Applies each write in turn. When Redis fails part-way, the answer lists the prospects written and those not; sending
+    /// the whole request again is safe, since a write already applied changes nothing the second time.
+    /// </summary>
     private static async Task<IResult> ApplySyncWrites(
-        SyncWriteBackRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
+        SyncWriteBackRequest request, HttpContext http, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
         var catalog = await Catalog(customFields, cancellationToken);
         var validation = new RequestValidation();
@@ -202,7 +207,23 @@ public static class ProspectEditorApi
                 .GroupBy(field => field.Name!, StringComparer.Ordinal)
                 .ToDictionary(group => group.Key, group => group.Last().Value, StringComparer.Ordinal);
             var by = new ChangeAttribution(ChangeOrigin.Sync, "sync", write.SyncId);
-            var result = await writer.Update(write.ProspectId, prospect => ProspectEdits.ApplySyncWrite(prospect, write, fields), by, cancellationToken);
+            WriteResult? result;
+            try
+            {
+                result = await writer.Update(write.ProspectId, prospect => ProspectEdits.ApplySyncWrite(prospect, write, fields), by, cancellationToken);
+            }
+            catch (Exception exception) when (PartlyApplied.IsStoreFailure(exception))
+            {
+                var notWritten = request.Writes.Skip(written.Count + missing.Count).Select(pending => pending.ProspectId).ToList();
+                return PartlyApplied.Problem(http, exception,
+                    "The writes of the prospects in 'written' were applied; those in 'notWritten' were not.",
+                    new Dictionary<string, object?>
+                    {
+                        ["written"] = written.Select(prospect => prospect.Id).ToList(),
+                        ["missing"] = missing,
+                        ["notWritten"] = notWritten,
+                    });
+            }
             if (result is null)
                 missing.Add(write.ProspectId);
             else
