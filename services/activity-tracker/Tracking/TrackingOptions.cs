@@ -15,9 +15,12 @@ public sealed class TrackingOptions
     [Range(1, 100_000)]
     public int VisitorActivityKept { get; set; } = 200;
 
+    /// <summary>How long a visitor (its link to a prospect, its opt-out and its activity) is kept after it was last written.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Tracking:VisitorActivityKeptFor must be between 00:01:00 and 3650.00:00:00 (ten years).")]
     public TimeSpan VisitorActivityKeptFor { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>How far ahead of this service's clock a reported occurredAt may be before it is refused.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Tracking:MaxClockAhead must be between 00:00:00 and 1.00:00:00 (a day).")]
     public TimeSpan MaxClockAhead { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The cookie the tracking script keeps the visitor id in, read by the /r/{code} redirect.</summary>

@@ -32,7 +32,10 @@ public sealed class ProspectEditorClientOptions
 {
     public const string Section = "Services:ProspectEditor";
 
+    /// <summary>prospect-editor's address: absolute, http or https (checked at start).</summary>
     public Uri Url { get; set; } = new("http://localhost:5102");
+
+    internal bool HasValidUrl => Url is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 
     /// <summary>The prospect-editor's API key; by default this deployment's own Sync:ApiKey.</summary>
     public string? ApiKey { get; set; }
@@ -170,7 +173,9 @@ public static class ProspectEditorClientExtensions
         if (builder.Services.Any(service => service.ServiceType == typeof(IProspectEditorClient)))
             return builder;
 
-        builder.Services.AddOptions<ProspectEditorClientOptions>().BindConfiguration(ProspectEditorClientOptions.Section);
+        builder.Services.AddOptions<ProspectEditorClientOptions>().BindConfiguration(ProspectEditorClientOptions.Section)
+            .Validate(options => options.HasValidUrl, $"{ProspectEditorClientOptions.Section}:Url must be an absolute http or https address, such as http://localhost:5102.")
+            .ValidateOnStart();
         builder.Services.AddHttpClient<IProspectEditorClient, ProspectEditorClient>((services, http) =>
         {
             var options = services.GetRequiredService<IOptions<ProspectEditorClientOptions>>().Value;
