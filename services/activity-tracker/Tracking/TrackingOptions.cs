@@ -19,6 +19,10 @@ public sealed class TrackingOptions
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Tracking:VisitorActivityKeptFor must be between 00:01:00 and 3650.00:00:00 (ten years).")]
     public TimeSpan VisitorActivityKeptFor { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>How long a tracked link keeps working after it was created or last followed; /r/{code} answers 404 after.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Tracking:LinksKeptFor must be between 00:01:00 and 3650.00:00:00 (ten years).")]
+    public TimeSpan LinksKeptFor { get; set; } = TimeSpan.FromDays(730);
+
     /// <summary>How far ahead of this service's clock a reported occurredAt may be before it is refused.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Tracking:MaxClockAhead must be between 00:00:00 and 1.00:00:00 (a day).")]
     public TimeSpan MaxClockAhead { get; set; } = TimeSpan.FromMinutes(5);
