@@ -42,4 +42,9 @@ public sealed class FlakyProspectStore(IProspectStore inner) : IProspectStore
         inner.Acknowledge(prospectId, eventIds, cancellationToken);
 
     public Task<bool> ReleaseIfDrained(OutboxMark mark, CancellationToken cancellationToken) => inner.ReleaseIfDrained(mark, cancellationToken);
+
+    public IAsyncEnumerable<IReadOnlyList<long>> OutboxesWithEvents(int scanStep, CancellationToken cancellationToken) =>
+        inner.OutboxesWithEvents(scanStep, cancellationToken);
+
+    public Task<int> MarkUnmarked(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken) => inner.MarkUnmarked(prospectIds, cancellationToken);
 }

@@ -46,6 +46,15 @@ public interface IProspectStore
 
     /// <summary>Forgets the mark when the outbox is empty and nobody marked it again since; true when forgotten.</summary>
     Task<bool> ReleaseIfDrained(OutboxMark mark, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The prospects whose outbox holds events, a page per step of a full scan (a Redis SCAN over each primary, at most
+    /// <paramref name="scanStep"/> keys looked at per step, so pages may be empty): what the orphan backstop walks.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<long>> OutboxesWithEvents(int scanStep, CancellationToken cancellationToken);
+
+    /// <summary>Marks, as due at once, those of the prospects that have no mark; marks that exist stay as they are. How many were marked.</summary>
+    Task<int> MarkUnmarked(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken);
 }
 
 public readonly record struct EmailClaim(long ProspectId, bool Claimed);

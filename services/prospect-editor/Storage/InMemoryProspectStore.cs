@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sync.Contracts;
 using Sync.ProspectEditor.Prospects;
 
@@ -112,6 +113,25 @@ public sealed class InMemoryProspectStore(TimeProvider time) : IProspectStore
             _marks.Remove(mark.ProspectId);
             return Task.FromResult(true);
         }
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<long>> OutboxesWithEvents(int scanStep, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<long> withEvents;
+        lock (_lock)
+            withEvents = _outboxes.Keys.ToList();
+        foreach (var page in withEvents.Chunk(scanStep))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return page;
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task<int> MarkUnmarked(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult(prospectIds.Count(id => _marks.TryAdd(id, 0)));
     }
 
     // Strictly increasing, so a mark made after a read always differs from the value read.
