@@ -16,6 +16,7 @@ public sealed class StartupValidationTests
     [InlineData("Services:ProspectEditor:Url", "prospect-editor:5102")]
     [InlineData("Services:ProspectEditor:Url", "ftp://prospect-editor/")]
     [InlineData("Services:ProspectEditor:Url", "/relative/")]
+    [InlineData("Tracking:SigningKey", "only-twenty-characters")]
     public async Task ABadSettingFailsStartNamingItsKey(string key, string value)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServiceHost.Start("activity-tracker",

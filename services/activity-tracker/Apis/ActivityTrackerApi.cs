@@ -17,8 +17,9 @@ public static partial class ActivityTrackerApi
     private const int RetryAfterSeconds = 5;
 
     /// <summary>
-    /// The HTTP API of activity-tracker (port 5101 by default). The tracking endpoints are public (browsers and web forms
-    /// call them) and read at most Tracking:MaxBodyBytes; creating links and reading visitors need the API key.
+    /// The HTTP API of activity-tracker (port 5101 by default). The tracking endpoints are public (browsers, web forms and
+    /// mail clients call them) and read at most Tracking:MaxBodyBytes; the e-mail open and unsubscribe links carry a signed
+    /// token (see <see cref="EmailLinksApi"/>); creating links and reading visitors need the API key.
     /// A 2xx means the activity was published with publisher confirms.
     /// </summary>
     public static RouteGroupBuilder MapActivityTrackerApi(this IEndpointRouteBuilder app)
@@ -38,10 +39,7 @@ public static partial class ActivityTrackerApi
             .WithSummary("Records a submission of a web form posted to a form handler (JSON or form fields)");
         api.MapGet("/r/{code}", Redirect).WithName("FollowTrackedLink").WithTags("Tracking")
             .WithSummary("Redirects (302) to the tracked link's target and records the click for the prospect it was sent to");
-        api.MapPost("/emails/{emailId}/opens", EmailOpen).WithName("RecordEmailOpen").WithTags("Tracking")
-            .WithSummary("Records an e-mail open: published as activity, never a sync (scanners open mail too)");
-        api.MapPost("/unsubscribes", Unsubscribe).WithName("Unsubscribe").WithTags("Tracking")
-            .WithSummary("Opts the prospect out of e-mail through prospect-editor, which changes the record (and so syncs it)");
+        api.MapEmailLinksApi();
 
         api.MapPost("/links", CreateLink).RequireApiKey().WithName("CreateTrackedLink").WithTags("Links")
             .WithSummary("Creates a tracked link (customRedirect or emailLink) for a prospect; answers its /r/{code} address");
@@ -183,41 +181,6 @@ public static partial class ActivityTrackerApi
         return Results.Redirect(link.Target);
     }
 
-    private static async Task<IResult> EmailOpen(
-        string emailId, EmailOpenRequest request, HttpRequest http, IProspectEditorClient prospects, ActivityRecorder recorder,
-        TimeProvider time, IOptions<TrackingOptions> options, CancellationToken cancellationToken)
-    {
-        var validation = new RequestValidation();
-        validation.Require(AssetId().IsMatch(emailId), "emailId", "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
-        validation.Require(request.ProspectId is > 0, "prospectId", "The prospect the e-mail was sent to (a positive id) is required.");
-        var occurredAt = OccurredAt(request.OccurredAt, time, options.Value, validation);
-        if (!validation.IsValid)
-            return validation.Problem();
-        if (await prospects.Get(request.ProspectId!.Value, cancellationToken) is null)
-            return UnknownProspect(request.ProspectId.Value);
-
-        return Results.Accepted(value: await recorder.Publish(new ProspectActivityRecorded
-        {
-            EventId = ActivityRecorder.EventIdFor(http),
-            ProspectId = request.ProspectId.Value,
-            OccurredAt = occurredAt,
-            Kind = ActivityKind.EmailOpen,
-            AssetName = $"e-mail {emailId}",
-        }, cancellationToken));
-    }
-
-    private static async Task<IResult> Unsubscribe(UnsubscribeRequest request, IProspectEditorClient prospects, CancellationToken cancellationToken)
-    {
-        var validation = new RequestValidation();
-        validation.Require(request.ProspectId is > 0, "prospectId", "The prospect to opt out (a positive id) is required.");
-        validation.Require(request.EmailId is null || AssetId().IsMatch(request.EmailId), "emailId", "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
-        if (!validation.IsValid)
-            return validation.Problem();
-        return await prospects.Unsubscribe(request.ProspectId!.Value, cancellationToken) is { } prospect
-            ? Results.Ok(new Unsubscribed(prospect.Id, prospect.OptedOut, prospect.Revision))
-            : UnknownProspect(request.ProspectId.Value);
-    }
-
     private static async Task<IResult> CreateLink(
         CreateLinkRequest request, ITrackedLinkStore links, IProspectEditorClient prospects, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -289,7 +252,7 @@ public static partial class ActivityTrackerApi
         }
     }
 
-    private static IResult UnknownProspect(long prospectId) =>
+    internal static IResult UnknownProspect(long prospectId) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: $"No prospect has id {prospectId}.",
             extensions: new Dictionary<string, object?> { ["member"] = "prospectId", ["prospectId"] = prospectId });
 
@@ -310,7 +273,11 @@ public static partial class ActivityTrackerApi
         return valid ? url : null;
     }
 
-    private static DateTimeOffset OccurredAt(DateTimeOffset? reported, TimeProvider time, TrackingOptions options, RequestValidation validation)
+    /// <summary>An e-mail's id: what the open and unsubscribe links name it by.</summary>
+    internal static void EmailId(string? emailId, string member, RequestValidation validation) =>
+        validation.Require(emailId is not null && AssetId().IsMatch(emailId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
+
+    internal static DateTimeOffset OccurredAt(DateTimeOffset? reported, TimeProvider time, TrackingOptions options, RequestValidation validation)
     {
         var now = time.GetUtcNow();
         if (reported is not { } value)

@@ -27,6 +27,14 @@ public sealed class TrackingOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Tracking:MaxClockAhead must be between 00:00:00 and 1.00:00:00 (a day).")]
     public TimeSpan MaxClockAhead { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The key that signs the tokens of open and unsubscribe links (at least 32 characters; keep it secret). When it is not
+    /// set, a key is derived from Sync:ApiKey; set it in production, so that rotating the API key does not invalidate the
+    /// links in e-mails already sent. Changing it invalidates every link signed with the old key.
+    /// </summary>
+    [MinLength(32, ErrorMessage = "Tracking:SigningKey must be at least 32 characters (or left out to derive a key from Sync:ApiKey).")]
+    public string? SigningKey { get; set; }
+
     /// <summary>The cookie the tracking script keeps the visitor id in, read by the /r/{code} redirect.</summary>
     [Required]
     public string VisitorCookie { get; set; } = "sync_visitor";
