@@ -58,11 +58,15 @@ public sealed class TrackerFixture : IAsyncLifetime
         ["Tracking:MaxBodyBytes"] = "4096",
     };
 
-    public static async Task<TestServiceHost> StartTracker(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor)
+    public static async Task<TestServiceHost> StartTracker(
+        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var host = await TestServiceHost.Start("activity-tracker",
-            TestSettings.Combine(broker.Settings, redis.Settings, Common,
-                new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }),
+        // Later sources win: extra settings override the common ones.
+        var settings = new Dictionary<string, string?>();
+        foreach (var (key, value) in TestSettings.Combine(broker.Settings, redis.Settings, Common,
+            new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }, extra ?? new Dictionary<string, string?>()))
+            settings[key] = value;
+        var host = await TestServiceHost.Start("activity-tracker", settings,
             builder =>
             {
                 builder.AddActivityTracker();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
@@ -14,7 +15,6 @@ namespace Sync.ActivityTracker.Apis;
 public static partial class ActivityTrackerApi
 {
     private const int MaxUrlLength = 2048;
-    private const int RetryAfterSeconds = 5;
 
     /// <summary>
     /// The HTTP API of activity-tracker (port 5101 by default). The tracking endpoints are public (browsers, web forms and
@@ -228,7 +228,12 @@ public static partial class ActivityTrackerApi
     private static TrackedLinkCreated Created(TrackedLink link) =>
         new(link.Code, $"/r/{link.Code}", link.Target, link.ProspectId, link.Kind == TrackedLinkKind.EmailLink ? "emailLink" : "customRedirect", link.Name);
 
-    /// <summary>prospect-editor unreachable or failing: 503 with Retry-After (nothing was published); its refusals pass through.</summary>
+    /// <summary>
+    /// What prospect-editor's failures become for a public caller, who must never see its answers (its instance, its trace
+    /// id, a key mismatch). Its 400 naming fields is the caller's bad input: the tracker's own 400 naming them. Unreachable,
+    /// overloaded or failing, it is a 503 with Retry-After; any other refusal is the deployment's fault, a 502 for the
+    /// caller and an error for the operator. Nothing was published in any of these cases.
+    /// </summary>
     private static async ValueTask<object?> ProspectEditorFailures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -240,17 +245,33 @@ public static partial class ActivityTrackerApi
             || (exception is TaskCanceledException && !http.RequestAborted.IsCancellationRequested)
             || exception is ProspectEditorException { Transient: true })
         {
-            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sync.ActivityTracker")
-                .LogWarning(exception, "prospect-editor unavailable for {Method} {Path}: answered 503", http.Request.Method, http.Request.Path);
-            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            LogProspectEditorUnavailable(Logger(http), exception, http.Request.Method, http.Request.Path);
+            http.Response.Headers.RetryAfter = ProblemDetailsDefaults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "prospect-editor unavailable",
-                detail: $"The prospect could not be found or created; nothing was recorded. Retry after {RetryAfterSeconds} seconds.");
+                detail: $"The prospect could not be found or created; nothing was recorded. Retry after {ProblemDetailsDefaults.RetryAfterSeconds} seconds.");
         }
-        catch (ProspectEditorException exception) when ((int)exception.Status is >= 400 and < 500)
+        catch (ProspectEditorException exception) when (exception is { Status: HttpStatusCode.BadRequest, Errors.Count: > 0 })
         {
-            return Results.Problem(statusCode: (int)exception.Status, title: "The prospect's data was refused", detail: exception.Message);
+            return Results.ValidationProblem(exception.Errors.ToDictionary(), title: "The submission was refused; nothing was recorded");
+        }
+        catch (ProspectEditorException exception)
+        {
+            LogProspectEditorRefused(Logger(http), exception, (int)exception.Status, exception.ProblemType, http.Request.Method, http.Request.Path);
+            return Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "prospect-editor refused the request",
+                detail: "activity-tracker could not reach the prospect through prospect-editor, and a retry will not help until an operator "
+                    + "fixes the deployment (the logs say why); nothing was recorded.");
         }
     }
+
+    private static ILogger Logger(HttpContext http) =>
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sync.ActivityTracker.ProspectEditor");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "prospect-editor unavailable for {Method} {Path}: answered 503")]
+    private static partial void LogProspectEditorUnavailable(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "prospect-editor refused {Method} {Path} with {Status} ({ProblemType}): answered 502; check Services:ProspectEditor:Url and its API key")]
+    private static partial void LogProspectEditorRefused(ILogger logger, Exception exception, int status, string? problemType, string method, string path);
 
     internal static IResult UnknownProspect(long prospectId) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: $"No prospect has id {prospectId}.",
