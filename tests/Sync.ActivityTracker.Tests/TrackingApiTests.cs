@@ -151,6 +151,9 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         var unknownLink = await Public.GetAsync("r/NoSuchCode42");
         Assert.Equal(HttpStatusCode.NotFound, unknownLink.StatusCode);
         Assert.Equal("application/problem+json", unknownLink.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("'NoSuchCode42'", (await unknownLink.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var notACode = await (await Public.GetAsync("r/%3Cb%3Ehi%3C%2Fb%3E")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.DoesNotContain("hi", notACode.GetProperty("detail").GetString());
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Public.PostAsJsonAsync("links", new { target = "https://example.com", prospectId = 1, kind = "emailLink" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Public.GetAsync($"visitors/{TrackerFixture.NewVisitorId()}")).StatusCode);
@@ -301,6 +304,24 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         await AssertNothingPublishedSince(mark);
         Assert.Equal(HttpStatusCode.NotFound, (await tracker.Editor.Http.GetAsync("prospects?email=a@example.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AFormPostWhoseOccurredAtIsNotADateAnswers400AsJsonDoes()
+    {
+        var email = TrackerFixture.UniqueEmail("when");
+        var mark = await tracker.Published.Mark();
+
+        var response = await Public.PostAsync("forms/contact/submissions", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["occurredAt"] = "last tuesday",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("occurredAt", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await tracker.Editor.Http.GetAsync($"prospects?email={email}")).StatusCode);
+        await AssertNothingPublishedSince(mark);
     }
 
     [Fact]

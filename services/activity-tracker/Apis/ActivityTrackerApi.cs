@@ -89,8 +89,8 @@ public static partial class ActivityTrackerApi
 
     private static async Task<IResult> Submission(string assetId, ActivityKind kind, HttpRequest http, FormServices services, CancellationToken cancellationToken)
     {
-        var request = await ReadSubmission(http, cancellationToken);
         var validation = new RequestValidation();
+        var request = await ReadSubmission(http, validation, cancellationToken);
         var member = kind == ActivityKind.FormSubmission ? "formId" : "handlerId";
         validation.Require(AssetId().IsMatch(assetId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
         var email = ProspectEmail.Normalize(request.Email, out var emailProblem);
@@ -128,8 +128,11 @@ public static partial class ActivityTrackerApi
         return Results.Accepted(value: accepted with { ProspectCreated = resolved.Created });
     }
 
-    /// <summary>A submission as JSON, or as the form fields a web form posts (its e-mail, visitorId, url and formName aside, the fields to fill).</summary>
-    private static async Task<FormSubmissionRequest> ReadSubmission(HttpRequest http, CancellationToken cancellationToken)
+    /// <summary>
+    /// A submission as JSON, or as the form fields a web form posts (its e-mail, visitorId, url, formName and occurredAt aside,
+    /// the fields to fill). A form's occurredAt that is not a date is refused, as JSON's is.
+    /// </summary>
+    private static async Task<FormSubmissionRequest> ReadSubmission(HttpRequest http, RequestValidation validation, CancellationToken cancellationToken)
     {
         if (!http.HasFormContentType && !http.HasJsonContentType())
             throw new BadHttpRequestException("Send the submission as application/json or as form fields.", StatusCodes.Status415UnsupportedMediaType);
@@ -140,7 +143,14 @@ public static partial class ActivityTrackerApi
         var form = await http.ReadFormAsync(cancellationToken);
         string? Take(string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
         var reserved = new HashSet<string>(["email", "visitorId", "url", "formName", "occurredAt"], StringComparer.OrdinalIgnoreCase);
-        DateTimeOffset? occurredAt = DateTimeOffset.TryParse(Take("occurredAt"), System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        DateTimeOffset? occurredAt = null;
+        if (Take("occurredAt") is { Length: > 0 } reported)
+        {
+            if (DateTimeOffset.TryParse(reported, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                occurredAt = parsed;
+            else
+                validation.Add("occurredAt", "When it happened, as an ISO 8601 date and time (like 2025-01-31T14:05:00Z).");
+        }
         return new FormSubmissionRequest(
             Take("email"),
             form.Where(field => !reserved.Contains(field.Key)).ToDictionary(field => field.Key, field => (string?)field.Value.ToString()),
@@ -157,7 +167,9 @@ public static partial class ActivityTrackerApi
     {
         if (!LinkCode().IsMatch(code) || await links.Get(code, cancellationToken) is not { } link)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found", detail: $"No tracked link has code '{WebUtility.HtmlEncode(code)}'.",
+            // Only a well-formed code is echoed back; JSON's own escaping makes it safe to show.
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found",
+                detail: LinkCode().IsMatch(code) ? $"No tracked link has code '{code}' (or it expired)." : "A tracked-link code is 4 to 32 letters and digits.",
                 extensions: new Dictionary<string, object?> { ["member"] = "code" });
         }
         visitorId ??= http.Cookies[options.Value.VisitorCookie];
