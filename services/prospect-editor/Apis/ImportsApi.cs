@@ -46,9 +46,10 @@ public static class ImportsApi
         {
             outcome = await importer.Import(request.Body, importedBy?.Trim(), cancellationToken);
         }
-        catch (ImportFailedException failed) when (!cancellationToken.IsCancellationRequested)
+        catch (ImportFailedException failed)
         {
-            return Stopped(http, failed.Report, failed.InnerException!);
+            // A caller that went away reads no answer; its report says what happened.
+            return cancellationToken.IsCancellationRequested ? Results.Empty : Stopped(http, failed.Report, failed.InnerException!);
         }
         if (outcome.Rejected is { } rejected)
             return Results.ValidationProblem(rejected.Problems.ToDictionary(problem => problem.Key, problem => new[] { problem.Value }),

@@ -83,10 +83,12 @@ public sealed partial class ProspectImporter(
         }
         catch (Exception exception)
         {
-            var reason = exception is OperationCanceledException && cancellationToken.IsCancellationRequested
-                ? "the upload was cancelled"
-                : exception.Message;
-            LogFailed(exception, run.ImportId, run.LastLine);
+            var cancelled = exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            var reason = cancelled ? "the upload was cancelled" : exception.Message;
+            if (cancelled)
+                LogCancelled(run.ImportId, run.LastLine);
+            else
+                LogFailed(exception, run.ImportId, run.LastLine);
             var failure = $"The import stopped after line {run.LastLine}: {reason}";
             if (!await StagePending(run))
                 failure += " The forced sync of some prospects written before the stop could not be staged: import the file again.";
@@ -283,6 +285,9 @@ public sealed partial class ProspectImporter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} stopped after line {Line}")]
     private partial void LogFailed(Exception exception, Guid importId, long line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} cancelled by its caller after line {Line}")]
+    private partial void LogCancelled(Guid importId, long line);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} stopped at line {Line}: the record is too long to read on")]
     private partial void LogStopped(Guid importId, long line);
