@@ -197,20 +197,31 @@ public sealed class WorkerHost : IAsyncDisposable
     /// <summary>What left the worker: every SyncCompleted and ProspectSyncForced by the queue that received it, and every type it published.</summary>
     public sealed class Recording
     {
+        private long _lastCompletionTimestamp;
+
         public ConcurrentDictionary<Guid, ConcurrentQueue<SyncCompleted>> Completions { get; } = new();
+
+        /// <summary>When the latest SyncCompleted arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for timings that must not include polling.</summary>
+        public long LastCompletionTimestamp => Volatile.Read(ref _lastCompletionTimestamp);
 
         public ConcurrentQueue<ProspectSyncForced> Forced { get; } = new();
 
         public ConcurrentQueue<Type> PublishedTypes { get; } = new();
 
         public int CompletionCount => Completions.Values.Sum(queue => queue.Count);
+
+        public void Completed(SyncCompleted completion)
+        {
+            Completions.GetOrAdd(completion.SyncId, _ => new ConcurrentQueue<SyncCompleted>()).Enqueue(completion);
+            Volatile.Write(ref _lastCompletionTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
     }
 
     private sealed class CompletionRecorder(Recording recorded) : IConsumer<SyncCompleted>
     {
         public Task Consume(ConsumeContext<SyncCompleted> context)
         {
-            recorded.Completions.GetOrAdd(context.Message.SyncId, _ => new ConcurrentQueue<SyncCompleted>()).Enqueue(context.Message);
+            recorded.Completed(context.Message);
             return Task.CompletedTask;
         }
     }
