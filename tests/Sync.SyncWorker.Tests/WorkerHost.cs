@@ -29,6 +29,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _configuration;
     private readonly Action<IServiceCollection>? _addServices;
+    private bool _stopped;
 
     private WorkerHost(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, FakeCrm crm, FakeProspectEditor editor, Recording recorded,
         Dictionary<string, string?> configuration, Action<IServiceCollection>? addServices)
@@ -95,8 +96,18 @@ public sealed class WorkerHost : IAsyncDisposable
     /// <summary>Stops the worker and starts a new one on the same broker, Redis, CRM and prospect-editor, as after a crash or a deploy.</summary>
     public async Task Restart()
     {
-        await Host.DisposeAsync();
+        await Stop();
         Host = await StartHost();
+        _stopped = false;
+    }
+
+    /// <summary>Stops the worker, leaving its virtual host and keys to <see cref="DisposeAsync"/>: the services it calls can then stop without it calling them.</summary>
+    public async Task Stop()
+    {
+        if (_stopped)
+            return;
+        _stopped = true;
+        await Host.DisposeAsync();
     }
 
     private async Task<TestServiceHost> StartHost()
@@ -189,7 +200,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Host.DisposeAsync();
+        await Stop();
         await Broker.DisposeAsync();
         await Redis.DisposeAsync();
     }

@@ -200,6 +200,7 @@ public sealed class RealServicesHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Worker.Stop();
         await Editor.DisposeAsync();
         await Crm.DisposeAsync();
         // Last: it deletes the virtual host and the keys the other two used.
