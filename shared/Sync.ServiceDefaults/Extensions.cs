@@ -26,11 +26,19 @@ public static class Extensions
     {
         if (defaultHttpPort is { } port && builder is WebApplicationBuilder web && !HasConfiguredAddress(builder.Configuration))
             web.WebHost.UseUrls($"http://localhost:{port}");
-        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations()
+            .Validate<IHostEnvironment>(
+                (options, environment) => options.ApiKey != SyncOptions.DevelopmentApiKey || options.Mode == SyncMode.Embedded
+                    || environment.IsDevelopment() || environment.IsEnvironment("Testing"),
+                $"Sync:ApiKey is the public development key; set this deployment's own operator key (Sync__ApiKey) outside Development.")
+            .ValidateOnStart();
         builder.AddSyncOpenTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsDefaults.AddTraceId);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Minimal APIs answer a body they cannot bind with a bare 400 outside Development; thrown, it reaches the handler,
+        // which names the member at fault in every environment.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         if (!builder.IsEmbedded())
             builder.AddSyncRedis();

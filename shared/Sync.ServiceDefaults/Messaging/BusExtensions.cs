@@ -24,7 +24,7 @@ public static class BusExtensions
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConfirmedPublisher>();
-        var embedded = builder.Configuration.GetSection(SyncOptions.Section).Get<SyncOptions>()?.Mode == SyncMode.Embedded;
+        var embedded = builder.IsEmbedded();
         var connectionName = builder.Environment.ApplicationName;
 
         builder.Services.AddMassTransit(bus =>
