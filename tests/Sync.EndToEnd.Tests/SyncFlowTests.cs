@@ -66,6 +66,64 @@ public sealed class SyncFlowTests(SyncSystem system)
     }
 
     [Fact]
+    public async Task BurstOfChangesOnBothSidesSettlesWithBothSidesAlikeAndNoFurtherSyncRequested()
+    {
+        var emails = Enumerable.Range(0, 24).Select(index => SyncSystem.NewEmail($"burst{index}")).ToList();
+        var prospectIds = await Task.WhenAll(emails.Select(email => system.SubmitForm(email, Ada)));
+        var leads = await Task.WhenAll(emails.Select(email => Eventually.Until(() => system.LeadByEmail(email), "every Lead in the CRM")));
+
+        // Marketing-side edits for every prospect, CRM-side edits for a third of them, e-mail opens for the rest.
+        await Task.WhenAll(prospectIds.Select(async (prospectId, index) =>
+        {
+            using var edit = await system.ProspectEditor.Http.PatchAsJsonAsync($"prospects/{prospectId}",
+                new { fields = new Dictionary<string, string?> { ["company"] = $"Engines {index}" } });
+            await SyncSystem.EnsureSuccess(edit);
+            if (index % 3 == 0)
+            {
+                using var crmEdit = await system.CrmSimulator.Http.PatchAsJsonAsync($"services/data/v60.0/sobjects/Lead/{leads[index].Text("Id")}",
+                    new { City = $"City {index}" });
+                await SyncSystem.EnsureSuccess(crmEdit);
+            }
+            else
+            {
+                using var open = await system.ActivityTracker.Http.PostAsJsonAsync("emails/newsletter-1/opens", new { prospectId });
+                await SyncSystem.EnsureSuccess(open);
+            }
+        }));
+
+        string? mismatch = null;
+        await Eventually.True(async () =>
+        {
+            foreach (var (email, index) in emails.Select((email, index) => (email, index)))
+            {
+                var lead = await system.LeadByEmail(email);
+                var prospect = await system.Prospect(prospectIds[index]);
+                mismatch = $"prospect {prospectIds[index]}: CRM company '{lead?.Text("Company")}', prospect company '{prospect.Field("company")}', " +
+                    $"CRM city '{lead?.Text("City")}', prospect city '{prospect.Field("city")}'";
+                if (lead?.Text("Company") != $"Engines {index}" || prospect.Field("company") != $"Engines {index}"
+                    || (index % 3 == 0 && (prospect.Field("city") != $"City {index}" || lead?.Text("City") != $"City {index}")))
+                    return false;
+            }
+            return true;
+        }, "both sides to hold every change").ContinueWith(waited =>
+        {
+            if (waited.IsFaulted)
+                throw new TimeoutException($"{waited.Exception!.InnerException!.Message} Last difference: {mismatch}");
+        }, TaskScheduler.Default);
+        await system.WaitUntilQuiet(prospectIds);
+
+        foreach (var prospectId in prospectIds)
+        {
+            var status = await system.SyncStatus(prospectId);
+            Assert.False(status.GetProperty("changesPending").GetBoolean());
+            Assert.Equal(status.GetProperty("version").GetInt64(), status.GetProperty("syncedVersion").GetInt64());
+            Assert.Contains(Decisions(status), decision => decision.Rule == "EmailOpen" && decision.Outcome == "NoSync"
+                || decision.Rule == "CrmFieldChange");
+        }
+        await AssertNothingMoreHappens(prospectIds);
+    }
+
+    [Fact]
     public async Task FormSubmittedWhileTheEvaluatorIsDownIsSyncedOnceItIsBack()
     {
         var email = SyncSystem.NewEmail("evaluator-down");

@@ -39,6 +39,9 @@ public sealed partial class BatchSynchronizer(
 {
     private const string ProspectNotFound = "PROSPECT_NOT_FOUND";
     private const string EntityIsDeleted = "ENTITY_IS_DELETED";
+
+    /// <summary>Per-record errors Salesforce gives for a record it could not write just now; the next attempt usually succeeds.</summary>
+    private static readonly HashSet<string> TransientRecordErrors = new(StringComparer.Ordinal) { "UNABLE_TO_LOCK_ROW" };
     private const string DuplicateMatch = "DUPLICATE_MATCH";
     private const string CannotUpdateConvertedLead = "CANNOT_UPDATE_CONVERTED_LEAD";
 
@@ -112,6 +115,17 @@ public sealed partial class BatchSynchronizer(
         try
         {
             await SyncProspects(prospects, cancellationToken);
+            var retried = prospects.Where(prospect => prospect.RetryReason is not null).ToList();
+            if (retried.Count > 0)
+            {
+                // Records the CRM could not lock (a person editing them at the same moment) are synced again after a delay;
+                // the rest of the batch completes now.
+                var requests = retried.SelectMany(prospect => prospect.Requests).ToList();
+                await retries.ScheduleRetry(requests, cancellationToken);
+                report.Retried = requests.Count;
+                LogRecordsRetried(retried.Count, retried[0].RetryReason!.ErrorCode);
+                prospects = prospects.Except(retried).ToList();
+            }
         }
         catch (AllowanceDeferredException deferred)
         {
@@ -300,6 +314,8 @@ public sealed partial class BatchSynchronizer(
             var result = i < results.Count ? results[i] : new CrmSaveResult(null, false, [new CrmError("NO_RESULT", "The CRM did not answer for this record.", [])]);
             if (result.Success && (result.Id ?? prospect.Update?.Id) is { } recordId)
                 prospect.Result = Synced(prospect, type, recordId, lastModified: null);
+            else if (result.Errors.FirstOrDefault(error => TransientRecordErrors.Contains(error.ErrorCode)) is { } transient)
+                prospect.RetryLater(transient);
             else if (result.Errors.Any(error => error.ErrorCode == EntityIsDeleted))
                 prospect.Result = new ProspectResult(SyncOutcome.CrmRecordDeleted, type, prospect.Update?.Id, null,
                     $"{type} {prospect.Update?.Id} was deleted in the CRM while the batch was syncing");
@@ -386,7 +402,7 @@ public sealed partial class BatchSynchronizer(
         {
             await errors.Record(failures.Select(prospect => new SyncErrorOccurrence(
                 prospect.ProspectId, prospect.Requests.MaxBy(pending => pending.Request.Version)!.Request.SyncId,
-                prospect.Error!.ErrorCode, prospect.Error.Message, prospect.Error.Fields, now)).ToList());
+                prospect.Error!.ErrorCode, Redaction.WithoutEmails(prospect.Error.Message), prospect.Error.Fields, now)).ToList());
             foreach (var failure in failures)
                 LogRecordFailed(failure.ProspectId, failure.Error!.ErrorCode, Redaction.WithoutEmails(failure.Error.Message));
         }
@@ -489,6 +505,9 @@ public sealed partial class BatchSynchronizer(
     [LoggerMessage(LogLevel.Warning, "Prospect {ProspectId} failed to sync with {ErrorCode}: {Reason}; it is on the sync-error list")]
     private partial void LogRecordFailed(long prospectId, string errorCode, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} records of the batch go to retry: the CRM answered {ErrorCode}, which a retry mends")]
+    private partial void LogRecordsRetried(int count, string errorCode);
+
     private sealed class ProspectSync(long prospectId, List<PendingSync> requests)
     {
         public long ProspectId { get; } = prospectId;
@@ -508,6 +527,11 @@ public sealed partial class BatchSynchronizer(
         public ProspectResult? Result { get; set; }
 
         public CrmError? Error { get; private set; }
+
+        /// <summary>The CRM could not write this record now for a reason a retry mends: it is synced again later, not failed.</summary>
+        public CrmError? RetryReason { get; private set; }
+
+        public void RetryLater(CrmError reason) => RetryReason = reason;
 
         public void Fail(CrmError error, string context)
         {
