@@ -61,6 +61,20 @@ public sealed class EmailValidationTests
         Assert.Equal(["Email"], error.Fields);
     }
 
+    /// <summary>What a sync of such a prospect meets: a permanent INVALID_EMAIL_ADDRESS for that one record.</summary>
+    [Theory]
+    [InlineData("o.hara.0f8fad5bd9cb469fa16570867728950e@tara_plantation.example")]
+    [InlineData("zoë.lovelace@example.com")]
+    [InlineData("ada@[192.0.2.1]")]
+    [InlineData("\"ada\"@example.com")]
+    public void SomeAddressesProspectEditorHoldsAreRefusedByTheCrm(string address)
+    {
+        Assert.True(ProspectEmail.IsValid(address), "prospect-editor takes the address");
+
+        Assert.False(FieldValues.TryCanonicalize(Email, address, out _, out var error));
+        Assert.Equal("INVALID_EMAIL_ADDRESS", error!.ErrorCode);
+    }
+
     [Fact]
     public void ALocalPartLongerThanSixtyFourCharactersIsRefused()
     {
