@@ -14,6 +14,8 @@ namespace Sync.CrmChangeListener.Feed;
 /// person or another system made. A batch is read, its prospects found, its events published with the broker's confirms,
 /// and only then is the cursor moved: after a crash the batch is published again with the same event ids (derived from
 /// the feed positions), which the evaluator deduplicates. On shutdown the batch in hand is finished before the bus stops.
+/// A failure anywhere in a batch (the read, a prospect lookup, the publish, the save) retries the batch from the saved
+/// position, waiting longer after each failure in a row until a batch is fully handled.
 /// </summary>
 public sealed partial class CrmFeedFollower(
     ICrmClient crm,
@@ -23,10 +25,17 @@ public sealed partial class CrmFeedFollower(
     CrmFeedStatus status,
     IOptions<CrmFeedOptions> options,
     IOptions<CrmClientOptions> crmOptions,
+    TimeProvider time,
     ILogger<CrmFeedFollower> logger) : BackgroundService, IHostedLifecycleService
 {
+    /// <summary>While the same failure repeats, how often the log says so again (it logs the first one in full).</summary>
+    public static readonly TimeSpan FailureSummaryInterval = TimeSpan.FromMinutes(1);
+
     private readonly CancellationTokenSource _draining = new();
     private bool _firstRun;
+    private string? _failingWith;
+    private DateTimeOffset _failingSince;
+    private DateTimeOffset _failureLoggedAt;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -60,14 +69,18 @@ public sealed partial class CrmFeedFollower(
                 position ??= await Start(draining.Token);
                 var page = await crm.ReadChanges(position.Value, options.Value.BatchSize, draining.Token);
                 status.Read(page.HeadPosition);
-                failures = 0;
                 if (page.Changes.Count == 0)
                 {
+                    status.CaughtUp();
+                    failures = Recovered(failures);
                     await Task.Delay(options.Value.PollInterval, draining.Token);
                     continue;
                 }
                 // Not cancelled by the drain: a batch begun is published and acknowledged before the listener stops.
                 position = await Handle(page.Changes, stoppingToken);
+                // Only a batch handled to its end is a success: a read that succeeds before a lookup or publish that
+                // fails must not reset the back-off, or a failure late in the batch would be retried at the first delay forever.
+                failures = Recovered(failures);
             }
             catch (OperationCanceledException) when (draining.IsCancellationRequested)
             {
@@ -81,9 +94,7 @@ public sealed partial class CrmFeedFollower(
             {
                 failures++;
                 var delay = RetryDelay(failures);
-                var reason = Describe(exception);
-                status.Failed(reason);
-                LogFeedFailure(logger, exception is ProspectEditorException ? null : exception, failures, reason, delay);
+                Report(exception, failures, delay);
                 try
                 {
                     await Task.Delay(delay, draining.Token);
@@ -169,6 +180,44 @@ public sealed partial class CrmFeedFollower(
         return found;
     }
 
+    /// <summary>
+    /// Records a failed attempt in the status and logs it without flooding: a new failure at Warning with its exception,
+    /// the same one again only at Debug, with a Warning summary once per <see cref="FailureSummaryInterval"/>.
+    /// </summary>
+    private void Report(Exception exception, int failures, TimeSpan delay)
+    {
+        var reason = Describe(exception);
+        status.Failed(reason, delay);
+        var now = time.GetUtcNow();
+        if (reason != _failingWith)
+        {
+            _failingWith = reason;
+            _failingSince = now;
+            _failureLoggedAt = now;
+            // Not prospect-editor's exception: its message quotes the answer's body, and a server at a wrong address may
+            // echo the request's URL, which holds the e-mail address looked up.
+            LogFeedFailure(logger, exception is ProspectEditorException ? null : exception, failures, reason, delay);
+        }
+        else if (now - _failureLoggedAt >= FailureSummaryInterval)
+        {
+            _failureLoggedAt = now;
+            LogFeedStillFailing(logger, failures, _failingSince, reason, delay);
+        }
+        else
+        {
+            LogFeedFailureRepeated(logger, failures, reason, delay);
+        }
+    }
+
+    /// <summary>After a batch fully handled (or nothing left to handle): the back-off starts over.</summary>
+    private int Recovered(int failures)
+    {
+        if (failures > 0)
+            LogFeedRecovered(logger, failures, _failingSince);
+        _failingWith = null;
+        return 0;
+    }
+
     private async Task<long> SkipExpired(CrmFeedCursorExpiredException expired, CancellationToken cancellationToken)
     {
         var resumeAfter = (expired.OldestRetainedPosition ?? expired.RequestedPosition + 1) - 1;
@@ -219,6 +268,15 @@ public sealed partial class CrmFeedFollower(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following the CRM change feed failed ({Failures} in a row): {Reason} Retrying in {Delay}")]
     private static partial void LogFeedFailure(ILogger logger, Exception? exception, int failures, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Following the CRM change feed failed again ({Failures} in a row): {Reason} Retrying in {Delay}")]
+    private static partial void LogFeedFailureRepeated(ILogger logger, int failures, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following the CRM change feed still fails ({Failures} in a row since {Since:u}): {Reason} Retrying in {Delay}")]
+    private static partial void LogFeedStillFailing(ILogger logger, int failures, DateTimeOffset since, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following the CRM change feed again after {Failures} failed attempts since {Since:u}")]
+    private static partial void LogFeedRecovered(ILogger logger, int failures, DateTimeOffset since);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The CRM change feed no longer keeps the changes after position {Position}: changes up to {ResumedAfter} were missed")]
     private static partial void LogFeedExpired(ILogger logger, long position, long resumedAfter);
