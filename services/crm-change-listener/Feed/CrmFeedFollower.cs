@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
@@ -156,13 +157,23 @@ public sealed partial class CrmFeedFollower(
         return position;
     }
 
-    /// <summary>The record's prospect: its ProspectId__c, else the prospect with its e-mail address, as prospect-editor knows it.</summary>
+    /// <summary>
+    /// The record's prospect: its ProspectId__c, else the prospect with its e-mail address, as prospect-editor knows it.
+    /// Null only when no prospect has it; prospect-editor failing to answer (a refused key, a wrong address, an outage)
+    /// throws, so the change is retried rather than skipped for good.
+    /// </summary>
     private async Task<long?> ProspectOf(CrmChange change, Dictionary<string, long?> byEmail, CancellationToken cancellationToken)
     {
         if (change.ProspectId is > 0)
             return change.ProspectId;
         if (string.IsNullOrWhiteSpace(change.Email))
             return null;
+        if (!ProspectEmail.IsValid(change.Email))
+        {
+            // The CRM takes some addresses prospect-editor cannot hold (such as "a..b@"): no prospect has one, no need to ask.
+            LogAddressNoProspectCanHold(logger, change.Position);
+            return null;
+        }
         if (byEmail.TryGetValue(change.Email, out var known))
             return known;
         long? found;
@@ -170,15 +181,19 @@ public sealed partial class CrmFeedFollower(
         {
             found = (await prospects.FindByEmail(change.Email, cancellationToken))?.Id;
         }
-        catch (ProspectEditorException exception) when (!exception.Transient)
+        catch (ProspectEditorException exception) when (RefusesTheAddress(exception))
         {
-            // prospect-editor refuses the address itself (it is not one it could hold), so no prospect has it.
-            LogProspectLookupRefused(logger, change.Position, (int)exception.Status);
+            LogProspectLookupRefused(logger, change.Position);
             found = null;
         }
         byEmail[change.Email] = found;
         return found;
     }
+
+    // prospect-editor refuses an address it could not hold with a 400 validation problem naming the "email" member; no
+    // prospect has such an address. Any other refusal (a key it does not take, a path it does not serve) is a failure.
+    private static bool RefusesTheAddress(ProspectEditorException exception) =>
+        exception.Status == HttpStatusCode.BadRequest && exception.Message.Contains("\"email\"", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Records a failed attempt in the status and logs it without flooding: a new failure at Warning with its exception,
@@ -247,6 +262,10 @@ public sealed partial class CrmFeedFollower(
     // Never a message that could quote a prospect's e-mail address.
     private static string Describe(Exception exception) => exception switch
     {
+        ProspectEditorException { Status: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } editor =>
+            $"prospect-editor answered {(int)editor.Status} while finding a prospect: it does not take the listener's API key (Services:ProspectEditor:ApiKey, else Sync:ApiKey).",
+        ProspectEditorException { Status: HttpStatusCode.NotFound } =>
+            "prospect-editor answered 404 while finding a prospect, for the lookup itself: check Services:ProspectEditor:Url.",
         ProspectEditorException editor => $"prospect-editor answered {(int)editor.Status} while finding a prospect.",
         CrmTransientException or CrmRequestException or CrmRequestLimitExceededException => $"CRM: {exception.Message}",
         BrokerUnavailableException => exception.Message,
@@ -263,8 +282,11 @@ public sealed partial class CrmFeedFollower(
     [LoggerMessage(Level = LogLevel.Information, Message = "CRM change {Position} to {ObjectType} {RecordId} skipped: no prospect has its prospect id or e-mail address")]
     private static partial void LogNoProspect(ILogger logger, long position, CrmObjectType objectType, string recordId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "prospect-editor refused to look up the e-mail address of CRM change {Position} ({Status}); no prospect has it")]
-    private static partial void LogProspectLookupRefused(ILogger logger, long position, int status);
+    [LoggerMessage(Level = LogLevel.Information, Message = "prospect-editor refused the e-mail address of CRM change {Position} as not an address; no prospect has it")]
+    private static partial void LogProspectLookupRefused(ILogger logger, long position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The e-mail address of CRM change {Position} is not one a prospect can have; no prospect has it")]
+    private static partial void LogAddressNoProspectCanHold(ILogger logger, long position);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following the CRM change feed failed ({Failures} in a row): {Reason} Retrying in {Delay}")]
     private static partial void LogFeedFailure(ILogger logger, Exception? exception, int failures, string reason, TimeSpan delay);
