@@ -105,6 +105,27 @@ public sealed class ListenerRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenTheNewPositionAfterAnExpiredOneCannotBeSavedTheListenerRetriesInsteadOfStopping()
+    {
+        await CreateLeads(70);
+        await _redis.Database.StringSetAsync($"{_redis.Prefix}:crm-change-listener:feed-cursor", 2);
+        var flaky = new FlakyCursorStore();
+
+        await using var listener = await ListenerHost.Start(_broker, _redis, _crm, _prospects, replace: services =>
+            services.AddSingleton<ICrmFeedCursorStore>(provider =>
+            {
+                flaky.Inner = new RedisCrmFeedCursorStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<IOptions<RedisOptions>>());
+                return flaky;
+            }));
+        await listener.AtPosition(70);
+
+        var status = await listener.Status();
+        Assert.Equal(1, flaky.FailedSaves);
+        Assert.Equal(8, status.MissedChanges);
+        Assert.Equal(Enumerable.Range(11, 60).Select(position => (long?)position), (await PublishedChange.InQueue(_broker)).Select(change => change.FeedPosition).Order());
+    }
+
+    [Fact]
     public async Task ANewListenerOnAFeedThatDroppedOldChangesStartsAtTheOldestKeptWithoutAnError()
     {
         await CreateLeads(65);

@@ -68,7 +68,17 @@ public sealed partial class CrmFeedFollower(
             try
             {
                 position ??= await Start(draining.Token);
-                var page = await crm.ReadChanges(position.Value, options.Value.BatchSize, draining.Token);
+                CrmChangePage page;
+                try
+                {
+                    page = await crm.ReadChanges(position.Value, options.Value.BatchSize, draining.Token);
+                }
+                catch (CrmFeedCursorExpiredException expired)
+                {
+                    // Inside the retried block: a failure to save the new position is retried like any other.
+                    position = await SkipExpired(expired, draining.Token);
+                    continue;
+                }
                 status.Read(page.HeadPosition);
                 if (page.Changes.Count == 0)
                 {
@@ -86,10 +96,6 @@ public sealed partial class CrmFeedFollower(
             catch (OperationCanceledException) when (draining.IsCancellationRequested)
             {
                 break;
-            }
-            catch (CrmFeedCursorExpiredException expired)
-            {
-                position = await SkipExpired(expired, draining.Token);
             }
             catch (Exception exception)
             {
