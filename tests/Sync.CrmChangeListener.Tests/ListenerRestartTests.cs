@@ -69,12 +69,7 @@ public sealed class ListenerRestartTests : IAsyncLifetime
         await CreateLeads(3);
         var flaky = new FlakyCursorStore();
 
-        await using var listener = await ListenerHost.Start(_broker, _redis, _crm, _prospects, replace: services =>
-            services.AddSingleton<ICrmFeedCursorStore>(provider =>
-            {
-                flaky.Inner = new RedisCrmFeedCursorStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<IOptions<RedisOptions>>());
-                return flaky;
-            }));
+        await using var listener = await StartWith(flaky);
         await listener.AtPosition(3);
 
         var published = await PublishedChange.InQueue(_broker);
@@ -111,12 +106,7 @@ public sealed class ListenerRestartTests : IAsyncLifetime
         await _redis.Database.StringSetAsync($"{_redis.Prefix}:crm-change-listener:feed-cursor", 2);
         var flaky = new FlakyCursorStore();
 
-        await using var listener = await ListenerHost.Start(_broker, _redis, _crm, _prospects, replace: services =>
-            services.AddSingleton<ICrmFeedCursorStore>(provider =>
-            {
-                flaky.Inner = new RedisCrmFeedCursorStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<IOptions<RedisOptions>>());
-                return flaky;
-            }));
+        await using var listener = await StartWith(flaky);
         await listener.AtPosition(70);
 
         var status = await listener.Status();
@@ -158,6 +148,14 @@ public sealed class ListenerRestartTests : IAsyncLifetime
         }
         return ids;
     }
+
+    private Task<ListenerHost> StartWith(FlakyCursorStore flaky) =>
+        ListenerHost.Start(_broker, _redis, _crm, _prospects, replace: services =>
+            services.AddSingleton<ICrmFeedCursorStore>(provider =>
+            {
+                flaky.Inner = new RedisCrmFeedCursorStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<IOptions<RedisOptions>>());
+                return flaky;
+            }));
 
     private async Task<long> SavedPosition() =>
         (long)await _redis.Database.StringGetAsync($"{_redis.Prefix}:crm-change-listener:feed-cursor");
