@@ -93,7 +93,7 @@ public sealed class LeaseTests(ShortLeaseEvaluatorHost evaluator) : IClassFixtur
         await evaluator.Publish(completion);
         await evaluator.Decision(prospect, completion.EventId);
 
-        var schedule = evaluator.Host.Service<ISyncStateStore>() is RedisSyncStateStore store ? store.ScheduleKey : default;
+        var schedule = Assert.IsType<RedisSyncStateStore>(evaluator.Host.Service<ISyncStateStore>()).ScheduleKey;
         await Eventually.True(async () => await evaluator.Redis.Database.SortedSetScoreAsync(schedule, prospect) is null,
             "the relay to take the completed prospect off its schedule");
         Assert.False((await evaluator.Status(prospect))!.SyncOutstanding);

@@ -3,6 +3,7 @@ using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Sync.Contracts;
 using Sync.Rules;
 using Sync.ServiceDefaults.Messaging;
@@ -46,6 +47,9 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         SyncRules.EmailOpen, SyncRules.CrmAccountChange, SyncRules.SyncOwnWrite, SyncRules.DoNotSyncSet, SyncRules.DoNotSyncCleared,
         SyncRules.Import, SyncRules.OperatorForcedSync,
     ];
+
+    /// <summary>How long draining one run may take: leases of a few milliseconds run out many times over in it.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
 
     private static long _nextProspect = Random.Shared.NextInt64(1, 1_000_000_000);
     private static int _nextRun;
@@ -106,7 +110,7 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         var compared = 0;
         await Steps.Array[5, 40].SampleAsync(async steps =>
         {
-            var world = new World(await StoreForOneRun());
+            var world = new World(StoreForOneRun(), _redis.Database);
             foreach (var step in steps)
                 await world.Do(step);
             await world.DrainAndCheckNothingWasLost();
@@ -117,14 +121,12 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         output.WriteLine($"{runs} runs, {compared} steps held to the pure state machine");
     }
 
-    private async Task<DifferentialSyncStateStore> StoreForOneRun()
+    private RedisSyncStateStore StoreForOneRun()
     {
         // Each run has a key prefix (and so an outstanding-syncs schedule) of its own under the fixture's.
         var prefix = $"{_redis.Prefix}:run{Interlocked.Increment(ref _nextRun)}";
-        var redis = new RedisSyncStateStore(_redis.Server.Connection,
+        return new RedisSyncStateStore(_redis.Server.Connection,
             Options.Create(new RedisOptions { ConnectionString = _redis.Server.ConnectionString, KeyPrefix = prefix }), Options.Create(Settings));
-        await Task.CompletedTask;
-        return new DifferentialSyncStateStore(redis, Settings);
     }
 
     /// <summary>The evaluator's own classes around one store, a broker that records (or loses) what it is given, and a worker.</summary>
@@ -136,10 +138,14 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         private readonly SimulatedBroker _broker = new();
         private readonly ChangeEvaluator _evaluator;
         private readonly SyncRequestRelay _relay;
+        private readonly IDatabase _redis;
+        private readonly RedisKey _schedule;
 
-        public World(DifferentialSyncStateStore store)
+        public World(RedisSyncStateStore redis, IDatabase database)
         {
-            Store = store;
+            _redis = database;
+            _schedule = redis.ScheduleKey;
+            var store = Store = new DifferentialSyncStateStore(redis, Settings);
             var telemetry = new EvaluatorTelemetry(Meters, NullLogger<EvaluatorTelemetry>.Instance);
             var dispatcher = new SyncRequestDispatcher(store, _broker, telemetry);
             _evaluator = new ChangeEvaluator(store, dispatcher, telemetry);
@@ -190,17 +196,23 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                 await Evaluate(index, deliveredBefore: true, Delivery.Delivered);
             Assert.Empty(_unacknowledged);
 
-            for (var round = 0; _prospects.Any(prospect => Store.StateOf(prospect).Outstanding is not null); round++)
+            var deadline = DateTimeOffset.UtcNow + DrainLimit;
+            while (_prospects.Any(prospect => Store.StateOf(prospect).Outstanding is not null))
             {
-                Assert.True(round < 50, "outstanding syncs did not settle: " + string.Join("; ", _prospects.Select(p => Store.StateOf(p))));
-                await Task.Delay(Settings.MaxLease + TimeSpan.FromMilliseconds(2));
-                await _relay.RelayDue(CancellationToken.None);
+                Assert.True(DateTimeOffset.UtcNow < deadline, "outstanding syncs did not settle: " + string.Join("; ", _prospects.Select(p => Store.StateOf(p))));
+                // The worker completes what reached it; what never did, the relay issues again once its time runs out.
+                var completed = false;
                 foreach (var prospect in _prospects)
                 {
                     if (Store.StateOf(prospect).Outstanding is { } outstanding
                         && _broker.Received.LastOrDefault(request => request.SyncId == outstanding.SyncId) is { } latest)
+                    {
                         await Report(latest, SyncOutcome.Synced);
+                        completed = true;
+                    }
                 }
+                if (!completed)
+                    await RelayOnceSomethingIsDue(deadline);
             }
 
             foreach (var prospect in _prospects)
@@ -210,10 +222,24 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                     $"prospect {prospect} has changes up to version {state.Version} that no sync covered (settled {state.SettledVersion}): {state}");
             }
 
-            // Nothing outstanding: after one more look the relay has taken every prospect off its schedule.
-            await Task.Delay(Settings.MaxLease + TimeSpan.FromMilliseconds(2));
+            // Nothing outstanding: as each prospect's look comes due, the relay takes it off its schedule.
+            while (await _redis.SortedSetLengthAsync(_schedule) > 0)
+                await RelayOnceSomethingIsDue(deadline);
+        }
+
+        /// <summary>
+        /// Polls the schedule until a look is due, then runs the relay. An outstanding sync with no look on the schedule would
+        /// never come due: the deadline names it.
+        /// </summary>
+        private async Task RelayOnceSomethingIsDue(DateTimeOffset deadline)
+        {
+            while ((await Store.Due(1, CancellationToken.None)).Prospects.Count == 0)
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, "nothing came due on the relay's schedule though the state holds: "
+                    + string.Join("; ", _prospects.Select(p => Store.StateOf(p))));
+                await Task.Delay(1);
+            }
             await _relay.RelayDue(CancellationToken.None);
-            Assert.Empty((await Store.Due(1000, CancellationToken.None)).Prospects);
         }
 
         private async Task Evaluate(int index, bool deliveredBefore, Delivery how)
