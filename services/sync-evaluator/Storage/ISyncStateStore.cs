@@ -28,7 +28,7 @@ public interface ISyncStateStore
     /// <summary>The prospect's state and latest decisions, newest first; null when no event for it was ever applied.</summary>
     Task<ProspectSyncStatus?> GetStatus(long prospectId, CancellationToken cancellationToken);
 
-    /// <summary>Puts the prospect on the outstanding-syncs schedule for <paramref name="actAt"/>, replacing any earlier time.</summary>
+    /// <summary>Puts the prospect on the outstanding-syncs schedule for <paramref name="actAt"/>, overwriting whatever time it had, earlier or later.</summary>
     Task Schedule(long prospectId, DateTimeOffset actAt, CancellationToken cancellationToken);
 
     /// <summary>The prospects scheduled for now or earlier, by the store's clock, earliest first.</summary>

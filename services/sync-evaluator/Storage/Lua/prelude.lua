@@ -1,4 +1,4 @@
--- Shared by the sync-state scripts; RedisSyncStateStore puts it in front of each one.
+-- Shared by the sync-state scripts: LuaScripts puts it in front of each one that needs it (all but reschedule.lua).
 -- The scripts are Sync.Rules.SyncStateMachine in Lua: change one, change the other, and the differential test
 -- (SyncStatePropertyTests) holds them to the same answers.
 --
