@@ -36,7 +36,14 @@ public sealed record SyncState
 
     public OutstandingSync? Outstanding { get; init; }
 
-    public bool HasUnsyncedChanges => Version > SyncedVersion;
+    /// <summary>Changes no sync has settled yet: a sync is outstanding for them, or Do Not Sync holds them back.</summary>
+    public bool ChangesPending => Version > SettledVersion;
+
+    /// <summary>
+    /// Changes the CRM does not have: the pending ones, and those whose sync failed permanently or was skipped for Do Not Sync,
+    /// which wait for the next change, an operator's forced sync or Do Not Sync being cleared.
+    /// </summary>
+    public bool ChangesNotInCrm => Version > SyncedVersion;
 }
 
 /// <summary>

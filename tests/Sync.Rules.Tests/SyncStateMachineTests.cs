@@ -141,7 +141,8 @@ public class SyncStateMachineTests
 
         Assert.Null(failed.ToPublish);
         Assert.Equal(0, failed.State.SyncedVersion);
-        Assert.True(failed.State.HasUnsyncedChanges);
+        Assert.False(failed.State.ChangesPending);
+        Assert.True(failed.State.ChangesNotInCrm);
 
         var retried = Apply(failed.State, Change(SyncRules.OperatorForcedSync));
         Assert.Equal(DecisionOutcome.SyncQueued, retried.Decision.Outcome);

@@ -5,6 +5,11 @@ using Sync.SyncEvaluator.Storage;
 namespace Sync.SyncEvaluator.Apis;
 
 /// <summary>Why a prospect is (or is not) being synced: its dates, Do Not Sync, the outstanding sync and the latest decisions.</summary>
+/// <param name="ChangesPending">A change no sync has settled yet: a sync is outstanding for it, or Do Not Sync holds it back.</param>
+/// <param name="ChangesNotInCrm">
+/// A change the CRM does not have: a pending one, or one whose sync failed permanently or was skipped for Do Not Sync (no sync
+/// comes for it by itself: the next change, an operator's forced sync or clearing Do Not Sync brings it).
+/// </param>
 public sealed record SyncStatusResponse(
     long ProspectId,
     DateTimeOffset? LastActivityAt,
@@ -15,6 +20,7 @@ public sealed record SyncStatusResponse(
     bool SyncOutstanding,
     OutstandingSyncResponse? OutstandingSync,
     bool ChangesPending,
+    bool ChangesNotInCrm,
     long Version,
     long SyncedVersion,
     long SettledVersion,
@@ -33,7 +39,8 @@ public sealed record SyncStatusResponse(
             state.DoNotSync,
             state.Outstanding is not null,
             OutstandingSyncResponse.From(state.Outstanding),
-            state.Version > state.SettledVersion,
+            state.ChangesPending,
+            state.ChangesNotInCrm,
             state.Version,
             state.SyncedVersion,
             state.SettledVersion,

@@ -54,6 +54,7 @@ public sealed class CoalescingTests(EvaluatorHost evaluator)
         var status = (await evaluator.Status(prospect))!;
         Assert.False(status.SyncOutstanding);
         Assert.False(status.ChangesPending);
+        Assert.False(status.ChangesNotInCrm);
         Assert.Equal((4L, 4L), (status.SyncedVersion, status.SettledVersion));
         Assert.Equal(settled.At, status.LastSyncedAt);
     }

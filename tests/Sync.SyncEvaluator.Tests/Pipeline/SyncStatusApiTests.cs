@@ -65,6 +65,27 @@ public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
     }
 
     [Fact]
+    public async Task AfterAFailedSyncNoSyncIsPendingButTheStatusSaysTheCrmLacksTheChange()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        await evaluator.Publish(Events.Activity(prospect, ActivityKind.FormSubmission));
+        var request = (await evaluator.SyncRequests(prospect, 1))[0];
+        var queued = (await evaluator.Status(prospect))!;
+
+        var failed = Events.Completed(request, SyncOutcome.Failed);
+        await evaluator.Publish(failed);
+        await evaluator.Decision(prospect, failed.EventId);
+        var status = (await evaluator.Status(prospect))!;
+
+        Assert.True(queued.ChangesPending);
+        Assert.True(queued.ChangesNotInCrm);
+        Assert.False(status.SyncOutstanding);
+        Assert.False(status.ChangesPending);
+        Assert.True(status.ChangesNotInCrm);
+        Assert.Equal((1L, 1L, 0L), (status.Version, status.SettledVersion, status.SyncedVersion));
+    }
+
+    [Fact]
     public async Task WhatIfAnswersWithoutChangingAnything()
     {
         var prospect = EvaluatorHost.NewProspect();
