@@ -130,11 +130,18 @@ public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
             new { eventType = "ProspectDeleted", @event = new { } });
         var badKind = await evaluator.Host.Http.PostAsJsonAsync($"prospects/{prospect}/sync-status/what-if",
             new { eventType = "ProspectActivityRecorded", @event = new { kind = "Telepathy" } });
+        // Well-formed JSON that breaks the contract's own rules: each problem under the member it is about.
+        var syncWriteWithoutSyncId = await evaluator.Host.Http.PostAsJsonAsync($"prospects/{prospect}/sync-status/what-if",
+            new { eventType = "ProspectChanged", @event = new { kind = "FieldsUpdated", origin = "Sync", revision = -1 } });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
         Assert.True((await unknownType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("eventType", out _));
         Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
         Assert.True((await badKind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("event.kind", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, syncWriteWithoutSyncId.StatusCode);
+        var errors = (await syncWriteWithoutSyncId.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["event.revision", "event.syncId"], errors.EnumerateObject().Select(error => error.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("syncId is required when origin is Sync", errors.GetProperty("event.syncId")[0].GetString());
     }
 
     [Fact]
