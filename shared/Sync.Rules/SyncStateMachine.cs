@@ -85,20 +85,26 @@ public static class SyncStateMachine
             return state;
         return state with
         {
-            Outstanding = outstanding with { Published = true, LeaseUntil = ToMilliseconds(now) + settings.LeaseFor(outstanding.Issue) },
+            Outstanding = outstanding with { Published = true, LeaseUntil = ToMilliseconds(now) + settings.LeaseFor(outstanding.LeaseExpiries) },
         };
     }
 
-    /// <summary>Issues the outstanding sync again, with the same sync id, when its lease has run out; otherwise changes nothing.</summary>
+    /// <summary>
+    /// Issues the outstanding sync again, with the same sync id, when its time ran out: its publish was not confirmed within the
+    /// publish grace, or, published, it was not completed within its lease. Otherwise changes nothing.
+    /// </summary>
     public static Evaluation? ReissueIfExpired(SyncState state, long prospectId, DateTimeOffset now, Guid newEventId, SyncStateSettings settings)
     {
         now = ToMilliseconds(now);
         if (state.Outstanding is not { } outstanding || now < outstanding.LeaseUntil)
             return null;
 
+        // Only a lease that ran out lengthens the next one: a publish never confirmed says nothing about the worker.
+        var leaseRanOut = outstanding.Published;
         var reissued = outstanding with
         {
             Issue = outstanding.Issue + 1,
+            LeaseExpiries = leaseRanOut ? outstanding.LeaseExpiries + 1 : outstanding.LeaseExpiries,
             LeaseUntil = now + settings.PublishGrace,
             Published = false,
             RequestEventId = newEventId,
@@ -110,10 +116,11 @@ public static class SyncStateMachine
             EventId = newEventId,
             EventType = nameof(SyncRequested),
             Rule = outstanding.Rule,
-            Outcome = DecisionOutcome.SyncReissued,
+            Outcome = leaseRanOut ? DecisionOutcome.SyncReissued : DecisionOutcome.PublishRetried,
             LastSyncedAt = state.LastSyncedAt,
             SyncId = outstanding.SyncId,
             Version = state.Version,
+            Issue = reissued.Issue,
         };
         return new Evaluation(state with { Outstanding = reissued }, decision, RequestFor(prospectId, reissued));
     }
@@ -152,7 +159,7 @@ public static class SyncStateMachine
             return Done(state, decision with { Outcome = DecisionOutcome.JoinedOutstandingSync, SyncId = outstanding.SyncId });
 
         var issued = new OutstandingSync(
-            ids.SyncId, state.Version, state.PendingRule ?? decision.Rule, Issue: 1, IssuedAt: now, LeaseUntil: now + settings.PublishGrace,
+            ids.SyncId, state.Version, state.PendingRule ?? decision.Rule, Issue: 1, LeaseExpiries: 0, IssuedAt: now, LeaseUntil: now + settings.PublishGrace,
             Published: false, RequestEventId: ids.EventId, RequestedAt: now);
         return new Evaluation(
             state with { Outstanding = issued },

@@ -9,7 +9,10 @@ public sealed record SyncStateSettings
     /// <summary>How long an issued sync may wait for its publish to be confirmed before it is issued again.</summary>
     public TimeSpan PublishGrace { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a published sync may go without completion before it is issued again; doubles with each issue.</summary>
+    /// <summary>
+    /// How long a published sync may go without completion before it is issued again; doubles each time a lease runs out
+    /// (never for a publish that was not confirmed), up to <see cref="MaxLease"/>.
+    /// </summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(10);
 
     public TimeSpan MaxLease { get; init; } = TimeSpan.FromHours(6);
@@ -23,9 +26,10 @@ public sealed record SyncStateSettings
     /// <summary>How often the evaluator looks for issued syncs whose publish was not confirmed or whose lease ran out.</summary>
     public TimeSpan RelayInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan LeaseFor(int issue)
+    /// <summary>The lease of a sync whose leases ran out <paramref name="leaseExpiries"/> times before: doubled for each, up to the maximum.</summary>
+    public TimeSpan LeaseFor(int leaseExpiries)
     {
-        var doublings = Math.Clamp(issue - 1, 0, 30);
+        var doublings = Math.Clamp(leaseExpiries, 0, 30);
         // Compared before multiplying, so a long lease doubled many times cannot overflow into a short one.
         if (Lease <= TimeSpan.Zero || Lease.Ticks > MaxLease.Ticks >> doublings)
             return MaxLease;

@@ -203,11 +203,52 @@ public class SyncStateMachineTests
     }
 
     [Fact]
-    public void LeaseDoublesWithEachIssueUpToTheMaximum()
+    public void LeaseDoublesEachTimeOneRanOutUpToTheMaximum()
     {
-        Assert.Equal(TimeSpan.FromMinutes(10), Settings.LeaseFor(1));
-        Assert.Equal(TimeSpan.FromMinutes(20), Settings.LeaseFor(2));
+        Assert.Equal(TimeSpan.FromMinutes(10), Settings.LeaseFor(0));
+        Assert.Equal(TimeSpan.FromMinutes(20), Settings.LeaseFor(1));
         Assert.Equal(Settings.MaxLease, Settings.LeaseFor(40));
+    }
+
+    [Fact]
+    public void PublishNeverConfirmedIsRetriedWithoutLengtheningTheLeaseAndSaysSo()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        var state = queued.State;
+        var at = Ten;
+        Evaluation retried = null!;
+        // A broker away for three minutes: every publish grace, the relay publishes again and the broker does not confirm.
+        for (var retry = 0; retry < 6; retry++)
+        {
+            at += Settings.PublishGrace;
+            retried = SyncStateMachine.ReissueIfExpired(state, 7, at, Guid.NewGuid(), Settings)!;
+            state = retried.State;
+        }
+
+        var published = SyncStateMachine.MarkPublished(state, queued.ToPublish!.SyncId, at.AddSeconds(1), Settings);
+
+        Assert.Equal(DecisionOutcome.PublishRetried, retried.Decision.Outcome);
+        Assert.Equal((7, 0), (published.Outstanding!.Issue, published.Outstanding.LeaseExpiries));
+        Assert.Equal(at.AddSeconds(1) + Settings.Lease, published.Outstanding.LeaseUntil);
+        Assert.Equal(
+            $"Sync {queued.ToPublish.SyncId.ToString("N")[..8]} was not confirmed published within the publish grace: published again with the same sync id (issue 7)",
+            DecisionExplainer.Explain(retried.Decision));
+    }
+
+    [Fact]
+    public void LeaseThatRanOutAfterAConfirmedPublishDoublesTheNextOne()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        var published = SyncStateMachine.MarkPublished(queued.State, queued.ToPublish!.SyncId, Ten.AddSeconds(1), Settings);
+        var reissued = SyncStateMachine.ReissueIfExpired(published, 7, Ten.AddMinutes(11), Guid.NewGuid(), Settings)!;
+
+        var publishedAgain = SyncStateMachine.MarkPublished(reissued.State, queued.ToPublish.SyncId, Ten.AddMinutes(12), Settings);
+
+        Assert.Equal((2, 1), (publishedAgain.Outstanding!.Issue, publishedAgain.Outstanding.LeaseExpiries));
+        Assert.Equal(Ten.AddMinutes(12) + Settings.LeaseFor(1), publishedAgain.Outstanding.LeaseUntil);
+        Assert.Equal(
+            $"Sync {queued.ToPublish.SyncId.ToString("N")[..8]} was not completed within its lease: issued again with the same sync id (issue 2)",
+            DecisionExplainer.Explain(reissued.Decision));
     }
 
     [Fact]
@@ -246,8 +287,8 @@ public class SyncStateMachineTests
     {
         var settings = new SyncStateSettings { Lease = TimeSpan.FromDays(3), MaxLease = TimeSpan.FromDays(30) };
 
-        Assert.Equal(TimeSpan.FromDays(6), settings.LeaseFor(2));
-        Assert.Equal(TimeSpan.FromDays(30), settings.LeaseFor(31));
+        Assert.Equal(TimeSpan.FromDays(6), settings.LeaseFor(1));
+        Assert.Equal(TimeSpan.FromDays(30), settings.LeaseFor(30));
     }
 
     [Fact]

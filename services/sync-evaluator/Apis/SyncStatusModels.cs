@@ -49,17 +49,21 @@ public sealed record SyncStatusResponse(
     }
 }
 
-/// <param name="Issue">How many times it has been issued; more than 1 after a lease ran out.</param>
+/// <param name="Issue">How many times it has been issued; more than 1 after a publish not confirmed in time or a lease that ran out.</param>
+/// <param name="LeaseExpiries">How many of its leases ran out after a confirmed publish; each doubled the next lease.</param>
 /// <param name="LeaseUntil">When it is issued again if no completion came (the publish grace until the broker confirmed it).</param>
 /// <param name="Published">Whether the broker confirmed its latest publish.</param>
 public sealed record OutstandingSyncResponse(
-    Guid SyncId, long Version, string Rule, int Issue, DateTimeOffset IssuedAt, DateTimeOffset LeaseUntil, bool Published)
+    Guid SyncId, long Version, string Rule, int Issue, int LeaseExpiries, DateTimeOffset IssuedAt, DateTimeOffset LeaseUntil, bool Published)
 {
     public static OutstandingSyncResponse? From(OutstandingSync? sync) =>
-        sync is null ? null : new(sync.SyncId, sync.Version, sync.Rule, sync.Issue, sync.IssuedAt, sync.LeaseUntil, sync.Published);
+        sync is null
+            ? null
+            : new(sync.SyncId, sync.Version, sync.Rule, sync.Issue, sync.LeaseExpiries, sync.IssuedAt, sync.LeaseUntil, sync.Published);
 }
 
 /// <param name="Explanation">The decision in plain words, such as "E-mail open is passive (scanners open mail too): no sync".</param>
+/// <param name="Issue">For a sync issued again: the issue its SyncRequested carries.</param>
 public sealed record DecisionResponse(
     DateTimeOffset At,
     string EventType,
@@ -72,7 +76,8 @@ public sealed record DecisionResponse(
     DateTimeOffset? RecordedDate,
     bool DateClamped,
     Guid? SyncId,
-    long Version)
+    long Version,
+    int? Issue)
 {
     public static DecisionResponse From(SyncDecision decision) => new(
         decision.At,
@@ -86,7 +91,8 @@ public sealed record DecisionResponse(
         decision.RecordedDate,
         decision.DateClamped,
         decision.SyncId,
-        decision.Version);
+        decision.Version,
+        decision.Issue);
 }
 
 /// <summary>

@@ -155,6 +155,11 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
 
         public void Record(SyncDecision decision, int kept)
         {
+            if (Decisions.First is { } newest && decision.Replaces(newest.Value))
+            {
+                newest.Value = decision;
+                return;
+            }
             Decisions.AddFirst(decision);
             while (Decisions.Count > kept)
                 Decisions.RemoveLast();

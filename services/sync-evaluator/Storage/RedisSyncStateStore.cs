@@ -161,6 +161,7 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
             Long(outbox, "version"),
             outbox["rule"],
             (int)Long(outbox, "issue"),
+            (int)Long(outbox, "leaseExpiries"),
             Time(Long(outbox, "issuedAt")),
             Time(Long(outbox, "leaseUntil")),
             outbox.GetValueOrDefault("published") == "1",
@@ -206,10 +207,11 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
     }
 
     private sealed record StoredOutstanding(
-        Guid SyncId, long Version, string Rule, int Issue, long IssuedAt, long LeaseUntil, bool Published, Guid RequestEventId, long RequestedAt)
+        Guid SyncId, long Version, string Rule, int Issue, int LeaseExpiries, long IssuedAt, long LeaseUntil, bool Published, Guid RequestEventId,
+        long RequestedAt)
     {
         public OutstandingSync ToOutstanding() =>
-            new(SyncId, Version, Rule, Issue, Time(IssuedAt), Time(LeaseUntil), Published, RequestEventId, Time(RequestedAt));
+            new(SyncId, Version, Rule, Issue, LeaseExpiries, Time(IssuedAt), Time(LeaseUntil), Published, RequestEventId, Time(RequestedAt));
     }
 
     /// <summary>A decision as the scripts keep it in the decisions list.</summary>
@@ -226,7 +228,8 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
         long? LastSyncedAt,
         Guid? SyncId,
         long Version,
-        StoredCompletion? Completion)
+        StoredCompletion? Completion,
+        int? Issue)
     {
         public SyncDecision ToDecision() => new()
         {
@@ -246,6 +249,7 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
                 ? new SyncCompletion(completion.SyncId, completion.Version, completion.Outcome,
                     completion.CrmLastModifiedDate is { } crmModified ? Time(crmModified) : null)
                 : null,
+            Issue = Issue,
         };
     }
 

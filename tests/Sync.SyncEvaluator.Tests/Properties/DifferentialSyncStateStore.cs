@@ -131,6 +131,11 @@ public sealed class DifferentialSyncStateStore(ISyncStateStore inner, SyncStateS
 
         public void Record(SyncDecision decision, int kept)
         {
+            if (Decisions.Count > 0 && decision.Replaces(Decisions[0]))
+            {
+                Decisions[0] = decision;
+                return;
+            }
             Decisions.Insert(0, decision);
             if (Decisions.Count > kept)
                 Decisions.RemoveAt(Decisions.Count - 1);

@@ -52,6 +52,11 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
 
     private async Task<SyncStep> Apply(SyncChange change) => (await Store.Apply([change], CancellationToken.None)).Single();
 
+    /// <summary>Asks for a reissue until the outstanding sync's time has run out by the store's clock, and returns that step.</summary>
+    private Task<SyncStep> ReissuedOnceDue(long prospectId) =>
+        Eventually.Until(async () => await Store.ReissueIfExpired(prospectId, CancellationToken.None) is { ToPublish: not null } step ? step : null,
+            $"the outstanding sync of prospect {prospectId} to be issued again");
+
     private async Task<ProspectSyncStatus> Status(long prospectId) =>
         await Store.GetStatus(prospectId, CancellationToken.None) ?? throw new Xunit.Sdk.XunitException($"Prospect {prospectId} has no status.");
 
@@ -107,7 +112,7 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
         var again = await Apply(change);
 
         Assert.True(marked.Outstanding!.Published);
-        Assert.Equal(marked.At + Settings.LeaseFor(1), marked.Outstanding.LeaseUntil);
+        Assert.Equal(marked.At + Settings.Lease, marked.Outstanding.LeaseUntil);
         Assert.False(again.Applied);
         Assert.Null(again.ToPublish);
     }
@@ -147,16 +152,31 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
         var early = await Store.ReissueIfExpired(prospect, CancellationToken.None);
         Assert.Equal(early.At >= queued.Outstanding!.LeaseUntil, early.ToPublish is not null);
 
-        var reissued = await Eventually.Until(async () =>
-            await Store.ReissueIfExpired(prospect, CancellationToken.None) is { ToPublish: not null } step ? step : null,
-            "the unconfirmed sync to be issued again");
+        var reissued = await ReissuedOnceDue(prospect);
         Assert.Equal(queued.ToPublish!.SyncId, reissued.ToPublish!.SyncId);
         Assert.NotEqual(queued.ToPublish.EventId, reissued.ToPublish.EventId);
         Assert.True(reissued.ToPublish.Issue >= 2);
-        Assert.Equal(DecisionOutcome.SyncReissued, reissued.Decision!.Outcome);
+        Assert.Equal(DecisionOutcome.PublishRetried, reissued.Decision!.Outcome);
         var status = await Status(prospect);
         Assert.Equal(reissued.Decision, status.Decisions[0]);
         Assert.Equal(reissued.Outstanding, status.State.Outstanding);
+    }
+
+    [Fact]
+    public async Task RetriedPublishesOfOneSyncTakeOneDecisionAndDoNotLengthenTheLease()
+    {
+        var prospect = NewProspect();
+        var queued = await Apply(Change(prospect, SyncRules.FormSubmission));
+        var first = await ReissuedOnceDue(prospect);
+        var second = await ReissuedOnceDue(prospect);
+
+        var marked = await Store.MarkPublished(prospect, queued.ToPublish!.SyncId, CancellationToken.None);
+
+        Assert.Equal((DecisionOutcome.PublishRetried, 2), (first.Decision!.Outcome, first.Decision.Issue));
+        Assert.Equal((DecisionOutcome.PublishRetried, 3), (second.Decision!.Outcome, second.Decision.Issue));
+        Assert.Equal((3, 0), (marked.Outstanding!.Issue, marked.Outstanding.LeaseExpiries));
+        Assert.Equal(marked.At + Settings.Lease, marked.Outstanding.LeaseUntil);
+        Assert.Equal([second.Decision, queued.Decision!], (await Status(prospect)).Decisions);
     }
 
     [Fact]

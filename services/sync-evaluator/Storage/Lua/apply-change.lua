@@ -69,6 +69,7 @@ local function issue_if_needed(covered_up_to)
       version = state.version,
       rule = state.pending_rule or rule,
       issue = 1,
+      lease_expiries = 0,
       issued_at = now,
       lease_until = now + publish_grace,
       published = false,

@@ -48,6 +48,7 @@ local function load_outstanding(outbox_key)
     version = tonumber(outbox.version),
     rule = outbox.rule,
     issue = tonumber(outbox.issue),
+    lease_expiries = tonumber(outbox.leaseExpiries or '0'),
     issued_at = tonumber(outbox.issuedAt),
     lease_until = tonumber(outbox.leaseUntil),
     published = outbox.published == '1',
@@ -66,6 +67,7 @@ local function save_outstanding(outbox_key, outstanding)
     'version', int(outstanding.version),
     'rule', outstanding.rule,
     'issue', int(outstanding.issue),
+    'leaseExpiries', int(outstanding.lease_expiries),
     'issuedAt', int(outstanding.issued_at),
     'leaseUntil', int(outstanding.lease_until),
     'published', outstanding.published and '1' or '0',
@@ -128,6 +130,7 @@ local function outstanding_json(outstanding)
     version = outstanding.version,
     rule = outstanding.rule,
     issue = outstanding.issue,
+    leaseExpiries = outstanding.lease_expiries,
     issuedAt = int(outstanding.issued_at),
     leaseUntil = int(outstanding.lease_until),
     published = outstanding.published,
@@ -136,14 +139,24 @@ local function outstanding_json(outstanding)
   }
 end
 
+-- SyncDecision.Replaces: one more retried publish of the sync the newest decision retried takes its place.
+local function replaces(decision, newest)
+  return decision.outcome == 'PublishRetried' and newest.outcome == 'PublishRetried' and newest.syncId == decision.syncId
+end
+
 local function record_decision(decisions_key, decision, kept)
+  local newest = decision.outcome == 'PublishRetried' and redis.call('LINDEX', decisions_key, 0)
+  if newest and replaces(decision, cjson.decode(newest)) then
+    redis.call('LSET', decisions_key, 0, cjson.encode(decision))
+    return
+  end
   redis.call('LPUSH', decisions_key, cjson.encode(decision))
   redis.call('LTRIM', decisions_key, 0, kept - 1)
 end
 
--- SyncStateSettings.LeaseFor: the lease doubles with each issue, up to the maximum.
-local function lease_for(issue, lease_ms, max_lease_ms)
-  local doublings = math.min(math.max(issue - 1, 0), 30)
+-- SyncStateSettings.LeaseFor: the lease doubles each time one ran out, up to the maximum.
+local function lease_for(lease_expiries, lease_ms, max_lease_ms)
+  local doublings = math.min(math.max(lease_expiries, 0), 30)
   local lease = lease_ms * (2 ^ doublings)
   if lease > max_lease_ms then
     return max_lease_ms

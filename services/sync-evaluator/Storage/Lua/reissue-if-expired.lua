@@ -1,4 +1,5 @@
--- Issues the outstanding sync again, with the same sync id, when its lease ran out. SyncStateMachine.ReissueIfExpired.
+-- Issues the outstanding sync again, with the same sync id, when its time ran out: its publish was not confirmed within the
+-- publish grace, or, published, it was not completed within its lease. SyncStateMachine.ReissueIfExpired.
 -- KEYS: state, outbox, decisions. ARGV: new request event id, publish grace (ms), decisions kept.
 -- Returns JSON: { now, reissued, decision, outstanding }.
 local state_key, outbox_key, decisions_key = KEYS[1], KEYS[2], KEYS[3]
@@ -11,7 +12,12 @@ if outstanding == nil or now < outstanding.lease_until then
   return cjson.encode({ now = int(now), reissued = false, outstanding = outstanding_json(outstanding) })
 end
 
+-- Only a lease that ran out lengthens the next one: a publish never confirmed says nothing about the worker.
+local lease_ran_out = outstanding.published
 outstanding.issue = outstanding.issue + 1
+if lease_ran_out then
+  outstanding.lease_expiries = outstanding.lease_expiries + 1
+end
 outstanding.lease_until = now + publish_grace
 outstanding.published = false
 outstanding.request_event_id = new_event_id
@@ -23,12 +29,13 @@ local decision = {
   eventId = new_event_id,
   eventType = 'SyncRequested',
   rule = outstanding.rule,
-  outcome = 'SyncReissued',
+  outcome = lease_ran_out and 'SyncReissued' or 'PublishRetried',
   moved = 'None',
   dateClamped = false,
   lastSyncedAt = int(state.last_synced_at),
   syncId = outstanding.sync_id,
   version = state.version,
+  issue = outstanding.issue,
 }
 record_decision(decisions_key, decision, kept)
 return cjson.encode({ now = int(now), reissued = true, decision = decision, outstanding = outstanding_json(outstanding) })
