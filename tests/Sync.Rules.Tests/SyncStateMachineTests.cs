@@ -203,6 +203,69 @@ public class SyncStateMachineTests
     }
 
     [Fact]
+    public void EventFindingTheSyncUnpublishedPastItsGraceJoinsItAndPublishesItAgain()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+
+        var within = Apply(queued.State, Change(SyncRules.ProspectFieldChange), now: Ten.AddSeconds(10));
+        var past = Apply(queued.State, Change(SyncRules.ProspectFieldChange), now: Ten.AddSeconds(31));
+
+        Assert.Null(within.ToPublish);
+        Assert.Null(within.Reissue);
+        Assert.Equal(DecisionOutcome.JoinedOutstandingSync, past.Decision.Outcome);
+        Assert.Equal((DecisionOutcome.PublishRetried, 2), (past.Reissue!.Outcome, past.Reissue.Issue));
+        Assert.Equal((queued.ToPublish!.SyncId, 1L, 2), (past.ToPublish!.SyncId, past.ToPublish.Version, past.ToPublish.Issue));
+        Assert.Equal(past.ToPublish, SyncStateMachine.RequestFor(7, past.State.Outstanding!));
+        Assert.Equal(2, past.State.Version);
+    }
+
+    [Fact]
+    public void EventThatQueuesNothingStillIssuesAgainASyncWhoseLeaseRanOut()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        var published = SyncStateMachine.MarkPublished(queued.State, queued.ToPublish!.SyncId, Ten.AddSeconds(1), Settings);
+
+        var open = Apply(published, Change(SyncRules.EmailOpen), now: Ten.AddMinutes(11));
+
+        Assert.Equal(DecisionOutcome.NoSync, open.Decision.Outcome);
+        Assert.Equal(DecisionOutcome.SyncReissued, open.Reissue!.Outcome);
+        Assert.Equal((queued.ToPublish.SyncId, 2, 1), (open.ToPublish!.SyncId, open.State.Outstanding!.Issue, open.State.Outstanding.LeaseExpiries));
+    }
+
+    [Fact]
+    public void CompletionOfAnOverdueSyncIssuesNoCopyOfIt()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+
+        var completed = Apply(queued.State, Completion(queued.ToPublish!.SyncId, 1), now: Ten.AddMinutes(1));
+
+        Assert.Null(completed.ToPublish);
+        Assert.Null(completed.Reissue);
+        Assert.Null(completed.State.Outstanding);
+    }
+
+    [Fact]
+    public void OnlyRulesThatMayIssueASyncEverQueueOne()
+    {
+        var pending = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var doNotSync = Apply(Apply(SyncState.New, Change(SyncRules.DoNotSyncSet, revision: 1)).State, Change(SyncRules.FormSubmission));
+        var failed = Apply(pending.State, Completion(pending.ToPublish!.SyncId, 1, SyncOutcome.Failed));
+        SyncState[] states = [SyncState.New, pending.State, doNotSync.State, failed.State, failed.State with { Version = 2 }];
+
+        foreach (var rule in SyncRules.All)
+        {
+            var queues = states.Any(state =>
+            {
+                var change = rule.Effect == SyncEffect.Completion
+                    ? Completion(state.Outstanding?.SyncId ?? Guid.NewGuid(), state.Version)
+                    : Change(rule, revision: 5);
+                return Apply(state, change).Decision.Outcome == DecisionOutcome.SyncQueued;
+            });
+            Assert.True(!queues || rule.MayIssueSync, $"{rule.Name} queued a sync, but MayIssueSync says it cannot");
+        }
+    }
+
+    [Fact]
     public void LeaseDoublesEachTimeOneRanOutUpToTheMaximum()
     {
         Assert.Equal(TimeSpan.FromMinutes(10), Settings.LeaseFor(0));

@@ -60,8 +60,9 @@ public static class SyncEvaluatorApi
             change.EventId,
             step.Applied,
             step.Decision is { } decision ? DecisionResponse.From(decision) : null,
-            step.Applied ? step.ToPublish : null,
-            OutstandingSyncResponse.From(step.Outstanding)));
+            step.ToPublish,
+            OutstandingSyncResponse.From(step.Outstanding),
+            step.Reissue is { } reissue ? DecisionResponse.From(reissue) : null));
     }
 
     private static ProblemHttpResult UnknownProspect(long prospectId) => TypedResults.Problem(

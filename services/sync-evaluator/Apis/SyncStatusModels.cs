@@ -101,8 +101,12 @@ public sealed record DecisionResponse(
 /// </summary>
 public sealed record WhatIfRequest(string? EventType, System.Text.Json.Nodes.JsonObject? Event);
 
-/// <param name="Applied">False when this event id was applied before: nothing would change.</param>
+/// <param name="Applied">False when this event id was applied before: it would change nothing of its own.</param>
 /// <param name="WouldPublish">The SyncRequested the event would publish, if any.</param>
+/// <param name="Reissue">
+/// When the outstanding sync's time has run out, the event would issue it again (as the relay would): that decision, and
+/// <paramref name="WouldPublish"/> is its request.
+/// </param>
 public sealed record WhatIfResponse(
     long ProspectId,
     bool ProspectKnown,
@@ -111,7 +115,8 @@ public sealed record WhatIfResponse(
     bool Applied,
     DecisionResponse? Decision,
     SyncRequested? WouldPublish,
-    OutstandingSyncResponse? OutstandingSyncAfter);
+    OutstandingSyncResponse? OutstandingSyncAfter,
+    DecisionResponse? Reissue);
 
 public sealed record RuleResponse(string Name, ProspectDate Moves, SyncEffect Effect, bool QueuesSync, string Because)
 {

@@ -60,9 +60,10 @@ public sealed partial class EvaluatorTelemetry
             LogDuplicate(change.ProspectId, change.EventType, change.EventId);
     }
 
+    /// <summary>Records a step that issued the outstanding sync again: the relay's, or an event's that found its time run out.</summary>
     public void Reissued(SyncStep step)
     {
-        if (step.Decision is not { } decision)
+        if (step.Reissue is not { } decision)
             return;
         _decisions.Add(1, new KeyValuePair<string, object?>("sync.rule", decision.Rule),
             new KeyValuePair<string, object?>("sync.outcome", decision.Outcome.ToString()));

@@ -71,6 +71,9 @@ internal sealed class SyncStateSettingsValidation : IValidateOptions<SyncStateSe
         Duration(settings.RelayInterval, nameof(settings.RelayInterval));
         if (settings.MaxLease < settings.Lease)
             failures.Add($"{Extensions.SyncStateSection}:MaxLease ({settings.MaxLease}) must not be shorter than {Extensions.SyncStateSection}:Lease ({settings.Lease}).");
+        // The lease end of an outstanding sync then only ever moves later, which the dispatcher's schedule overwrite relies on.
+        if (settings.Lease < settings.PublishGrace)
+            failures.Add($"{Extensions.SyncStateSection}:Lease ({settings.Lease}) must not be shorter than {Extensions.SyncStateSection}:PublishGrace ({settings.PublishGrace}).");
         if (settings.DecisionsKept is < 1 or > 10_000)
             failures.Add($"{Extensions.SyncStateSection}:DecisionsKept must be between 1 and 10000 (it is {settings.DecisionsKept}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -48,7 +48,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
             {
                 ProspectId = prospectId,
                 At = now,
-                Decision = reissued.Decision,
+                Reissue = reissued.Decision,
                 Outstanding = reissued.State.Outstanding,
                 ToPublish = reissued.ToPublish,
             });
@@ -71,6 +71,17 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
     {
         lock (_schedule)
             _schedule[prospectId] = SyncStateMachine.ToMilliseconds(actAt);
+        return Task.CompletedTask;
+    }
+
+    public Task ScheduleAhead(IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken)
+    {
+        var at = Now() + Settings.PublishGrace;
+        lock (_schedule)
+        {
+            foreach (var prospectId in prospectIds)
+                _schedule[prospectId] = at;
+        }
         return Task.CompletedTask;
     }
 
@@ -111,14 +122,25 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         lock (prospect)
         {
             if (prospect.HasSeen(change.EventId, now - Settings.DedupeWindow))
+            {
+                var reissued = SyncStateMachine.ReissueIfExpired(prospect.State, change.ProspectId, now, Guid.NewGuid(), Settings);
+                if (reissued is not null && !dryRun)
+                {
+                    prospect.State = reissued.State;
+                    prospect.Record(reissued.Decision, Settings.DecisionsKept);
+                }
+                var outstanding = (reissued?.State ?? prospect.State).Outstanding;
                 return new SyncStep
                 {
                     ProspectId = change.ProspectId,
                     At = now,
                     Applied = false,
-                    Outstanding = prospect.State.Outstanding,
-                    ToPublish = SyncStep.Unconfirmed(change.ProspectId, prospect.State.Outstanding),
+                    Reissue = reissued?.Decision,
+                    Outstanding = outstanding,
+                    ToPublish = reissued?.ToPublish,
+                    Unconfirmed = reissued is null ? SyncStep.UnconfirmedOf(change.ProspectId, outstanding) : null,
                 };
+            }
 
             var evaluation = SyncStateMachine.Apply(prospect.State, change, now, NewSyncIds.Create(), Settings);
             if (!dryRun)
@@ -126,6 +148,8 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
                 prospect.State = evaluation.State;
                 prospect.Known = true;
                 prospect.Record(evaluation.Decision, Settings.DecisionsKept);
+                if (evaluation.Reissue is { } reissue)
+                    prospect.Record(reissue, Settings.DecisionsKept);
                 prospect.Remember(change.EventId, now, now - Settings.DedupeWindow);
             }
             return new SyncStep
@@ -133,6 +157,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
                 ProspectId = change.ProspectId,
                 At = now,
                 Decision = evaluation.Decision,
+                Reissue = evaluation.Reissue,
                 Outstanding = evaluation.State.Outstanding,
                 ToPublish = evaluation.ToPublish,
             };

@@ -54,9 +54,9 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
         {
             ProspectId = prospectId,
             At = Time(reply.Now),
-            Decision = reply.Decision?.ToDecision(),
+            Reissue = reply.Reissue?.ToDecision(),
             Outstanding = outstanding,
-            ToPublish = reply.Reissued && outstanding is not null ? SyncStateMachine.RequestFor(prospectId, outstanding) : null,
+            ToPublish = reply.Reissue is not null && outstanding is not null ? SyncStateMachine.RequestFor(prospectId, outstanding) : null,
         };
     }
 
@@ -81,6 +81,10 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
 
     public Task Schedule(long prospectId, DateTimeOffset actAt, CancellationToken cancellationToken) =>
         Database.SortedSetAddAsync(ScheduleKey, prospectId, actAt.ToUnixTimeMilliseconds());
+
+    public Task ScheduleAhead(IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken) =>
+        Database.ScriptEvaluateAsync(LuaScripts.ScheduleAhead, [ScheduleKey],
+            [Milliseconds(Settings.PublishGrace), .. prospectIds.Select(prospectId => (RedisValue)prospectId)]);
 
     public async Task<DueSyncs> Due(int max, CancellationToken cancellationToken)
     {
@@ -129,16 +133,19 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
             ]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();
+        var toPublish = (reply.Issued || reply.Reissue is not null) && outstanding is not null
+            ? SyncStateMachine.RequestFor(change.ProspectId, outstanding)
+            : null;
         return new SyncStep
         {
             ProspectId = change.ProspectId,
             At = Time(reply.Now),
             Applied = reply.Applied,
             Decision = reply.Decision?.ToDecision(),
+            Reissue = reply.Reissue?.ToDecision(),
             Outstanding = outstanding,
-            ToPublish = reply.Issued && outstanding is not null
-                ? SyncStateMachine.RequestFor(change.ProspectId, outstanding)
-                : reply.Applied ? null : SyncStep.Unconfirmed(change.ProspectId, outstanding),
+            ToPublish = toPublish,
+            Unconfirmed = reply.Applied || toPublish is not null ? null : SyncStep.UnconfirmedOf(change.ProspectId, outstanding),
         };
     }
 
@@ -199,9 +206,9 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
 
         public bool Issued { get; init; }
 
-        public bool Reissued { get; init; }
-
         public StoredDecision? Decision { get; init; }
+
+        public StoredDecision? Reissue { get; init; }
 
         public StoredOutstanding? Outstanding { get; init; }
     }

@@ -154,6 +154,39 @@ local function record_decision(decisions_key, decision, kept)
   redis.call('LTRIM', decisions_key, 0, kept - 1)
 end
 
+-- SyncStateMachine.ReissueIfExpired: issues the outstanding sync again, with the same sync id, when its time ran out (its publish
+-- not confirmed within the publish grace, or, published, not completed within its lease). Changes state.outstanding and returns
+-- the decision; nil, changing nothing, when its time has not run out.
+local function reissue_if_expired(state, now, new_event_id, publish_grace)
+  local outstanding = state.outstanding
+  if outstanding == nil or now < outstanding.lease_until then
+    return nil
+  end
+  -- Only a lease that ran out lengthens the next one: a publish never confirmed says nothing about the worker.
+  local lease_ran_out = outstanding.published
+  outstanding.issue = outstanding.issue + 1
+  if lease_ran_out then
+    outstanding.lease_expiries = outstanding.lease_expiries + 1
+  end
+  outstanding.lease_until = now + publish_grace
+  outstanding.published = false
+  outstanding.request_event_id = new_event_id
+  outstanding.requested_at = now
+  return {
+    at = int(now),
+    eventId = new_event_id,
+    eventType = 'SyncRequested',
+    rule = outstanding.rule,
+    outcome = lease_ran_out and 'SyncReissued' or 'PublishRetried',
+    moved = 'None',
+    dateClamped = false,
+    lastSyncedAt = int(state.last_synced_at),
+    syncId = outstanding.sync_id,
+    version = state.version,
+    issue = outstanding.issue,
+  }
+end
+
 -- SyncStateSettings.LeaseFor: the lease doubles each time one ran out, up to the maximum.
 local function lease_for(lease_expiries, lease_ms, max_lease_ms)
   local doublings = math.min(math.max(lease_expiries, 0), 30)
