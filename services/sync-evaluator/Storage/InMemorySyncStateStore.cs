@@ -43,7 +43,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
             if (reissued is null)
                 return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now, Outstanding = prospect.State.Outstanding });
             prospect.State = reissued.State;
-            prospect.Record(reissued.Decision, Settings.DecisionsKept);
+            prospect.Record(reissued.Decision, now, Settings);
             return Task.FromResult(new SyncStep
             {
                 ProspectId = prospectId,
@@ -62,7 +62,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         lock (prospect)
         {
             return Task.FromResult<ProspectSyncStatus?>(prospect.Known
-                ? new ProspectSyncStatus(prospectId, prospect.State, prospect.Decisions.ToList())
+                ? new ProspectSyncStatus(prospectId, prospect.State, prospect.DecisionsAsOf(Now(), Settings.DecisionsRetention))
                 : null);
         }
     }
@@ -127,7 +127,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
                 if (reissued is not null && !dryRun)
                 {
                     prospect.State = reissued.State;
-                    prospect.Record(reissued.Decision, Settings.DecisionsKept);
+                    prospect.Record(reissued.Decision, now, Settings);
                 }
                 var outstanding = (reissued?.State ?? prospect.State).Outstanding;
                 return new SyncStep
@@ -147,9 +147,9 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
             {
                 prospect.State = evaluation.State;
                 prospect.Known = true;
-                prospect.Record(evaluation.Decision, Settings.DecisionsKept);
+                prospect.Record(evaluation.Decision, now, Settings);
                 if (evaluation.Reissue is { } reissue)
-                    prospect.Record(reissue, Settings.DecisionsKept);
+                    prospect.Record(reissue, now, Settings);
                 prospect.Remember(change.EventId, now, now - Settings.DedupeWindow);
             }
             return new SyncStep
@@ -171,23 +171,30 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         private readonly Dictionary<Guid, DateTimeOffset> _seen = [];
         private readonly Queue<(Guid EventId, DateTimeOffset At)> _seenInOrder = new();
 
+        /// <summary>Newest first, as the Redis list keeps them, and gone like it once the retention passed without a decision.</summary>
+        private readonly LinkedList<SyncDecision> _decisions = new();
+        private DateTimeOffset _decidedAt;
+
         public SyncState State { get; set; } = SyncState.New;
 
         public bool Known { get; set; }
 
-        /// <summary>Newest first, as the Redis list keeps them.</summary>
-        public LinkedList<SyncDecision> Decisions { get; } = new();
+        public IReadOnlyList<SyncDecision> DecisionsAsOf(DateTimeOffset now, TimeSpan retention) =>
+            now - _decidedAt >= retention ? [] : _decisions.ToList();
 
-        public void Record(SyncDecision decision, int kept)
+        public void Record(SyncDecision decision, DateTimeOffset now, SyncStateSettings settings)
         {
-            if (Decisions.First is { } newest && decision.Replaces(newest.Value))
+            if (now - _decidedAt >= settings.DecisionsRetention)
+                _decisions.Clear();
+            _decidedAt = now;
+            if (_decisions.First is { } newest && decision.Replaces(newest.Value))
             {
                 newest.Value = decision;
                 return;
             }
-            Decisions.AddFirst(decision);
-            while (Decisions.Count > kept)
-                Decisions.RemoveLast();
+            _decisions.AddFirst(decision);
+            while (_decisions.Count > settings.DecisionsKept)
+                _decisions.RemoveLast();
         }
 
         public bool HasSeen(Guid eventId, DateTimeOffset forgetBefore) =>

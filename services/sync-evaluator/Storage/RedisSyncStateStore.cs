@@ -47,7 +47,7 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
     {
         var result = await Database.ScriptEvaluateAsync(LuaScripts.ReissueIfExpired,
             [Key(prospectId, "state"), Key(prospectId, "outbox"), Key(prospectId, "decisions")],
-            [Guid.NewGuid().ToString("D"), Milliseconds(Settings.PublishGrace), Settings.DecisionsKept]);
+            [Guid.NewGuid().ToString("D"), Milliseconds(Settings.PublishGrace), Settings.DecisionsKept, Milliseconds(Settings.DecisionsRetention)]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();
         return new SyncStep
@@ -130,6 +130,7 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
                 Milliseconds(Settings.DedupeWindow),
                 Settings.DecisionsKept,
                 dryRun ? "1" : "0",
+                Milliseconds(Settings.DecisionsRetention),
             ]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();

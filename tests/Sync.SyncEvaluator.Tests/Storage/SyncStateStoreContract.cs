@@ -298,6 +298,24 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DecisionHistoryGoesOnceTheProspectIsQuietForTheRetentionButItsStateStays()
+    {
+        var store = await CreateStore(Settings with { DecisionsRetention = TimeSpan.FromMilliseconds(400) });
+        var prospect = NewProspect();
+        await store.Apply([Change(prospect, SyncRules.DoNotSyncSet, revision: 3)], CancellationToken.None);
+
+        var quiet = await Eventually.Until(async () =>
+            await store.GetStatus(prospect, CancellationToken.None) is { Decisions.Count: 0 } status ? status : null,
+            "the decisions of a quiet prospect to go");
+        var open = Change(prospect, SyncRules.EmailOpen);
+        await store.Apply([open], CancellationToken.None);
+
+        Assert.True(quiet.State.DoNotSync);
+        Assert.Equal(3, quiet.State.DoNotSyncRevision);
+        Assert.Equal(open.EventId, Assert.Single((await store.GetStatus(prospect, CancellationToken.None))!.Decisions).EventId);
+    }
+
+    [Fact]
     public async Task ManyProspectsAreAppliedInOneCallEachInItsOwnStep()
     {
         var import = Guid.NewGuid();
@@ -382,17 +400,42 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
 
 public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
 {
-    private IsolatedKeyPrefix _redis = null!;
+    private readonly List<IsolatedKeyPrefix> _prefixes = [];
+
+    private IsolatedKeyPrefix Redis => _prefixes[0];
 
     protected override async Task<ISyncStateStore> CreateStore(SyncStateSettings settings)
     {
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("evaluator-store");
-        return new RedisSyncStateStore(_redis.Server.Connection,
-            Options.Create(new RedisOptions { ConnectionString = _redis.Server.ConnectionString, KeyPrefix = _redis.Prefix }),
+        var redis = (await RedisTestServer.Shared()).CreateKeyPrefix("evaluator-store");
+        _prefixes.Add(redis);
+        return new RedisSyncStateStore(redis.Server.Connection,
+            Options.Create(new RedisOptions { ConnectionString = redis.Server.ConnectionString, KeyPrefix = redis.Prefix }),
             Options.Create(settings));
     }
 
-    public override async Task DisposeAsync() => await _redis.DisposeAsync();
+    public override async Task DisposeAsync()
+    {
+        foreach (var prefix in _prefixes)
+            await prefix.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task DecisionsExpireAfterTheRetentionEventIdsAfterTheDedupeWindowAndTheStateNever()
+    {
+        var prospect = Random.Shared.NextInt64(1_000_000, 1_000_000_000);
+        await Store.Apply([new SyncChange
+        {
+            EventId = Guid.NewGuid(), ProspectId = prospect, EventType = "Test", Rule = SyncRules.FormSubmission, ReportedDate = DateTimeOffset.UtcNow,
+        }], CancellationToken.None);
+
+        var keys = (await Redis.Keys()).Where(key => key.Contains($"{{p:{prospect}}}", StringComparison.Ordinal)).ToList();
+        async Task<TimeSpan?> ExpiryOf(string name) => await Redis.Database.KeyTimeToLiveAsync(keys.Single(key => key.EndsWith(":" + name, StringComparison.Ordinal)));
+
+        Assert.InRange((await ExpiryOf("decisions"))!.Value, Settings.DecisionsRetention - TimeSpan.FromMinutes(1), Settings.DecisionsRetention);
+        Assert.InRange((await ExpiryOf("seen"))!.Value, Settings.DedupeWindow - TimeSpan.FromMinutes(1), Settings.DedupeWindow);
+        Assert.Null(await ExpiryOf("state"));
+        Assert.Null(await ExpiryOf("outbox"));
+    }
 
     [Fact]
     public async Task EveryKeyOfAProspectSharesOneHashTag()
@@ -403,7 +446,7 @@ public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
         }], CancellationToken.None)).Single();
         Assert.NotNull(step.ToPublish);
 
-        var keys = await _redis.Keys();
+        var keys = await Redis.Keys();
 
         Assert.Equal(4, keys.Count(key => key.Contains("{p:77}", StringComparison.Ordinal)));
         Assert.All(keys.Where(key => key.Contains("{", StringComparison.Ordinal)), key => Assert.Contains("{p:77}", key, StringComparison.Ordinal));

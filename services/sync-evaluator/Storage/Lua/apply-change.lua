@@ -3,7 +3,8 @@
 -- ARGV: event id, event type, rule, the date the rule moves, its effect, reported date (ms or ''), revision,
 --       completion sync id, version, outcome, CRM last modified (ms or ''),
 --       new sync id, new request event id,
---       max clock skew, publish grace, dedupe window (ms), decisions kept, dry run ('1': decide, change nothing).
+--       max clock skew, publish grace, dedupe window (ms), decisions kept, dry run ('1': decide, change nothing),
+--       decisions retention (ms).
 -- Returns JSON: { applied, now, issued, decision, reissue, outstanding }. Like every step, it also issues the outstanding sync
 -- again when its time ran out (reissue: that decision, recorded after the event's). An event applied before (already in seen)
 -- changes nothing of its own: applied = false, the reissue if its sync's time ran out, and the outstanding sync, so that a
@@ -18,6 +19,7 @@ local new_sync_id, new_event_id = ARGV[12], ARGV[13]
 local max_skew, publish_grace, dedupe_window = tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
 local kept = tonumber(ARGV[17])
 local dry_run = ARGV[18] == '1'
+local retention = tonumber(ARGV[19])
 
 local now = now_ms()
 local state = load_state(state_key, outbox_key)
@@ -27,7 +29,7 @@ if seen_at and tonumber(seen_at) >= now - dedupe_window then
   local reissue = reissue_if_expired(state, now, new_event_id, publish_grace)
   if reissue ~= nil and not dry_run then
     save_outstanding(outbox_key, state.outstanding)
-    record_decision(decisions_key, reissue, kept)
+    record_decision(decisions_key, reissue, kept, retention)
   end
   return cjson.encode({ applied = false, now = int(now), reissue = reissue, outstanding = outstanding_json(state.outstanding) })
 end
@@ -153,9 +155,9 @@ end
 
 if not dry_run then
   save_state(state_key, outbox_key, state)
-  record_decision(decisions_key, decision, kept)
+  record_decision(decisions_key, decision, kept, retention)
   if reissue ~= nil then
-    record_decision(decisions_key, reissue, kept)
+    record_decision(decisions_key, reissue, kept, retention)
   end
   redis.call('ZREMRANGEBYSCORE', seen_key, '-inf', '(' .. int(now - dedupe_window))
   redis.call('ZADD', seen_key, int(now), event_id)

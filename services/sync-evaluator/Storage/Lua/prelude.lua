@@ -5,7 +5,7 @@
 -- Per prospect, under one hash tag (one Redis Cluster slot):
 --   state      hash    versions, the three dates, last synced, Do Not Sync
 --   outbox     hash    the outstanding sync and the SyncRequested as last issued, with its Published flag
---   decisions  list    the latest decisions, newest first, as JSON
+--   decisions  list    the latest decisions, newest first, as JSON; expires when none came within the retention
 --   seen       zset    event ids applied, scored by when (Redis time), trimmed to the dedupe window
 -- Times are milliseconds since the Unix epoch by Redis's own clock (TIME); they travel as decimal strings,
 -- because Lua would print large numbers in exponent form.
@@ -144,14 +144,17 @@ local function replaces(decision, newest)
   return decision.outcome == 'PublishRetried' and newest.outcome == 'PublishRetried' and newest.syncId == decision.syncId
 end
 
-local function record_decision(decisions_key, decision, kept)
+-- Keeps the latest decisions, and all of them only for the retention (ms) after the newest: the history is for prospects
+-- that are active; a quiet one keeps its state, not its explanations.
+local function record_decision(decisions_key, decision, kept, retention)
   local newest = decision.outcome == 'PublishRetried' and redis.call('LINDEX', decisions_key, 0)
   if newest and replaces(decision, cjson.decode(newest)) then
     redis.call('LSET', decisions_key, 0, cjson.encode(decision))
-    return
+  else
+    redis.call('LPUSH', decisions_key, cjson.encode(decision))
+    redis.call('LTRIM', decisions_key, 0, kept - 1)
   end
-  redis.call('LPUSH', decisions_key, cjson.encode(decision))
-  redis.call('LTRIM', decisions_key, 0, kept - 1)
+  redis.call('PEXPIRE', decisions_key, retention)
 end
 
 -- SyncStateMachine.ReissueIfExpired: issues the outstanding sync again, with the same sync id, when its time ran out (its publish
