@@ -91,7 +91,8 @@ public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
         var prospect = EvaluatorHost.NewProspect();
         var form = Events.Activity(prospect, ActivityKind.FormSubmission);
         await evaluator.Publish(form);
-        await evaluator.Decision(prospect, form.EventId);
+        // Consumed: the request confirmed and marked published, so the lease no longer moves under the comparison below.
+        await evaluator.Consumed(form.EventId);
         await evaluator.SyncRequests(prospect, 1);
         var before = await evaluator.Host.Http.GetStringAsync($"prospects/{prospect}/sync-status");
 
