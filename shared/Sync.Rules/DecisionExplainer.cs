@@ -13,7 +13,9 @@ public static class DecisionExplainer
         var text = decision.Outcome switch
         {
             DecisionOutcome.SyncReissued =>
-                $"Sync {Short(decision.SyncId)} was not completed within its lease: issued again with the same sync id",
+                $"Sync {Short(decision.SyncId)} was not completed within its lease: issued again with the same sync id{IssueOf(decision)}",
+            DecisionOutcome.PublishRetried =>
+                $"Sync {Short(decision.SyncId)} was not confirmed published within the publish grace: published again with the same sync id{IssueOf(decision)}",
             _ when decision.Completion is { } completion => ExplainCompletion(decision, completion),
             DecisionOutcome.SyncQueued when rule?.Effect == SyncEffect.ClearDoNotSync =>
                 $"{because}: changes held back since {LastSynced(decision)}: sync queued",
@@ -90,6 +92,8 @@ public static class DecisionExplainer
             ? utc.ToString("HH:mm:ss", CultureInfo.InvariantCulture)
             : utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
     }
+
+    private static string IssueOf(SyncDecision decision) => decision.Issue is { } issue ? $" (issue {issue})" : "";
 
     private static string Short(Guid? id) => id is { } value ? value.ToString("N")[..8] : "?";
 }
