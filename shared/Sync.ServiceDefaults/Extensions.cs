@@ -24,6 +24,7 @@ public static class Extensions
     /// </param>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName, int? defaultHttpPort = null)
     {
+        builder.Properties[ServiceNameProperty] = serviceName;
         if (defaultHttpPort is { } port && builder is WebApplicationBuilder web && !HasConfiguredAddress(builder.Configuration))
             web.WebHost.UseUrls($"http://localhost:{port}");
         builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations()
@@ -48,6 +49,12 @@ public static class Extensions
     private static bool HasConfiguredAddress(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["urls"]) || !string.IsNullOrWhiteSpace(configuration["http_ports"])
         || !string.IsNullOrWhiteSpace(configuration["https_ports"]) || configuration.GetSection("Kestrel:Endpoints").Exists();
+
+    private const string ServiceNameProperty = "Sync.ServiceName";
+
+    /// <summary>The name AddServiceDefaults was given ("sync-evaluator"): it names the process's broker connection and Redis client.</summary>
+    public static string ServiceName(this IHostApplicationBuilder builder) =>
+        builder.Properties.TryGetValue(ServiceNameProperty, out var name) && name is string serviceName ? serviceName : builder.Environment.ApplicationName;
 
     /// <summary>True when every service runs in this one process on the in-memory transport and stores.</summary>
     public static bool IsEmbedded(this IHostApplicationBuilder builder) =>

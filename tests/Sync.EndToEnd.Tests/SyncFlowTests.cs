@@ -173,7 +173,7 @@ public sealed class SyncFlowTests(SyncSystem system)
         Assert.Equal(decisionsBefore, await LatestDecisions(prospectIds));
     }
 
-    /// <summary>Each prospect's newest decision (the list keeps the latest 50, newest first), to tell whether any came since.</summary>
+    /// <summary>Each prospect's newest decision (the list keeps only the latest ones, newest first), to tell whether any came since.</summary>
     private async Task<string[]> LatestDecisions(IReadOnlyList<long> prospectIds) =>
         await Task.WhenAll(prospectIds.Select(async id =>
         {

@@ -50,7 +50,6 @@ public sealed class TestServiceHost : IAsyncDisposable
         var listenPort = port ?? FreePorts.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            ApplicationName = serviceName,
             EnvironmentName = environment,
             ContentRootPath = AppContext.BaseDirectory,
         });

@@ -25,7 +25,7 @@ public static class BusExtensions
         builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConfirmedPublisher>();
         var embedded = builder.IsEmbedded();
-        var connectionName = builder.Environment.ApplicationName;
+        var connectionName = builder.ServiceName();
 
         builder.Services.AddMassTransit(bus =>
         {
