@@ -186,6 +186,16 @@ public class SyncStateMachineTests
     }
 
     [Fact]
+    public void ExplanationShowsMillisecondsWhenBothTimesFallInTheSameSecond()
+    {
+        var first = Apply(SyncState.New, Change(SyncRules.FormSubmission, Ten));
+        var synced = Apply(first.State, Completion(first.ToPublish!.SyncId, 1), now: Ten.AddMilliseconds(120));
+        var again = Apply(synced.State, Change(SyncRules.TrackedPageView, Ten.AddMilliseconds(480)), now: Ten.AddMilliseconds(500));
+
+        Assert.Contains("last activity 10:00:00.480 is newer than last synced 10:00:00.120", DecisionExplainer.Explain(again.Decision));
+    }
+
+    [Fact]
     public void UnpublishedOrUncompletedSyncIsIssuedAgainWithTheSameSyncIdAfterItsLease()
     {
         var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);

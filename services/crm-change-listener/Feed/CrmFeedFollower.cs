@@ -27,6 +27,7 @@ public sealed partial class CrmFeedFollower(
     IOptions<CrmFeedOptions> options,
     IOptions<CrmClientOptions> crmOptions,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<CrmFeedFollower> logger) : BackgroundService, IHostedLifecycleService
 {
     /// <summary>While the same failure repeats, how often the log says so again (it logs the first one in full).</summary>
@@ -37,6 +38,13 @@ public sealed partial class CrmFeedFollower(
     private string? _failingWith;
     private DateTimeOffset _failingSince;
     private DateTimeOffset _failureLoggedAt;
+
+    private async Task WhenStarted(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(started.SetResult);
+        await started.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -60,6 +68,8 @@ public sealed partial class CrmFeedFollower(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Hosted with the CRM in one process (embedded), the CRM answers only once the host has started listening.
+        await WhenStarted(stoppingToken);
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _draining.Token);
         var failures = 0;
         long? position = null;
