@@ -62,65 +62,65 @@ internal sealed class DemoScenario(
             fields = new Dictionary<string, string> { ["firstName"] = "Ada", ["lastName"] = "Lovelace", ["company"] = "Analytical Engines" },
         }, cancellationToken);
         var prospectId = submitted.GetProperty("prospectId").GetInt64();
-        await Step("1. Form submission from a new address", prospectId, expectSync: true, cancellationToken);
+        await Step("1. Form submission from a new address", prospectId, expectSync: true, Decided.Event(submitted), cancellationToken);
 
-        await Post(_tracker, "emails/welcome-1/opens", new { prospectId }, cancellationToken);
-        await Step("2. Ada opens the welcome e-mail", prospectId, expectSync: false, cancellationToken);
+        var opened = await Post(_tracker, "emails/welcome-1/opens", new { prospectId }, cancellationToken);
+        await Step("2. Ada opens the welcome e-mail", prospectId, expectSync: false, Decided.Event(opened), cancellationToken);
 
         var anonymous = await Post(_tracker, "visitors/visitor-without-cookie/page-views", new { url = "https://example.com/pricing" }, cancellationToken);
-        await Step("3. Page view by a visitor without a tracking cookie", prospectId, expectSync: false, cancellationToken,
+        await Step("3. Page view by a visitor without a tracking cookie", prospectId, expectSync: false, Decided.Nothing, cancellationToken,
             note: $"activity-tracker: {anonymous.GetProperty("explanation").GetString()} (published: {anonymous.GetProperty("published")})");
 
-        await Post(_tracker, "visitors/visitor-ada/page-views", new { url = "https://example.com/pricing" }, cancellationToken);
-        await Step("4. Ada views the pricing page (tracked, identified)", prospectId, expectSync: true, cancellationToken);
+        var viewed = await Post(_tracker, "visitors/visitor-ada/page-views", new { url = "https://example.com/pricing" }, cancellationToken);
+        await Step("4. Ada views the pricing page (tracked, identified)", prospectId, expectSync: true, Decided.Event(viewed), cancellationToken);
 
         var link = await Post(_tracker, "links", new { target = "https://example.com/whitepaper", prospectId, kind = "emailLink", name = "Whitepaper" }, cancellationToken);
         using (var click = await _tracker.GetAsync($"r/{link.GetProperty("code").GetString()}?v=visitor-ada", cancellationToken))
             Expect(click.StatusCode == System.Net.HttpStatusCode.Redirect, "the tracked link to redirect");
-        await Step("5. Ada clicks a tracked link in an e-mail", prospectId, expectSync: true, cancellationToken);
+        await Step("5. Ada clicks a tracked link in an e-mail", prospectId, expectSync: true, Decided.ByRule("EmailLinkClick"), cancellationToken);
 
         var lead = await WaitForLead(email, cancellationToken);
         await Patch(_crm, $"services/data/v60.0/sobjects/Lead/{lead}", new { Title = "Mathematician" }, cancellationToken);
-        await Step("6. A sales rep edits the Lead's title in the CRM", prospectId, expectSync: true, cancellationToken);
+        await Step("6. A sales rep edits the Lead's title in the CRM", prospectId, expectSync: true, Decided.ByRule("CrmFieldChange"), cancellationToken);
 
         await Put(_crm, "admin/formulas/score-band", new { warmAt = 1, hotAt = 2 }, cancellationToken);
-        await Step("7. A CRM formula field is recalculated", prospectId, expectSync: false, cancellationToken,
+        await Step("7. A CRM formula field is recalculated", prospectId, expectSync: false, Decided.Nothing, cancellationToken,
             note: "crm-change-listener: LastModifiedDate did not move, nothing published");
 
         var account = await Post(_crm, "services/data/v60.0/sobjects/Account", new { Name = "Analytical Engines Ltd" }, cancellationToken);
         await Patch(_crm, $"services/data/v60.0/sobjects/Account/{account.GetProperty("id").GetString()}", new { Rating = "Hot" }, cancellationToken);
-        await Step("8. A CRM Account is edited", prospectId, expectSync: false, cancellationToken,
+        await Step("8. A CRM Account is edited", prospectId, expectSync: false, Decided.Nothing, cancellationToken,
             note: "crm-change-listener: an Account change touches no Lead or Contact, nothing published");
 
         var field = await Post(_editor, "custom-fields", new { name = "favouriteEngine", label = "Favourite engine" }, cancellationToken);
-        await Step("9. Marketing creates a custom field", prospectId, expectSync: false, cancellationToken,
+        await Step("9. Marketing creates a custom field", prospectId, expectSync: false, Decided.Nothing, cancellationToken,
             note: $"prospect-editor: {field.GetProperty("explanation").GetString()}");
 
         await Put(_editor, $"prospects/{prospectId}/assigned-user", new { assignedUser = SalesUserId, origin = "User", changedBy = "marketing-ops" }, cancellationToken);
-        await Step("10. Marketing assigns Ada to a sales rep", prospectId, expectSync: true, cancellationToken);
+        await Step("10. Marketing assigns Ada to a sales rep", prospectId, expectSync: true, Decided.ByRule("AssignedUserChange"), cancellationToken);
 
         await Put(_editor, $"prospects/{prospectId}/do-not-sync", new { doNotSync = true, origin = "User", changedBy = "marketing-ops" }, cancellationToken);
-        await Step("11. Marketing sets Do Not Sync", prospectId, expectSync: false, cancellationToken);
+        await Step("11. Marketing sets Do Not Sync", prospectId, expectSync: false, Decided.ByRule("DoNotSyncSet"), cancellationToken);
 
-        await Post(_tracker, "form-handlers/webinar/submissions", new { email, visitorId = "visitor-ada" }, cancellationToken);
-        await Step("12. Ada registers for a webinar (form handler)", prospectId, expectSync: false, cancellationToken);
+        var registered = await Post(_tracker, "form-handlers/webinar/submissions", new { email, visitorId = "visitor-ada" }, cancellationToken);
+        await Step("12. Ada registers for a webinar (form handler)", prospectId, expectSync: false, Decided.Event(registered), cancellationToken);
 
         await Put(_editor, $"prospects/{prospectId}/do-not-sync", new { doNotSync = false, origin = "User", changedBy = "marketing-ops" }, cancellationToken);
-        await Step("13. Marketing clears Do Not Sync", prospectId, expectSync: true, cancellationToken);
+        await Step("13. Marketing clears Do Not Sync", prospectId, expectSync: true, Decided.ByRule("DoNotSyncCleared"), cancellationToken);
 
         await PostCsv(_editor, "imports", $"email,company\n{email},Analytical Engines\n", cancellationToken);
-        await Step("14. An import lists Ada, values unchanged", prospectId, expectSync: true, cancellationToken);
+        await Step("14. An import lists Ada, values unchanged", prospectId, expectSync: true, Decided.ByRule("Import"), cancellationToken);
 
         await PrintCrmRecord(lead, prospectId, cancellationToken);
     }
 
     /// <summary>Waits for the pipeline to settle after a step, then prints the decisions the step caused.</summary>
-    private async Task Step(string title, long prospectId, bool expectSync, CancellationToken cancellationToken, string? note = null)
+    private async Task Step(string title, long prospectId, bool expectSync, Decided decided, CancellationToken cancellationToken, string? note = null)
     {
-        var decisions = await SettledDecisions(prospectId, cancellationToken);
+        var (settled, decisions) = await Settle(prospectId, decided, cancellationToken);
         var triggers = decisions.Where(decision => decision.Rule is not ("SyncCompleted" or "SyncOwnWrite")).ToList();
         var queued = triggers.Any(decision => decision.Outcome is "SyncQueued" or "JoinedOutstandingSync");
-        var asExpected = queued == expectSync;
+        var asExpected = settled && queued == expectSync;
         _allAsExpected &= asExpected;
 
         var lines = decisions.Select(decision => $"{decision.Rule}: {decision.Explanation}").ToList();
@@ -128,42 +128,59 @@ internal sealed class DemoScenario(
             lines.Insert(0, note);
         if (lines.Count == 0)
             lines.Add("no event reached the sync-evaluator");
+        if (!settled)
+            lines.Add("the system did not settle within 30 s");
         var verdict = (queued ? "yes" : "no") + (asExpected ? "" : " (UNEXPECTED)");
         Console.WriteLine($"{title,-StepColumn} {verdict,-6} {lines[0]}");
         foreach (var line in lines.Skip(1))
             Console.WriteLine($"{"",-StepColumn} {"",-6} {line}");
     }
 
-    private async Task<List<Decision>> SettledDecisions(long prospectId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settled: the step's own event has its decision (when it reaches the evaluator at all), the listener has read the CRM's
+    /// feed to the CRM's head, no sync is outstanding, and the evaluator has seen the prospect's latest change (the sync's own
+    /// write-back included). Answers the decisions the step caused, oldest first.
+    /// </summary>
+    private async Task<(bool Settled, List<Decision> Decisions)> Settle(long prospectId, Decided decided, CancellationToken cancellationToken)
     {
-        // Settled: no sync outstanding, the CRM feed read to its head, and no new decision for a few polls in a row.
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        var stableFor = 0;
-        var lastCount = -1;
-        List<Decision> decisions = [];
-        while (DateTimeOffset.UtcNow < deadline)
+        List<Decision> fresh = [];
+        var settled = false;
+        while (!settled && DateTimeOffset.UtcNow < deadline)
         {
             using var answer = await _evaluator.GetAsync($"prospects/{prospectId}/sync-status", cancellationToken);
-            if (answer.StatusCode == System.Net.HttpStatusCode.NotFound)
+            if (answer.StatusCode != System.Net.HttpStatusCode.NotFound)
             {
-                // The evaluator has not seen this prospect's first event yet.
-                await Task.Delay(100, cancellationToken);
-                continue;
+                var status = await Read(answer, cancellationToken);
+                fresh = [.. status.GetProperty("decisions").EnumerateArray().Select(Decision.From).Where(decision => !_seenDecisions.Contains(decision.Key))];
+                settled = decided.IsIn(fresh) && !status.GetProperty("syncOutstanding").GetBoolean()
+                    && await ListenerAtCrmHead(cancellationToken) && await EvaluatorSawLatestChange(prospectId, status, cancellationToken);
             }
-            var status = await Read(answer, cancellationToken);
-            var feed = await _listener.GetFromJsonAsync<JsonElement>("feed/status", cancellationToken);
-            decisions = [.. status.GetProperty("decisions").EnumerateArray().Select(Decision.From)];
-            var settled = !status.GetProperty("syncOutstanding").GetBoolean() && feed.GetProperty("lag").ValueKind == JsonValueKind.Number
-                && feed.GetProperty("lag").GetInt64() == 0;
-            stableFor = settled && decisions.Count == lastCount ? stableFor + 1 : 0;
-            lastCount = decisions.Count;
-            if (stableFor >= 4)
-                break;
-            await Task.Delay(150, cancellationToken);
+            if (!settled)
+                await Task.Delay(50, cancellationToken);
         }
-        var fresh = decisions.Where(decision => _seenDecisions.Add(decision.Key)).ToList();
+        fresh.ForEach(decision => _seenDecisions.Add(decision.Key));
         fresh.Reverse();
-        return fresh;
+        return (settled, fresh);
+    }
+
+    private async Task<bool> ListenerAtCrmHead(CancellationToken cancellationToken)
+    {
+        var feed = await _listener.GetFromJsonAsync<JsonElement>("feed/status", cancellationToken);
+        if (feed.GetProperty("position").ValueKind != JsonValueKind.Number)
+            return false;
+        var position = feed.GetProperty("position").GetInt64();
+        var crm = await _crm.GetFromJsonAsync<JsonElement>($"services/data/v60.0/changes?after={position}&limit=1", cancellationToken);
+        return crm.GetProperty("headPosition").GetInt64() == position;
+    }
+
+    private async Task<bool> EvaluatorSawLatestChange(long prospectId, JsonElement status, CancellationToken cancellationToken)
+    {
+        var prospect = await _editor.GetFromJsonAsync<JsonElement>($"prospects/{prospectId}", cancellationToken);
+        var seen = status.GetProperty("updatedAt");
+        // The evaluator keeps milliseconds.
+        return seen.ValueKind == JsonValueKind.String
+            && seen.GetDateTimeOffset().ToUnixTimeMilliseconds() >= prospect.GetProperty("updatedAt").GetDateTimeOffset().ToUnixTimeMilliseconds();
     }
 
     private async Task<string> WaitForLead(string email, CancellationToken cancellationToken)
@@ -264,10 +281,24 @@ internal sealed class DemoScenario(
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private sealed record Decision(string Key, string Rule, string Outcome, string Explanation)
+    /// <summary>What marks a step's own event as decided: its event id, the rule it falls under, or nothing (it never reaches the evaluator).</summary>
+    private sealed record Decided(string? EventId, string? Rule)
+    {
+        public static Decided Nothing { get; } = new(null, null);
+
+        public static Decided Event(JsonElement accepted) => new(accepted.GetProperty("eventId").GetString(), null);
+
+        public static Decided ByRule(string rule) => new(null, rule);
+
+        public bool IsIn(IEnumerable<Decision> decisions) =>
+            (EventId is null && Rule is null) || decisions.Any(decision => decision.EventId == EventId || decision.Rule == Rule);
+    }
+
+    private sealed record Decision(string Key, string EventId, string Rule, string Outcome, string Explanation)
     {
         public static Decision From(JsonElement decision) => new(
             $"{decision.GetProperty("eventId")}/{decision.GetProperty("rule")}/{decision.GetProperty("at")}",
+            decision.GetProperty("eventId").GetString()!,
             decision.GetProperty("rule").GetString()!,
             decision.GetProperty("outcome").GetString()!,
             decision.GetProperty("explanation").GetString()!);

@@ -38,8 +38,8 @@ public static class ChangeClassifier
         { ObjectType: CrmObjectType.Account } => SyncRules.CrmAccountChange,
         { Kind: CrmChangeKind.Deleted } => SyncRules.CrmRecordDeleted,
         { Kind: CrmChangeKind.FormulaRecalculated } => SyncRules.CrmFormulaFieldChange,
-        // A change that left LastModifiedDate where it was is, in the CRM's own terms, no change to the record.
-        { LastModifiedDate: null } => SyncRules.CrmFormulaFieldChange,
+        // The article compares LastModifiedDate: a change that left it where it was is no trigger, whatever else it touched.
+        { LastModifiedDate: null } => SyncRules.CrmLastModifiedUnchanged,
         { Kind: CrmChangeKind.OwnerChanged } => SyncRules.CrmOwnerChange,
         { Kind: CrmChangeKind.Created } => SyncRules.CrmRecordCreated,
         { Kind: CrmChangeKind.Updated } => SyncRules.CrmFieldChange,

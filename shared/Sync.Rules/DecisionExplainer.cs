@@ -13,7 +13,9 @@ public static class DecisionExplainer
         var text = decision.Outcome switch
         {
             DecisionOutcome.SyncReissued =>
-                $"Sync {Short(decision.SyncId)} was not completed within its lease: issued again with the same sync id",
+                $"Sync {Short(decision.SyncId)} was not completed within its lease: issued again with the same sync id{IssueOf(decision)}",
+            DecisionOutcome.PublishRetried =>
+                $"Sync {Short(decision.SyncId)} was not confirmed published within the publish grace: published again with the same sync id{IssueOf(decision)}",
             _ when decision.Completion is { } completion => ExplainCompletion(decision, completion),
             DecisionOutcome.SyncQueued when rule?.Effect == SyncEffect.ClearDoNotSync =>
                 $"{because}: changes held back since {LastSynced(decision)}: sync queued",
@@ -62,10 +64,12 @@ public static class DecisionExplainer
         var label = Label(decision.Moved);
         if (decision.LastSyncedAt is not { } lastSynced)
             return $"{label} {Time(date, decision.At)}, never synced before";
+        // Within one second the comparison only reads right with milliseconds.
+        var precise = date.ToUnixTimeMilliseconds() / 1000 == lastSynced.ToUnixTimeMilliseconds() / 1000;
         return date > lastSynced
-            ? $"{label} {Time(date, decision.At)} is newer than last synced {Time(lastSynced, decision.At)}"
+            ? $"{label} {Time(date, decision.At, precise)} is newer than last synced {Time(lastSynced, decision.At, precise)}"
             // Versions, not clocks, decide: a change that arrived after the last sync is new, whatever its clock said.
-            : $"{label} {Time(date, decision.At)} is a change made after last synced {Time(lastSynced, decision.At)}, though its clock reads earlier";
+            : $"{label} {Time(date, decision.At, precise)} is a change made after last synced {Time(lastSynced, decision.At, precise)}, though its clock reads earlier";
     }
 
     private static string Clamping(SyncDecision decision) =>
@@ -82,14 +86,17 @@ public static class DecisionExplainer
         _ => "date",
     };
 
-    /// <summary>Times on the decision's own day read as 10:02:03; others carry their date. Always UTC.</summary>
-    private static string Time(DateTimeOffset value, DateTimeOffset decidedAt)
+    /// <summary>Times on the decision's own day read as 10:02:03 (10:02:03.120 when precise); others carry their date. Always UTC.</summary>
+    private static string Time(DateTimeOffset value, DateTimeOffset decidedAt, bool precise = false)
     {
         var utc = value.ToUniversalTime();
+        var time = precise ? "HH:mm:ss.fff" : "HH:mm:ss";
         return utc.Date == decidedAt.ToUniversalTime().Date
-            ? utc.ToString("HH:mm:ss", CultureInfo.InvariantCulture)
-            : utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+            ? utc.ToString(time, CultureInfo.InvariantCulture)
+            : utc.ToString($"yyyy-MM-dd {time}", CultureInfo.InvariantCulture) + " UTC";
     }
+
+    private static string IssueOf(SyncDecision decision) => decision.Issue is { } issue ? $" (issue {issue})" : "";
 
     private static string Short(Guid? id) => id is { } value ? value.ToString("N")[..8] : "?";
 }

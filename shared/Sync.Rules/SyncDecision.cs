@@ -37,6 +37,17 @@ public sealed record SyncDecision
 
     /// <summary>For a completion: the sync that finished and how.</summary>
     public SyncCompletion? Completion { get; init; }
+
+    /// <summary>For a sync issued again: the issue its SyncRequested carries (2 the first time).</summary>
+    public int? Issue { get; init; }
+
+    /// <summary>
+    /// Whether this decision takes the place of <paramref name="newest"/>, the newest one kept, instead of a slot of its own: it is
+    /// one more retried publish of the same sync. A broker away for minutes has every publish retried each publish grace, which
+    /// would otherwise push every real decision out of the history.
+    /// </summary>
+    public bool Replaces(SyncDecision newest) =>
+        Outcome == DecisionOutcome.PublishRetried && newest.Outcome == DecisionOutcome.PublishRetried && newest.SyncId == SyncId;
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DecisionOutcome>))]
@@ -63,6 +74,9 @@ public enum DecisionOutcome
     /// <summary>A Do Not Sync change older (by prospect revision) than one already applied.</summary>
     OutOfOrderIgnored,
 
-    /// <summary>The outstanding sync's lease ran out; it was issued again with the same sync id.</summary>
+    /// <summary>The outstanding sync was published but not completed within its lease; it was issued again with the same sync id.</summary>
     SyncReissued,
+
+    /// <summary>The outstanding sync's publish was not confirmed within the publish grace; it was published again with the same sync id.</summary>
+    PublishRetried,
 }

@@ -8,6 +8,12 @@ namespace Sync.Rules;
 public sealed record SyncRule(string Name, ProspectDate Moves, SyncEffect Effect, string Because)
 {
     public bool QueuesSync => Effect is SyncEffect.Trigger or SyncEffect.Force;
+
+    /// <summary>
+    /// Whether a step under this rule can issue a new sync: a trigger or a forced sync, Do Not Sync being cleared, or a completion
+    /// that finds more to sync. The evaluator puts such a prospect on the relay's schedule before the step runs.
+    /// </summary>
+    public bool MayIssueSync => Effect is SyncEffect.Trigger or SyncEffect.Force or SyncEffect.ClearDoNotSync or SyncEffect.Completion;
 }
 
 /// <summary>The three dates the article compares with the last-synced date.</summary>

@@ -54,6 +54,8 @@ public static class SyncRules
         "Page view by a visitor who opted out of tracking belongs to an anonymous visitor");
     public static readonly SyncRule CrmFormulaFieldChange = new(nameof(CrmFormulaFieldChange), ProspectDate.None, SyncEffect.NoSync,
         "CRM formula field change does not move LastModifiedDate");
+    public static readonly SyncRule CrmLastModifiedUnchanged = new(nameof(CrmLastModifiedUnchanged), ProspectDate.None, SyncEffect.NoSync,
+        "CRM change that did not move LastModifiedDate, the date the sync compares");
     public static readonly SyncRule CrmAccountChange = new(nameof(CrmAccountChange), ProspectDate.None, SyncEffect.NoSync,
         "CRM Account change does not move the Lead or Contact's LastModifiedDate");
     public static readonly SyncRule CustomFieldCreated = new(nameof(CustomFieldCreated), ProspectDate.None, SyncEffect.NoSync,
@@ -75,7 +77,7 @@ public static class SyncRules
         ProspectCreated, ProspectFieldChange, AssignedUserChange, Unsubscribe, AutomationRuleChange, CrmCampaignAdded,
         CrmFieldChange, CrmOwnerChange, CrmRecordCreated, CrmRecordDeleted,
         Import, OperatorForcedSync,
-        EmailOpen, AnonymousPageView, OptedOutPageView, CrmFormulaFieldChange, CrmAccountChange, CustomFieldCreated,
+        EmailOpen, AnonymousPageView, OptedOutPageView, CrmFormulaFieldChange, CrmLastModifiedUnchanged, CrmAccountChange, CustomFieldCreated,
         SyncOwnWrite, DoNotSyncSet, DoNotSyncCleared, SyncCompleted,
     ];
 

@@ -36,7 +36,14 @@ public sealed record SyncState
 
     public OutstandingSync? Outstanding { get; init; }
 
-    public bool HasUnsyncedChanges => Version > SyncedVersion;
+    /// <summary>Changes no sync has settled yet: a sync is outstanding for them, or Do Not Sync holds them back.</summary>
+    public bool ChangesPending => Version > SettledVersion;
+
+    /// <summary>
+    /// Changes the CRM does not have: the pending ones, and those whose sync failed permanently or was skipped for Do Not Sync,
+    /// which wait for the next change, an operator's forced sync or Do Not Sync being cleared.
+    /// </summary>
+    public bool ChangesNotInCrm => Version > SyncedVersion;
 }
 
 /// <summary>
@@ -45,11 +52,16 @@ public sealed record SyncState
 /// It is also the outbox: it holds the SyncRequested as last issued (<see cref="RequestEventId"/>, <see cref="RequestedAt"/>),
 /// so a publish that was never confirmed can be repeated unchanged.
 /// </summary>
+/// <param name="Issue">How many times its SyncRequested was issued: 1, and one more for each publish not confirmed within the
+/// publish grace and each lease that ran out. The worker tells copies of one sync apart by it.</param>
+/// <param name="LeaseExpiries">How many leases ran out after a confirmed publish; each doubles the next lease. A publish that was
+/// never confirmed does not count: it says nothing about how long the worker takes.</param>
 public sealed record OutstandingSync(
     Guid SyncId,
     long Version,
     string Rule,
     int Issue,
+    int LeaseExpiries,
     DateTimeOffset IssuedAt,
     DateTimeOffset LeaseUntil,
     bool Published,

@@ -9,17 +9,36 @@ public readonly record struct NewSyncIds(Guid SyncId, Guid EventId)
 }
 
 /// <summary>The outcome of one step: the new state, the decision to record and the SyncRequested to publish, if any.</summary>
-public sealed record Evaluation(SyncState State, SyncDecision Decision, SyncRequested? ToPublish);
+/// <param name="Reissue">
+/// When the step also issued the prospect's outstanding sync again, its time having run out: that decision, recorded after
+/// <paramref name="Decision"/>; <paramref name="ToPublish"/> is then the sync's request as issued again.
+/// </param>
+public sealed record Evaluation(SyncState State, SyncDecision Decision, SyncRequested? ToPublish, SyncDecision? Reissue = null);
 
 /// <summary>
 /// The sync decision of the reference article as a pure state machine: a prospect needs a sync when a change arrived
 /// after the last sync (by version, not by clock), unless Do Not Sync is set; at most one sync is outstanding at a time,
 /// and its completion queues exactly one more if anything arrived after the version it covered.
+/// Every step on a prospect also does the relay's work for it (<see cref="ReissueIfExpired"/>): an event after its own effect,
+/// an event applied before in place of one, the relay alone. So a sync whose publish was lost with its message (the process
+/// or Redis gone right after the step) is published again by whatever comes next for its prospect, not only by the relay.
 /// The sync-evaluator's Redis script implements exactly this; keep the two in step.
 /// </summary>
 public static class SyncStateMachine
 {
+    /// <summary>
+    /// Applies a change not applied before. <paramref name="ids"/> name a sync the step issues, or, for one it issues again,
+    /// the request's new event id (a step never does both: a sync issued now has all its publish grace ahead of it).
+    /// </summary>
     public static Evaluation Apply(SyncState state, SyncChange change, DateTimeOffset now, NewSyncIds ids, SyncStateSettings settings)
+    {
+        var evaluation = Decide(state, change, now, ids, settings);
+        if (evaluation.ToPublish is null && ReissueIfExpired(evaluation.State, change.ProspectId, now, ids.EventId, settings) is { } reissued)
+            return evaluation with { State = reissued.State, ToPublish = reissued.ToPublish, Reissue = reissued.Decision };
+        return evaluation;
+    }
+
+    private static Evaluation Decide(SyncState state, SyncChange change, DateTimeOffset now, NewSyncIds ids, SyncStateSettings settings)
     {
         now = ToMilliseconds(now);
         var rule = change.Rule;
@@ -85,20 +104,27 @@ public static class SyncStateMachine
             return state;
         return state with
         {
-            Outstanding = outstanding with { Published = true, LeaseUntil = ToMilliseconds(now) + settings.LeaseFor(outstanding.Issue) },
+            Outstanding = outstanding with { Published = true, LeaseUntil = ToMilliseconds(now) + settings.LeaseFor(outstanding.LeaseExpiries) },
         };
     }
 
-    /// <summary>Issues the outstanding sync again, with the same sync id, when its lease has run out; otherwise changes nothing.</summary>
+    /// <summary>
+    /// Issues the outstanding sync again, with the same sync id, when its time ran out: its publish was not confirmed within the
+    /// publish grace, or, published, it was not completed within its lease. Otherwise changes nothing. The relay's step, and part
+    /// of every other: <see cref="Apply"/> runs it after the change, and the evaluator runs it alone for a change applied before.
+    /// </summary>
     public static Evaluation? ReissueIfExpired(SyncState state, long prospectId, DateTimeOffset now, Guid newEventId, SyncStateSettings settings)
     {
         now = ToMilliseconds(now);
         if (state.Outstanding is not { } outstanding || now < outstanding.LeaseUntil)
             return null;
 
+        // Only a lease that ran out lengthens the next one: a publish never confirmed says nothing about the worker.
+        var leaseRanOut = outstanding.Published;
         var reissued = outstanding with
         {
             Issue = outstanding.Issue + 1,
+            LeaseExpiries = leaseRanOut ? outstanding.LeaseExpiries + 1 : outstanding.LeaseExpiries,
             LeaseUntil = now + settings.PublishGrace,
             Published = false,
             RequestEventId = newEventId,
@@ -110,10 +136,11 @@ public static class SyncStateMachine
             EventId = newEventId,
             EventType = nameof(SyncRequested),
             Rule = outstanding.Rule,
-            Outcome = DecisionOutcome.SyncReissued,
+            Outcome = leaseRanOut ? DecisionOutcome.SyncReissued : DecisionOutcome.PublishRetried,
             LastSyncedAt = state.LastSyncedAt,
             SyncId = outstanding.SyncId,
             Version = state.Version,
+            Issue = reissued.Issue,
         };
         return new Evaluation(state with { Outstanding = reissued }, decision, RequestFor(prospectId, reissued));
     }
@@ -152,7 +179,7 @@ public static class SyncStateMachine
             return Done(state, decision with { Outcome = DecisionOutcome.JoinedOutstandingSync, SyncId = outstanding.SyncId });
 
         var issued = new OutstandingSync(
-            ids.SyncId, state.Version, state.PendingRule ?? decision.Rule, Issue: 1, IssuedAt: now, LeaseUntil: now + settings.PublishGrace,
+            ids.SyncId, state.Version, state.PendingRule ?? decision.Rule, Issue: 1, LeaseExpiries: 0, IssuedAt: now, LeaseUntil: now + settings.PublishGrace,
             Published: false, RequestEventId: ids.EventId, RequestedAt: now);
         return new Evaluation(
             state with { Outstanding = issued },

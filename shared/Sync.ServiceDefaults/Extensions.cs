@@ -24,13 +24,22 @@ public static class Extensions
     /// </param>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName, int? defaultHttpPort = null)
     {
+        builder.Properties[ServiceNameProperty] = serviceName;
         if (defaultHttpPort is { } port && builder is WebApplicationBuilder web && !HasConfiguredAddress(builder.Configuration))
             web.WebHost.UseUrls($"http://localhost:{port}");
-        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations()
+            .Validate<IHostEnvironment>(
+                (options, environment) => options.ApiKey != SyncOptions.DevelopmentApiKey || options.Mode == SyncMode.Embedded
+                    || environment.IsDevelopment() || environment.IsEnvironment("Testing"),
+                $"Sync:ApiKey is the public development key; set this deployment's own operator key (Sync__ApiKey) outside Development.")
+            .ValidateOnStart();
         builder.AddSyncOpenTelemetry(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsDefaults.AddTraceId);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Minimal APIs answer a body they cannot bind with a bare 400 outside Development; thrown, it reaches the handler,
+        // which names the member at fault in every environment.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         if (!builder.IsEmbedded())
             builder.AddSyncRedis();
@@ -40,6 +49,12 @@ public static class Extensions
     private static bool HasConfiguredAddress(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["urls"]) || !string.IsNullOrWhiteSpace(configuration["http_ports"])
         || !string.IsNullOrWhiteSpace(configuration["https_ports"]) || configuration.GetSection("Kestrel:Endpoints").Exists();
+
+    private const string ServiceNameProperty = "Sync.ServiceName";
+
+    /// <summary>The name AddServiceDefaults was given ("sync-evaluator"): it names the process's broker connection and Redis client.</summary>
+    public static string ServiceName(this IHostApplicationBuilder builder) =>
+        builder.Properties.TryGetValue(ServiceNameProperty, out var name) && name is string serviceName ? serviceName : builder.Environment.ApplicationName;
 
     /// <summary>True when every service runs in this one process on the in-memory transport and stores.</summary>
     public static bool IsEmbedded(this IHostApplicationBuilder builder) =>

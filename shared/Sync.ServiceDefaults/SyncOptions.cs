@@ -13,9 +13,14 @@ public sealed class SyncOptions
     /// </summary>
     public SyncMode Mode { get; set; } = SyncMode.Distributed;
 
-    /// <summary>The key operators send in the X-Api-Key header to the operator-facing APIs.</summary>
+    /// <summary>
+    /// The key operators send in the X-Api-Key header to the operator-facing APIs. The default is public (it is in the README),
+    /// so it is accepted only in Development and Testing and when embedded; anywhere else a service refuses to start with it.
+    /// </summary>
     [Required, MinLength(8)]
-    public string ApiKey { get; set; } = "local-development-key";
+    public string ApiKey { get; set; } = DevelopmentApiKey;
+
+    public const string DevelopmentApiKey = "local-development-key";
 }
 
 public enum SyncMode

@@ -69,12 +69,7 @@ public sealed class ListenerRestartTests : IAsyncLifetime
         await CreateLeads(3);
         var flaky = new FlakyCursorStore();
 
-        await using var listener = await ListenerHost.Start(_broker, _redis, _crm, _prospects, replace: services =>
-            services.AddSingleton<ICrmFeedCursorStore>(provider =>
-            {
-                flaky.Inner = new RedisCrmFeedCursorStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<IOptions<RedisOptions>>());
-                return flaky;
-            }));
+        await using var listener = await StartWith(flaky);
         await listener.AtPosition(3);
 
         var published = await PublishedChange.InQueue(_broker);
@@ -101,6 +96,22 @@ public sealed class ListenerRestartTests : IAsyncLifetime
         var status = await listener.Status();
         Assert.Equal(8, status.MissedChanges);
         Assert.Contains("no longer keeps the changes after position 2", status.LastError, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(11, 60).Select(position => (long?)position), (await PublishedChange.InQueue(_broker)).Select(change => change.FeedPosition).Order());
+    }
+
+    [Fact]
+    public async Task WhenTheNewPositionAfterAnExpiredOneCannotBeSavedTheListenerRetriesInsteadOfStopping()
+    {
+        await CreateLeads(70);
+        await _redis.Database.StringSetAsync($"{_redis.Prefix}:crm-change-listener:feed-cursor", 2);
+        var flaky = new FlakyCursorStore();
+
+        await using var listener = await StartWith(flaky);
+        await listener.AtPosition(70);
+
+        var status = await listener.Status();
+        Assert.Equal(1, flaky.FailedSaves);
+        Assert.Equal(8, status.MissedChanges);
         Assert.Equal(Enumerable.Range(11, 60).Select(position => (long?)position), (await PublishedChange.InQueue(_broker)).Select(change => change.FeedPosition).Order());
     }
 
@@ -137,6 +148,14 @@ public sealed class ListenerRestartTests : IAsyncLifetime
         }
         return ids;
     }
+
+    private Task<ListenerHost> StartWith(FlakyCursorStore flaky) =>
+        ListenerHost.Start(_broker, _redis, _crm, _prospects, replace: services =>
+            services.AddSingleton<ICrmFeedCursorStore>(provider =>
+            {
+                flaky.Inner = new RedisCrmFeedCursorStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<IOptions<RedisOptions>>());
+                return flaky;
+            }));
 
     private async Task<long> SavedPosition() =>
         (long)await _redis.Database.StringGetAsync($"{_redis.Prefix}:crm-change-listener:feed-cursor");

@@ -116,6 +116,27 @@ public sealed class CrmClientTests(CrmClientTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task AProspectsAddressWithAnApostropheOrAPlusIsWrittenAndFoundAgainByEmail()
+    {
+        var client = Crm.CrmClient();
+        var apostrophe = $"o'brien.{Guid.NewGuid():N}@example.com";
+        var plus = $"ada+crm.{Guid.NewGuid():N}@localhost.xn--p1ai";
+
+        var written = await client.Write(
+            [
+                Record(CrmObjectType.Lead, null, ("LastName", "O'Brien"), ("Company", "Sync"), ("Email", apostrophe)),
+                Record(CrmObjectType.Contact, null, ("LastName", "Lovelace"), ("Email", plus)),
+            ],
+            [], CancellationToken.None);
+        var found = await client.Lookup(new CrmLookup { Emails = [apostrophe, plus] }, CancellationToken.None);
+
+        Assert.All(written.Created, result => Assert.True(result.Success, string.Join(", ", result.Errors.Select(error => error.ErrorCode))));
+        Assert.Equal(written.Created[0].Id, Assert.Single(found.Leads).Id);
+        Assert.Equal(written.Created[1].Id, Assert.Single(found.Contacts).Id);
+        Assert.Equal(apostrophe, found.Leads[0].Email);
+    }
+
+    [Fact]
     public async Task WriteOfOnlyCreatesOrOnlyUpdatesIsOneCallToo()
     {
         var client = Crm.CrmClient();

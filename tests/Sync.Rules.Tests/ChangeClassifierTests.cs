@@ -72,7 +72,9 @@ public class ChangeClassifierTests
         { nameof(SyncRules.CrmRecordCreated), CrmObjectType.Lead, CrmChangeKind.Created, true, true },
         { nameof(SyncRules.CrmRecordDeleted), CrmObjectType.Lead, CrmChangeKind.Deleted, false, true },
         { nameof(SyncRules.CrmFormulaFieldChange), CrmObjectType.Lead, CrmChangeKind.FormulaRecalculated, false, false },
-        { nameof(SyncRules.CrmFormulaFieldChange), CrmObjectType.Contact, CrmChangeKind.Updated, false, false },
+        { nameof(SyncRules.CrmLastModifiedUnchanged), CrmObjectType.Contact, CrmChangeKind.Updated, false, false },
+        { nameof(SyncRules.CrmLastModifiedUnchanged), CrmObjectType.Lead, CrmChangeKind.Created, false, false },
+        { nameof(SyncRules.CrmLastModifiedUnchanged), CrmObjectType.Lead, CrmChangeKind.OwnerChanged, false, false },
         { nameof(SyncRules.CrmAccountChange), CrmObjectType.Account, CrmChangeKind.Updated, true, false },
     };
 

@@ -141,7 +141,8 @@ public class SyncStateMachineTests
 
         Assert.Null(failed.ToPublish);
         Assert.Equal(0, failed.State.SyncedVersion);
-        Assert.True(failed.State.HasUnsyncedChanges);
+        Assert.False(failed.State.ChangesPending);
+        Assert.True(failed.State.ChangesNotInCrm);
 
         var retried = Apply(failed.State, Change(SyncRules.OperatorForcedSync));
         Assert.Equal(DecisionOutcome.SyncQueued, retried.Decision.Outcome);
@@ -185,6 +186,16 @@ public class SyncStateMachineTests
     }
 
     [Fact]
+    public void ExplanationShowsMillisecondsWhenBothTimesFallInTheSameSecond()
+    {
+        var first = Apply(SyncState.New, Change(SyncRules.FormSubmission, Ten));
+        var synced = Apply(first.State, Completion(first.ToPublish!.SyncId, 1), now: Ten.AddMilliseconds(120));
+        var again = Apply(synced.State, Change(SyncRules.TrackedPageView, Ten.AddMilliseconds(480)), now: Ten.AddMilliseconds(500));
+
+        Assert.Contains("last activity 10:00:00.480 is newer than last synced 10:00:00.120", DecisionExplainer.Explain(again.Decision));
+    }
+
+    [Fact]
     public void UnpublishedOrUncompletedSyncIsIssuedAgainWithTheSameSyncIdAfterItsLease()
     {
         var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
@@ -202,11 +213,115 @@ public class SyncStateMachineTests
     }
 
     [Fact]
-    public void LeaseDoublesWithEachIssueUpToTheMaximum()
+    public void EventFindingTheSyncUnpublishedPastItsGraceJoinsItAndPublishesItAgain()
     {
-        Assert.Equal(TimeSpan.FromMinutes(10), Settings.LeaseFor(1));
-        Assert.Equal(TimeSpan.FromMinutes(20), Settings.LeaseFor(2));
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+
+        var within = Apply(queued.State, Change(SyncRules.ProspectFieldChange), now: Ten.AddSeconds(10));
+        var past = Apply(queued.State, Change(SyncRules.ProspectFieldChange), now: Ten.AddSeconds(31));
+
+        Assert.Null(within.ToPublish);
+        Assert.Null(within.Reissue);
+        Assert.Equal(DecisionOutcome.JoinedOutstandingSync, past.Decision.Outcome);
+        Assert.Equal((DecisionOutcome.PublishRetried, 2), (past.Reissue!.Outcome, past.Reissue.Issue));
+        Assert.Equal((queued.ToPublish!.SyncId, 1L, 2), (past.ToPublish!.SyncId, past.ToPublish.Version, past.ToPublish.Issue));
+        Assert.Equal(past.ToPublish, SyncStateMachine.RequestFor(7, past.State.Outstanding!));
+        Assert.Equal(2, past.State.Version);
+    }
+
+    [Fact]
+    public void EventThatQueuesNothingStillIssuesAgainASyncWhoseLeaseRanOut()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        var published = SyncStateMachine.MarkPublished(queued.State, queued.ToPublish!.SyncId, Ten.AddSeconds(1), Settings);
+
+        var open = Apply(published, Change(SyncRules.EmailOpen), now: Ten.AddMinutes(11));
+
+        Assert.Equal(DecisionOutcome.NoSync, open.Decision.Outcome);
+        Assert.Equal(DecisionOutcome.SyncReissued, open.Reissue!.Outcome);
+        Assert.Equal((queued.ToPublish.SyncId, 2, 1), (open.ToPublish!.SyncId, open.State.Outstanding!.Issue, open.State.Outstanding.LeaseExpiries));
+    }
+
+    [Fact]
+    public void CompletionOfAnOverdueSyncIssuesNoCopyOfIt()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+
+        var completed = Apply(queued.State, Completion(queued.ToPublish!.SyncId, 1), now: Ten.AddMinutes(1));
+
+        Assert.Null(completed.ToPublish);
+        Assert.Null(completed.Reissue);
+        Assert.Null(completed.State.Outstanding);
+    }
+
+    [Fact]
+    public void OnlyRulesThatMayIssueASyncEverQueueOne()
+    {
+        var pending = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var doNotSync = Apply(Apply(SyncState.New, Change(SyncRules.DoNotSyncSet, revision: 1)).State, Change(SyncRules.FormSubmission));
+        var failed = Apply(pending.State, Completion(pending.ToPublish!.SyncId, 1, SyncOutcome.Failed));
+        SyncState[] states = [SyncState.New, pending.State, doNotSync.State, failed.State, failed.State with { Version = 2 }];
+
+        foreach (var rule in SyncRules.All)
+        {
+            var queues = states.Any(state =>
+            {
+                var change = rule.Effect == SyncEffect.Completion
+                    ? Completion(state.Outstanding?.SyncId ?? Guid.NewGuid(), state.Version)
+                    : Change(rule, revision: 5);
+                return Apply(state, change).Decision.Outcome == DecisionOutcome.SyncQueued;
+            });
+            Assert.True(!queues || rule.MayIssueSync, $"{rule.Name} queued a sync, but MayIssueSync says it cannot");
+        }
+    }
+
+    [Fact]
+    public void LeaseDoublesEachTimeOneRanOutUpToTheMaximum()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(10), Settings.LeaseFor(0));
+        Assert.Equal(TimeSpan.FromMinutes(20), Settings.LeaseFor(1));
         Assert.Equal(Settings.MaxLease, Settings.LeaseFor(40));
+    }
+
+    [Fact]
+    public void PublishNeverConfirmedIsRetriedWithoutLengtheningTheLeaseAndSaysSo()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        var state = queued.State;
+        var at = Ten;
+        Evaluation retried = null!;
+        // A broker away for three minutes: every publish grace, the relay publishes again and the broker does not confirm.
+        for (var retry = 0; retry < 6; retry++)
+        {
+            at += Settings.PublishGrace;
+            retried = SyncStateMachine.ReissueIfExpired(state, 7, at, Guid.NewGuid(), Settings)!;
+            state = retried.State;
+        }
+
+        var published = SyncStateMachine.MarkPublished(state, queued.ToPublish!.SyncId, at.AddSeconds(1), Settings);
+
+        Assert.Equal(DecisionOutcome.PublishRetried, retried.Decision.Outcome);
+        Assert.Equal((7, 0), (published.Outstanding!.Issue, published.Outstanding.LeaseExpiries));
+        Assert.Equal(at.AddSeconds(1) + Settings.Lease, published.Outstanding.LeaseUntil);
+        Assert.Equal(
+            $"Sync {queued.ToPublish.SyncId.ToString("N")[..8]} was not confirmed published within the publish grace: published again with the same sync id (issue 7)",
+            DecisionExplainer.Explain(retried.Decision));
+    }
+
+    [Fact]
+    public void LeaseThatRanOutAfterAConfirmedPublishDoublesTheNextOne()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission), now: Ten);
+        var published = SyncStateMachine.MarkPublished(queued.State, queued.ToPublish!.SyncId, Ten.AddSeconds(1), Settings);
+        var reissued = SyncStateMachine.ReissueIfExpired(published, 7, Ten.AddMinutes(11), Guid.NewGuid(), Settings)!;
+
+        var publishedAgain = SyncStateMachine.MarkPublished(reissued.State, queued.ToPublish.SyncId, Ten.AddMinutes(12), Settings);
+
+        Assert.Equal((2, 1), (publishedAgain.Outstanding!.Issue, publishedAgain.Outstanding.LeaseExpiries));
+        Assert.Equal(Ten.AddMinutes(12) + Settings.LeaseFor(1), publishedAgain.Outstanding.LeaseUntil);
+        Assert.Equal(
+            $"Sync {queued.ToPublish.SyncId.ToString("N")[..8]} was not completed within its lease: issued again with the same sync id (issue 2)",
+            DecisionExplainer.Explain(reissued.Decision));
     }
 
     [Fact]
@@ -245,8 +360,8 @@ public class SyncStateMachineTests
     {
         var settings = new SyncStateSettings { Lease = TimeSpan.FromDays(3), MaxLease = TimeSpan.FromDays(30) };
 
-        Assert.Equal(TimeSpan.FromDays(6), settings.LeaseFor(2));
-        Assert.Equal(TimeSpan.FromDays(30), settings.LeaseFor(31));
+        Assert.Equal(TimeSpan.FromDays(6), settings.LeaseFor(1));
+        Assert.Equal(TimeSpan.FromDays(30), settings.LeaseFor(30));
     }
 
     [Fact]

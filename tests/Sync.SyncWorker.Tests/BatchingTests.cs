@@ -12,7 +12,9 @@ public sealed class BatchingTests(ITestOutputHelper output)
     [Fact]
     public async Task AThousandChangedProspectsSyncInAtMostTenChargedCrmCalls()
     {
-        await using var worker = await WorkerHost.Start("worker-batching");
+        // Every request waits in the queue, so each batch fills up at once; a wait this long only keeps a loaded machine
+        // (prefetching slowly) from cutting a batch short, and never delays the run.
+        await using var worker = await WorkerHost.Start("worker-batching", new Dictionary<string, string?> { ["SyncWorker:BatchWait"] = "00:00:05" });
         await worker.Api.PostAsync("sync/pause", null);
         var requests = Enumerable.Range(0, 1000).Select(i =>
         {

@@ -305,6 +305,28 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task RecordTheCrmCouldNotLockIsSyncedAgainLaterInsteadOfFailing()
+    {
+        var locked = WorkerHost.NextProspectId();
+        var other = WorkerHost.NextProspectId();
+        Worker.Editor.Add(locked, Email(locked), Fields(("lastName", "Locked"), ("company", "Co")));
+        Worker.Editor.Add(other, Email(other), Fields(("lastName", "Other"), ("company", "Co")));
+        var refusals = 0;
+        // A sales rep saves the same record at that moment: Salesforce answers UNABLE_TO_LOCK_ROW for it alone.
+        Worker.Crm.Validate = record => record["LastName"] == "Locked" && Interlocked.Increment(ref refusals) == 1
+            ? new CrmError("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", [])
+            : null;
+
+        var results = await Worker.Sync(WorkerHost.Request(locked), WorkerHost.Request(other));
+
+        Assert.Equal(SyncOutcome.Synced, results[0].Outcome);
+        Assert.Equal(SyncOutcome.Synced, results[1].Outcome);
+        Assert.Equal(2, Volatile.Read(ref refusals));
+        Assert.DoesNotContain(await ErrorList(), entry => entry.ProspectId == locked);
+        Worker.Crm.Validate = null;
+    }
+
+    [Fact]
     public async Task RetryingAProspectNotOnTheErrorListIsNotFound()
     {
         var response = await Worker.Api.PostAsync($"sync/errors/{WorkerHost.NextProspectId()}/retry", null);

@@ -29,6 +29,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _configuration;
     private readonly Action<IServiceCollection>? _addServices;
+    private bool _stopped;
 
     private WorkerHost(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, FakeCrm crm, FakeProspectEditor editor, Recording recorded,
         Dictionary<string, string?> configuration, Action<IServiceCollection>? addServices)
@@ -95,8 +96,18 @@ public sealed class WorkerHost : IAsyncDisposable
     /// <summary>Stops the worker and starts a new one on the same broker, Redis, CRM and prospect-editor, as after a crash or a deploy.</summary>
     public async Task Restart()
     {
-        await Host.DisposeAsync();
+        await Stop();
         Host = await StartHost();
+        _stopped = false;
+    }
+
+    /// <summary>Stops the worker, leaving its virtual host and keys to <see cref="DisposeAsync"/>: the services it calls can then stop without it calling them.</summary>
+    public async Task Stop()
+    {
+        if (_stopped)
+            return;
+        _stopped = true;
+        await Host.DisposeAsync();
     }
 
     private async Task<TestServiceHost> StartHost()
@@ -189,7 +200,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Host.DisposeAsync();
+        await Stop();
         await Broker.DisposeAsync();
         await Redis.DisposeAsync();
     }
@@ -197,20 +208,31 @@ public sealed class WorkerHost : IAsyncDisposable
     /// <summary>What left the worker: every SyncCompleted and ProspectSyncForced by the queue that received it, and every type it published.</summary>
     public sealed class Recording
     {
+        private long _lastCompletionTimestamp;
+
         public ConcurrentDictionary<Guid, ConcurrentQueue<SyncCompleted>> Completions { get; } = new();
+
+        /// <summary>When the latest SyncCompleted arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for timings that must not include polling.</summary>
+        public long LastCompletionTimestamp => Volatile.Read(ref _lastCompletionTimestamp);
 
         public ConcurrentQueue<ProspectSyncForced> Forced { get; } = new();
 
         public ConcurrentQueue<Type> PublishedTypes { get; } = new();
 
         public int CompletionCount => Completions.Values.Sum(queue => queue.Count);
+
+        public void Completed(SyncCompleted completion)
+        {
+            Completions.GetOrAdd(completion.SyncId, _ => new ConcurrentQueue<SyncCompleted>()).Enqueue(completion);
+            Volatile.Write(ref _lastCompletionTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
     }
 
     private sealed class CompletionRecorder(Recording recorded) : IConsumer<SyncCompleted>
     {
         public Task Consume(ConsumeContext<SyncCompleted> context)
         {
-            recorded.Completions.GetOrAdd(context.Message.SyncId, _ => new ConcurrentQueue<SyncCompleted>()).Enqueue(context.Message);
+            recorded.Completed(context.Message);
             return Task.CompletedTask;
         }
     }

@@ -141,6 +141,31 @@ public sealed class RabbitMqBroker
         }).ToList();
     }
 
+    /// <summary>The exact ready counts of several queues, over one AMQP connection; a queue that does not exist is left out.</summary>
+    internal async Task<IReadOnlyList<QueueCount>> CountsNow(string virtualHost, IEnumerable<string> queues)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = Host, Port = Port, VirtualHost = virtualHost, UserName = User, Password = Password, ClientProvidedName = "tests: queue counts",
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        var counts = new List<QueueCount>();
+        foreach (var queue in queues)
+        {
+            // A passive declare of a missing queue closes the channel, so each queue gets its own.
+            await using var channel = await connection.CreateChannelAsync();
+            try
+            {
+                var queueState = await channel.QueueDeclarePassiveAsync(queue);
+                counts.Add(new QueueCount(queueState.MessageCount, queueState.ConsumerCount));
+            }
+            catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
+            {
+            }
+        }
+        return counts;
+    }
+
     internal async Task<QueueCount?> CountNow(string virtualHost, string queue)
     {
         var factory = new ConnectionFactory
@@ -190,6 +215,8 @@ public sealed class RabbitMqBroker
     private static async Task<RabbitMqBroker> StartContainer()
     {
         var container = new RabbitMqBuilder("rabbitmq:3.10-management")
+            // The same statistics interval as the broker test-servers.sh starts, which the drained barrier relies on.
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-rabbit collect_statistics_interval 250")
             .WithUsername("guest")
             .WithPassword("guest")
             .WithPortBinding(15672, true)
@@ -261,18 +288,26 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
         Broker.PublishJson(Name, exchange, routingKey, json, headers);
 
     /// <summary>
-    /// A barrier: every queue (error queues aside) is empty with nothing unacknowledged, <paramref name="stableReads"/> reads in a row.
+    /// A barrier: every queue (error queues aside) is empty with nothing unacknowledged, and stays so for two of the broker's
+    /// statistics intervals (the management API's counts lag by one), with the ready counts read exactly over AMQP as well.
     /// </summary>
-    public Task WaitUntilDrained(TimeSpan? timeout = null, int stableReads = 3)
+    public Task WaitUntilDrained(TimeSpan? timeout = null)
     {
-        var streak = 0;
+        DateTimeOffset? drainedSince = null;
         return Eventually.True(async () =>
         {
-            var queues = await Queues();
-            var drained = queues.Where(queue => !queue.Name.EndsWith("_error", StringComparison.Ordinal) && !queue.Name.EndsWith("_skipped", StringComparison.Ordinal))
-                .All(queue => queue.Messages == 0 && queue.Unacknowledged == 0);
-            streak = drained ? streak + 1 : 0;
-            return streak >= stableReads;
+            var queues = (await Queues())
+                .Where(queue => !queue.Name.EndsWith("_error", StringComparison.Ordinal) && !queue.Name.EndsWith("_skipped", StringComparison.Ordinal))
+                .ToList();
+            var drained = queues.All(queue => queue.Messages == 0 && queue.Unacknowledged == 0)
+                && (await Broker.CountsNow(Name, queues.Select(queue => queue.Name))).All(count => count.Ready == 0);
+            if (!drained)
+            {
+                drainedSince = null;
+                return false;
+            }
+            drainedSince ??= DateTimeOffset.UtcNow;
+            return DateTimeOffset.UtcNow - drainedSince >= 2 * TestEnvironment.RabbitMqStatisticsInterval;
         }, $"every queue of virtual host {Name} to be drained with nothing unacknowledged", timeout);
     }
 

@@ -17,6 +17,10 @@ public static class TestEnvironment
 
     public static string RabbitMqPassword => Read("SYNC_TEST_RABBITMQ_PASSWORD", "guest");
 
+    /// <summary>How often the broker refreshes the management API's counts: 250 ms for the brokers the tests start.</summary>
+    public static TimeSpan RabbitMqStatisticsInterval =>
+        TimeSpan.FromMilliseconds(int.Parse(Read("SYNC_TEST_RABBITMQ_STATISTICS_INTERVAL_MS", "250"), System.Globalization.CultureInfo.InvariantCulture));
+
     public static string Redis => Read("SYNC_TEST_REDIS", "127.0.0.1:6389");
 
     public static bool UseTestcontainers => Read("SYNC_TEST_USE_TESTCONTAINERS", "0") is "1" or "true";

@@ -38,18 +38,19 @@ public sealed class TestServiceHost : IAsyncDisposable
     /// <param name="settings">Configuration on top of the defaults: the virtual host, the key prefix, the service's own knobs.</param>
     /// <param name="addServices">What Program.cs adds after AddServiceDefaults: the service and the bus with its consumers.</param>
     /// <param name="mapEndpoints">What Program.cs maps after MapDefaultEndpoints.</param>
+    /// <param name="environment">The hosting environment; "Testing" accepts the public development API key, as Development does.</param>
     public static async Task<TestServiceHost> Start(
         string serviceName,
         IEnumerable<KeyValuePair<string, string?>> settings,
         Action<WebApplicationBuilder> addServices,
         Action<WebApplication> mapEndpoints,
-        int? port = null)
+        int? port = null,
+        string environment = "Testing")
     {
         var listenPort = port ?? FreePorts.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            ApplicationName = serviceName,
-            EnvironmentName = "Testing",
+            EnvironmentName = environment,
             ContentRootPath = AppContext.BaseDirectory,
         });
         // Only the test's settings: an appsettings.json copied into the test's output by a referenced service (the embedded
@@ -80,8 +81,14 @@ public sealed class TestServiceHost : IAsyncDisposable
 /// <summary>Combines configuration sources for <see cref="TestServiceHost.Start"/>.</summary>
 public static class TestSettings
 {
-    public static IEnumerable<KeyValuePair<string, string?>> Combine(params IEnumerable<KeyValuePair<string, string?>>[] sources) =>
-        sources.SelectMany(source => source);
+    /// <summary>One set of settings; where sources name the same key (without regard to case, as configuration reads keys), the later one wins.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Combine(params IEnumerable<KeyValuePair<string, string?>>[] sources)
+    {
+        var combined = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in sources.SelectMany(source => source))
+            combined[key] = value;
+        return combined;
+    }
 
     public static IReadOnlyDictionary<string, string?> Embedded { get; } = new Dictionary<string, string?> { ["Sync:Mode"] = "Embedded" };
 }

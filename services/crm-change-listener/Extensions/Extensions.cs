@@ -23,8 +23,7 @@ public static class Extensions
         builder.Services.AddOptions<CrmFeedOptions>().BindConfiguration(CrmFeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddCrmClient();
-        if (!builder.Services.Any(service => service.ServiceType == typeof(IProspectEditorClient)))
-            builder.AddProspectEditorClient();
+        builder.AddProspectEditorClient();
 
         if (builder.IsEmbedded())
             builder.Services.AddSingleton<ICrmFeedCursorStore, InMemoryCrmFeedCursorStore>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
@@ -14,6 +15,8 @@ namespace Sync.CrmChangeListener.Feed;
 /// person or another system made. A batch is read, its prospects found, its events published with the broker's confirms,
 /// and only then is the cursor moved: after a crash the batch is published again with the same event ids (derived from
 /// the feed positions), which the evaluator deduplicates. On shutdown the batch in hand is finished before the bus stops.
+/// A failure anywhere in a batch (the read, a prospect lookup, the publish, the save) retries the batch from the saved
+/// position, waiting longer after each failure in a row until a batch is fully handled.
 /// </summary>
 public sealed partial class CrmFeedFollower(
     ICrmClient crm,
@@ -23,10 +26,25 @@ public sealed partial class CrmFeedFollower(
     CrmFeedStatus status,
     IOptions<CrmFeedOptions> options,
     IOptions<CrmClientOptions> crmOptions,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<CrmFeedFollower> logger) : BackgroundService, IHostedLifecycleService
 {
+    /// <summary>While the same failure repeats, how often the log says so again (it logs the first one in full).</summary>
+    public static readonly TimeSpan FailureSummaryInterval = TimeSpan.FromMinutes(1);
+
     private readonly CancellationTokenSource _draining = new();
     private bool _firstRun;
+    private string? _failingWith;
+    private DateTimeOffset _failingSince;
+    private DateTimeOffset _failureLoggedAt;
+
+    private async Task WhenStarted(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(started.SetResult);
+        await started.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -50,6 +68,8 @@ public sealed partial class CrmFeedFollower(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Hosted with the CRM in one process (embedded), the CRM answers only once the host has started listening.
+        await WhenStarted(stoppingToken);
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _draining.Token);
         var failures = 0;
         long? position = null;
@@ -58,32 +78,40 @@ public sealed partial class CrmFeedFollower(
             try
             {
                 position ??= await Start(draining.Token);
-                var page = await crm.ReadChanges(position.Value, options.Value.BatchSize, draining.Token);
+                CrmChangePage page;
+                try
+                {
+                    page = await crm.ReadChanges(position.Value, options.Value.BatchSize, draining.Token);
+                }
+                catch (CrmFeedCursorExpiredException expired)
+                {
+                    // Inside the retried block: a failure to save the new position is retried like any other.
+                    position = await SkipExpired(expired, draining.Token);
+                    continue;
+                }
                 status.Read(page.HeadPosition);
-                failures = 0;
                 if (page.Changes.Count == 0)
                 {
+                    status.CaughtUp();
+                    failures = Recovered(failures);
                     await Task.Delay(options.Value.PollInterval, draining.Token);
                     continue;
                 }
                 // Not cancelled by the drain: a batch begun is published and acknowledged before the listener stops.
                 position = await Handle(page.Changes, stoppingToken);
+                // Only a batch handled to its end is a success: a read that succeeds before a lookup or publish that
+                // fails must not reset the back-off, or a failure late in the batch would be retried at the first delay forever.
+                failures = Recovered(failures);
             }
             catch (OperationCanceledException) when (draining.IsCancellationRequested)
             {
                 break;
             }
-            catch (CrmFeedCursorExpiredException expired)
-            {
-                position = await SkipExpired(expired, draining.Token);
-            }
             catch (Exception exception)
             {
                 failures++;
                 var delay = RetryDelay(failures);
-                var reason = Describe(exception);
-                status.Failed(reason);
-                LogFeedFailure(logger, exception is ProspectEditorException ? null : exception, failures, reason, delay);
+                Report(exception, failures, delay);
                 try
                 {
                     await Task.Delay(delay, draining.Token);
@@ -145,13 +173,23 @@ public sealed partial class CrmFeedFollower(
         return position;
     }
 
-    /// <summary>The record's prospect: its ProspectId__c, else the prospect with its e-mail address, as prospect-editor knows it.</summary>
+    /// <summary>
+    /// The record's prospect: its ProspectId__c, else the prospect with its e-mail address, as prospect-editor knows it.
+    /// Null only when no prospect has it; prospect-editor failing to answer (a refused key, a wrong address, an outage)
+    /// throws, so the change is retried rather than skipped for good.
+    /// </summary>
     private async Task<long?> ProspectOf(CrmChange change, Dictionary<string, long?> byEmail, CancellationToken cancellationToken)
     {
         if (change.ProspectId is > 0)
             return change.ProspectId;
         if (string.IsNullOrWhiteSpace(change.Email))
             return null;
+        if (!ProspectEmail.IsValid(change.Email))
+        {
+            // The CRM takes some addresses prospect-editor cannot hold (such as "a..b@"): no prospect has one, no need to ask.
+            LogAddressNoProspectCanHold(logger, change.Position);
+            return null;
+        }
         if (byEmail.TryGetValue(change.Email, out var known))
             return known;
         long? found;
@@ -159,14 +197,56 @@ public sealed partial class CrmFeedFollower(
         {
             found = (await prospects.FindByEmail(change.Email, cancellationToken))?.Id;
         }
-        catch (ProspectEditorException exception) when (!exception.Transient)
+        catch (ProspectEditorException exception) when (RefusesTheAddress(exception))
         {
-            // prospect-editor refuses the address itself (it is not one it could hold), so no prospect has it.
-            LogProspectLookupRefused(logger, change.Position, (int)exception.Status);
+            LogProspectLookupRefused(logger, change.Position);
             found = null;
         }
         byEmail[change.Email] = found;
         return found;
+    }
+
+    // prospect-editor refuses an address it could not hold with a 400 validation problem naming the "email" member; no
+    // prospect has such an address. Any other refusal (a key it does not take, a path it does not serve) is a failure.
+    private static bool RefusesTheAddress(ProspectEditorException exception) =>
+        exception.Status == HttpStatusCode.BadRequest && exception.Message.Contains("\"email\"", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Records a failed attempt in the status and logs it without flooding: a new failure at Warning with its exception,
+    /// the same one again only at Debug, with a Warning summary once per <see cref="FailureSummaryInterval"/>.
+    /// </summary>
+    private void Report(Exception exception, int failures, TimeSpan delay)
+    {
+        var reason = Describe(exception);
+        status.Failed(reason, delay);
+        var now = time.GetUtcNow();
+        if (reason != _failingWith)
+        {
+            _failingWith = reason;
+            _failingSince = now;
+            _failureLoggedAt = now;
+            // Not prospect-editor's exception: its message quotes the answer's body, and a server at a wrong address may
+            // echo the request's URL, which holds the e-mail address looked up.
+            LogFeedFailure(logger, exception is ProspectEditorException ? null : exception, failures, reason, delay);
+        }
+        else if (now - _failureLoggedAt >= FailureSummaryInterval)
+        {
+            _failureLoggedAt = now;
+            LogFeedStillFailing(logger, failures, _failingSince, reason, delay);
+        }
+        else
+        {
+            LogFeedFailureRepeated(logger, failures, reason, delay);
+        }
+    }
+
+    /// <summary>After a batch fully handled (or nothing left to handle): the back-off starts over.</summary>
+    private int Recovered(int failures)
+    {
+        if (failures > 0)
+            LogFeedRecovered(logger, failures, _failingSince);
+        _failingWith = null;
+        return 0;
     }
 
     private async Task<long> SkipExpired(CrmFeedCursorExpiredException expired, CancellationToken cancellationToken)
@@ -198,6 +278,10 @@ public sealed partial class CrmFeedFollower(
     // Never a message that could quote a prospect's e-mail address.
     private static string Describe(Exception exception) => exception switch
     {
+        ProspectEditorException { Status: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } editor =>
+            $"prospect-editor answered {(int)editor.Status} while finding a prospect: it does not take the listener's API key (Services:ProspectEditor:ApiKey, else Sync:ApiKey).",
+        ProspectEditorException { Status: HttpStatusCode.NotFound } =>
+            "prospect-editor answered 404 while finding a prospect, for the lookup itself: check Services:ProspectEditor:Url.",
         ProspectEditorException editor => $"prospect-editor answered {(int)editor.Status} while finding a prospect.",
         CrmTransientException or CrmRequestException or CrmRequestLimitExceededException => $"CRM: {exception.Message}",
         BrokerUnavailableException => exception.Message,
@@ -214,11 +298,23 @@ public sealed partial class CrmFeedFollower(
     [LoggerMessage(Level = LogLevel.Information, Message = "CRM change {Position} to {ObjectType} {RecordId} skipped: no prospect has its prospect id or e-mail address")]
     private static partial void LogNoProspect(ILogger logger, long position, CrmObjectType objectType, string recordId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "prospect-editor refused to look up the e-mail address of CRM change {Position} ({Status}); no prospect has it")]
-    private static partial void LogProspectLookupRefused(ILogger logger, long position, int status);
+    [LoggerMessage(Level = LogLevel.Information, Message = "prospect-editor refused the e-mail address of CRM change {Position} as not an address; no prospect has it")]
+    private static partial void LogProspectLookupRefused(ILogger logger, long position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The e-mail address of CRM change {Position} is not one a prospect can have; no prospect has it")]
+    private static partial void LogAddressNoProspectCanHold(ILogger logger, long position);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following the CRM change feed failed ({Failures} in a row): {Reason} Retrying in {Delay}")]
     private static partial void LogFeedFailure(ILogger logger, Exception? exception, int failures, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Following the CRM change feed failed again ({Failures} in a row): {Reason} Retrying in {Delay}")]
+    private static partial void LogFeedFailureRepeated(ILogger logger, int failures, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following the CRM change feed still fails ({Failures} in a row since {Since:u}): {Reason} Retrying in {Delay}")]
+    private static partial void LogFeedStillFailing(ILogger logger, int failures, DateTimeOffset since, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following the CRM change feed again after {Failures} failed attempts since {Since:u}")]
+    private static partial void LogFeedRecovered(ILogger logger, int failures, DateTimeOffset since);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The CRM change feed no longer keeps the changes after position {Position}: changes up to {ResumedAfter} were missed")]
     private static partial void LogFeedExpired(ILogger logger, long position, long resumedAfter);

@@ -10,6 +10,7 @@ public sealed class CrmFeedStatus(TimeProvider time)
     private long _published;
     private long _missed;
     private int _failures;
+    private TimeSpan? _retryDelay;
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
     private DateTimeOffset? _lastReadAt;
@@ -30,8 +31,14 @@ public sealed class CrmFeedStatus(TimeProvider time)
         {
             _head = head;
             _lastReadAt = time.GetUtcNow();
-            _failures = 0;
         }
+    }
+
+    /// <summary>An empty page: nothing is left to handle, so whatever failed before is over.</summary>
+    public void CaughtUp()
+    {
+        lock (_lock)
+            Succeeded();
     }
 
     public void Advanced(long position, int published, IEnumerable<SkipReason> skipped)
@@ -42,15 +49,17 @@ public sealed class CrmFeedStatus(TimeProvider time)
             _published += published;
             foreach (var reason in skipped)
                 _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
-            _failures = 0;
+            Succeeded();
         }
     }
 
-    public void Failed(string error)
+    /// <summary>An attempt failed; the next one comes after <paramref name="retryDelay"/>.</summary>
+    public void Failed(string error, TimeSpan retryDelay)
     {
         lock (_lock)
         {
             _failures++;
+            _retryDelay = retryDelay;
             _lastError = error;
             _lastErrorAt = time.GetUtcNow();
         }
@@ -73,6 +82,12 @@ public sealed class CrmFeedStatus(TimeProvider time)
             _stopped = true;
     }
 
+    private void Succeeded()
+    {
+        _failures = 0;
+        _retryDelay = null;
+    }
+
     public FeedStatus Snapshot()
     {
         lock (_lock)
@@ -84,7 +99,7 @@ public sealed class CrmFeedStatus(TimeProvider time)
                 : lag == 0 ? "AtHead"
                 : "CatchingUp";
             return new FeedStatus(state, _position, _head, lag, _published,
-                _skipped.ToDictionary(entry => entry.Key.ToString(), entry => entry.Value), _missed, _failures, _lastReadAt, _lastError, _lastErrorAt);
+                _skipped.ToDictionary(entry => entry.Key.ToString(), entry => entry.Value), _missed, _failures, _retryDelay, _lastReadAt, _lastError, _lastErrorAt);
         }
     }
 }
@@ -95,7 +110,8 @@ public sealed class CrmFeedStatus(TimeProvider time)
 /// <param name="Lag">Changes committed in the CRM that the listener has not handled yet, as of the last read.</param>
 /// <param name="Skipped">Changes handled without an event, by reason.</param>
 /// <param name="MissedChanges">Changes lost because the feed's retention passed the listener's position.</param>
-/// <param name="ConsecutiveFailures">Failed attempts since the last success; the listener retries with back-off.</param>
+/// <param name="ConsecutiveFailures">Failed attempts since the last batch fully handled; the listener retries with back-off.</param>
+/// <param name="RetryDelay">While retrying, the wait before the next attempt, growing with each failure in a row.</param>
 public sealed record FeedStatus(
     string State,
     long? Position,
@@ -105,6 +121,7 @@ public sealed record FeedStatus(
     IReadOnlyDictionary<string, long> Skipped,
     long MissedChanges,
     int ConsecutiveFailures,
+    TimeSpan? RetryDelay,
     DateTimeOffset? LastReadAt,
     string? LastError,
     DateTimeOffset? LastErrorAt);

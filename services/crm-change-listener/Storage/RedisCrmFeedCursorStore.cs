@@ -6,14 +6,7 @@ namespace Sync.CrmChangeListener.Storage;
 
 public sealed class RedisCrmFeedCursorStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : ICrmFeedCursorStore
 {
-    // A listener that fell behind (a second replica, a slow shutdown) must not pull the cursor back.
-    private const string SaveForwardScript = """
-        local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
-        if tonumber(ARGV[1]) > current then
-          redis.call('SET', KEYS[1], ARGV[1])
-        end
-        return 0
-        """;
+    private static readonly string SaveForwardScript = EmbeddedScript.Load("save-cursor-forward.lua");
 
     private readonly RedisKey _key = options.KeysFor("crm-change-listener").Key("feed-cursor");
 

@@ -25,6 +25,7 @@ public sealed partial class SalesforceRequestFilter(
             return Answer(SalesforceResult.Error(StatusCodes.Status401Unauthorized, CrmApiError.InvalidSession()));
         http.Items[UserItem] = user;
 
+        var writing = false;
         using var slot = gate.TryEnter();
         if (slot is null)
         {
@@ -46,16 +47,29 @@ public sealed partial class SalesforceRequestFilter(
             if (!usage.Accepted && route?.Charged != false)
                 return Answer(SalesforceResult.Error(StatusCodes.Status403Forbidden, CrmApiError.TotalRequestsExceeded()));
 
+            writing = !HttpMethods.IsGet(http.Request.Method);
             var result = await next(context);
             return fault.StrikesAfter ? await Strike(fault, http) : result;
         }
+        catch (CompositeInterruptedException interrupted)
+        {
+            return StoreUnavailable(http, interrupted.InnerException!, interrupted.Message);
+        }
         catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
-            LogStoreUnavailable(logger, exception, http.Request.Method, http.Request.Path);
-            http.Response.Headers.RetryAfter = "5";
-            return Answer(SalesforceResult.Error(StatusCodes.Status503ServiceUnavailable,
-                CrmApiError.ServerUnavailable("The CRM's store is unavailable; nothing was changed. Retry shortly.")));
+            // A write is one atomic commit of the store: a lost connection leaves it applied entirely or not at all, and the
+            // caller cannot tell which without reading, as with Salesforce.
+            return StoreUnavailable(http, exception, writing
+                ? "The CRM's store became unavailable while saving: the change was saved entirely or not at all. Read the records before retrying."
+                : "The CRM's store is unavailable; nothing was changed. Retry shortly.");
         }
+    }
+
+    private IResult StoreUnavailable(HttpContext http, Exception exception, string message)
+    {
+        LogStoreUnavailable(logger, exception, http.Request.Method, http.Request.Path);
+        http.Response.Headers.RetryAfter = "5";
+        return Answer(SalesforceResult.Error(StatusCodes.Status503ServiceUnavailable, CrmApiError.ServerUnavailable(message)));
     }
 
     public static IResult Answer(SalesforceResult result) => new SalesforceHttpResult(result);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Sync.Clients.Crm;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
@@ -214,9 +215,17 @@ public sealed partial class SalesforceResources(
         var halted = false;
         foreach (var subrequest in parsed)
         {
-            var result = halted
-                ? SalesforceResult.Error(400, new CrmApiError("PROCESSING_HALTED", "The transaction was rolled back since another operation in the same transaction failed."))
-                : await Run(subrequest, request.User, answers, cancellationToken);
+            SalesforceResult result;
+            try
+            {
+                result = halted
+                    ? SalesforceResult.Error(400, new CrmApiError("PROCESSING_HALTED", "The transaction was rolled back since another operation in the same transaction failed."))
+                    : await Run(subrequest, request.User, answers, cancellationToken);
+            }
+            catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
+            {
+                throw new CompositeInterruptedException(Interrupted(parsed, answers), exception);
+            }
             answers.Add((subrequest.ReferenceId, result));
             halted |= allOrNone && !result.Succeeded;
         }
@@ -239,6 +248,25 @@ public sealed partial class SalesforceResources(
                 ["referenceId"] = answer.ReferenceId,
             })]),
         });
+    }
+
+    /// <summary>
+    /// What a composite interrupted at its next subrequest leaves, as Salesforce leaves it without allOrNone: the writes
+    /// before it committed one by one and stay saved, the interrupted one is saved entirely or not at all, the rest never ran.
+    /// </summary>
+    private static string Interrupted(IReadOnlyList<Subrequest> subrequests, List<(string ReferenceId, SalesforceResult Result)> answered)
+    {
+        var interrupted = subrequests[answered.Count];
+        var saved = answered.Where((answer, i) => subrequests[i].Method != "GET" && answer.Result.Succeeded).Select(answer => $"'{answer.ReferenceId}'").ToList();
+        var message = new List<string> { $"The CRM's store became unavailable during subrequest '{interrupted.ReferenceId}' ({answered.Count + 1} of {subrequests.Count})." };
+        if (saved.Count > 0)
+            message.Add($"The changes of the subrequests before it ({string.Join(", ", saved)}) are committed and stay saved.");
+        if (interrupted.Method != "GET")
+            message.Add($"'{interrupted.ReferenceId}' was saved entirely or not at all.");
+        if (answered.Count + 1 < subrequests.Count)
+            message.Add("The subrequests after it did not run.");
+        message.Add(saved.Count == 0 && interrupted.Method == "GET" ? "Nothing was changed. Retry shortly." : "Read the records before retrying.");
+        return string.Join(' ', message);
     }
 
     private async Task<SalesforceResult> Run(Subrequest subrequest, Users.CrmUser user, List<(string ReferenceId, SalesforceResult Result)> earlier, CancellationToken cancellationToken)

@@ -86,3 +86,9 @@ public sealed class CrmApiException(int status, CrmApiError error) : Exception(e
 
     public CrmApiError Error { get; } = error;
 }
+
+/// <summary>
+/// The store went away in the middle of a composite request: its message says which subrequests are saved, which one may be,
+/// and which never ran, for the 503 the caller gets.
+/// </summary>
+public sealed class CompositeInterruptedException(string message, Exception storeFailure) : Exception(message, storeFailure);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Sync.CrmSimulator.Apis;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Soql;
 using Sync.CrmSimulator.Storage;
@@ -8,8 +9,6 @@ namespace Sync.CrmSimulator.Crm;
 /// <summary>Reads records as the API serves them: live records only, formula fields computed at read time.</summary>
 public sealed class CrmReader(ICrmRecordStore store, CrmOrg org)
 {
-    public const string ApiPath = "/services/data/v60.0";
-
     private const int ReadChunk = 500;
 
     /// <summary>The live record, or the error Salesforce answers: NOT_FOUND for an unknown or deleted record.</summary>
@@ -49,7 +48,7 @@ public sealed class CrmReader(ICrmRecordStore store, CrmOrg org)
     public static string? Value(SObjectDescribe type, StoredRecord record, FieldDescribe field, FormulaContext formulas) =>
         field.Calculated ? formulas.Evaluate(type, field, record.Fields) : record[field.Name];
 
-    public static string RecordUrl(SObjectDescribe type, string id) => $"{ApiPath}/sobjects/{type.Name}/{id}";
+    public static string RecordUrl(SObjectDescribe type, string id) => $"{SalesforceRoute.BasePath}/sobjects/{type.Name}/{id}";
 
     public static JsonObject ToJson(SObjectDescribe type, StoredRecord record, IEnumerable<FieldDescribe> fields, FormulaContext formulas)
     {

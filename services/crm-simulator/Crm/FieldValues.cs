@@ -112,6 +112,11 @@ public static partial class FieldValues
         return false;
     }
 
-    [GeneratedRegex(@"^[^@\s""'<>(),;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")]
+    // An address as a Salesforce org without Email Address Internationalization takes it. The local part: ASCII letters,
+    // digits and !#$%&'*+/=?^_`{|}~.- (apostrophes and plus signs included), up to 64, not starting with a dot; Salesforce
+    // allows ".." and a final dot there, as some Japanese providers hand them out. The domain: dot-separated labels of
+    // letters, digits and inner hyphens, ending in a top-level domain of letters or an IDN's punycode (xn--). Refused:
+    // other characters (accents, spaces, quotes, brackets), a domain literal, a one-letter or numeric top-level domain.
+    [GeneratedRegex("""^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-][A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])?)\z""")]
     private static partial Regex EmailPattern();
 }

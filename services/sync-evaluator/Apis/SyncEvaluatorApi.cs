@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,8 +60,9 @@ public static class SyncEvaluatorApi
             change.EventId,
             step.Applied,
             step.Decision is { } decision ? DecisionResponse.From(decision) : null,
-            step.Applied ? step.ToPublish : null,
-            OutstandingSyncResponse.From(step.Outstanding)));
+            step.ToPublish,
+            OutstandingSyncResponse.From(step.Outstanding),
+            step.Reissue is { } reissue ? DecisionResponse.From(reissue) : null));
     }
 
     private static ProblemHttpResult UnknownProspect(long prospectId) => TypedResults.Problem(
@@ -122,7 +124,7 @@ internal static class WhatIfEvents
         }
 
         foreach (var problem in ContractValidation.Problems(message))
-            validation.Add("event", problem);
+            validation.Add(MemberOf(problem, type), problem);
         var found = message switch
         {
             ProspectActivityRecorded activity => ChangeClassifier.Classify(activity),
@@ -134,11 +136,24 @@ internal static class WhatIfEvents
             _ => null,
         };
         if (validation.IsValid && found?.ProspectId != prospectId)
-            validation.Add("event", $"the event is about another prospect; this is the sync status of prospect {prospectId}");
+            validation.Add(type == typeof(ProspectsImported) ? "event.prospectIds" : "event.prospectId",
+                $"the event is about another prospect; this is the sync status of prospect {prospectId}");
         if (!validation.IsValid)
             return false;
         change = found!;
         return true;
+    }
+
+    /// <summary>
+    /// The path of the member a contract problem is about: <see cref="ContractValidation"/> starts every problem with the member's
+    /// name ("syncId is required when origin is Sync"); a problem that does not is put under "event" as a whole.
+    /// </summary>
+    private static string MemberOf(string problem, Type contract)
+    {
+        var member = problem.Split(' ', 2)[0];
+        return contract.GetProperty(member, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property
+            ? "event." + JsonNamingPolicy.CamelCase.ConvertName(property.Name)
+            : "event";
     }
 
     private static void Default(JsonObject node, string member, JsonNode? value)

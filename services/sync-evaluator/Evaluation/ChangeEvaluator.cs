@@ -13,17 +13,27 @@ public sealed class ChangeEvaluator(ISyncStateStore store, SyncRequestDispatcher
     /// <param name="changes">The changes one message carries.</param>
     /// <param name="deliveredBefore">
     /// The message is a redelivery or a retry of one whose first attempt may have stopped between recording a sync and
-    /// publishing it: an event found already applied then publishes its prospect's unconfirmed SyncRequested again. A first
-    /// delivery that finds its event applied is a second copy of the event being handled right now; it leaves the publish to
-    /// that one (and, should that one fail, to its redelivery or to the relay), so the worker does not get the same request twice.
+    /// publishing it: an event found already applied then publishes its prospect's unconfirmed SyncRequested again at once. A
+    /// first delivery that finds its event applied may be a second copy of the event being handled right now; it leaves the
+    /// publish to that one until the publish grace has run out (then the step itself issues the sync again, as the relay would).
     /// </param>
     public async Task<IReadOnlyList<SyncStep>> Evaluate(IReadOnlyList<SyncChange> changes, bool deliveredBefore, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
+        // Written ahead of the step: the relay must know of a sync before the step records it, since this process or Redis may
+        // be gone right after (the message then ends in the error queue, and an event moved back from there is a first delivery).
+        var mayIssue = changes.Where(change => change.Rule.MayIssueSync).Select(change => change.ProspectId).Distinct().ToList();
+        if (mayIssue.Count > 0)
+            await store.ScheduleAhead(mayIssue, cancellationToken);
+
         var steps = await store.Apply(changes, cancellationToken);
         for (var i = 0; i < steps.Count; i++)
+        {
             telemetry.Decided(changes[i], steps[i], startedAt);
-        await dispatcher.Dispatch(deliveredBefore ? steps : steps.Where(step => step.Applied).ToList(), cancellationToken);
+            if (steps[i].Reissue is not null)
+                telemetry.Reissued(steps[i]);
+        }
+        await dispatcher.Dispatch(steps, republishUnconfirmed: deliveredBefore, cancellationToken);
         return steps;
     }
 }

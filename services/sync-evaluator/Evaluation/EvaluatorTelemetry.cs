@@ -24,7 +24,7 @@ public sealed partial class EvaluatorTelemetry
         _decisions = meter.CreateCounter<long>("sync.evaluator.decisions", "{decision}",
             "Sync decisions by rule and outcome (Duplicate: a redelivered event, applied before)");
         _published = meter.CreateCounter<long>("sync.evaluator.sync_requests_published", "{message}",
-            "SyncRequested confirmed by the broker, by issue (1 the first time, more after a lease ran out)");
+            "SyncRequested confirmed by the broker, by issue (1 the first time, more after a publish not confirmed in time or a lease that ran out)");
         _logger = logger;
     }
 
@@ -60,9 +60,10 @@ public sealed partial class EvaluatorTelemetry
             LogDuplicate(change.ProspectId, change.EventType, change.EventId);
     }
 
+    /// <summary>Records a step that issued the outstanding sync again: the relay's, or an event's that found its time run out.</summary>
     public void Reissued(SyncStep step)
     {
-        if (step.Decision is not { } decision)
+        if (step.Reissue is not { } decision)
             return;
         _decisions.Add(1, new KeyValuePair<string, object?>("sync.rule", decision.Rule),
             new KeyValuePair<string, object?>("sync.outcome", decision.Outcome.ToString()));
@@ -71,7 +72,11 @@ public sealed partial class EvaluatorTelemetry
         span?.SetTag("sync.rule", decision.Rule);
         span?.SetTag("sync.outcome", decision.Outcome.ToString());
         span?.SetTag("sync.sync_id", decision.SyncId?.ToString());
-        LogReissue(step.ProspectId, decision.SyncId, step.Outstanding?.Issue ?? 0);
+        span?.SetTag("sync.issue", decision.Issue);
+        if (decision.Outcome == DecisionOutcome.PublishRetried)
+            LogPublishRetried(step.ProspectId, decision.SyncId, decision.Issue);
+        else
+            LogLeaseRanOut(step.ProspectId, decision.SyncId, decision.Issue);
     }
 
     public void Published(SyncRequested request) =>
@@ -84,5 +89,9 @@ public sealed partial class EvaluatorTelemetry
     private partial void LogDuplicate(long prospectId, string eventType, Guid eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Prospect {ProspectId}: sync {SyncId} was not completed within its lease; issued again (issue {Issue})")]
-    private partial void LogReissue(long prospectId, Guid? syncId, int issue);
+    private partial void LogLeaseRanOut(long prospectId, Guid? syncId, int? issue);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Prospect {ProspectId}: the publish of sync {SyncId} was not confirmed within the publish grace; published again (issue {Issue})")]
+    private partial void LogPublishRetried(long prospectId, Guid? syncId, int? issue);
 }

@@ -14,7 +14,10 @@ public static class Extensions
 {
     public const string ActivitySourceName = "Sync.SyncEvaluator";
 
-    /// <summary>The configuration section of <see cref="SyncStateSettings"/>: clock skew, publish grace, lease, relay interval, dedupe window.</summary>
+    /// <summary>
+    /// The configuration section of <see cref="SyncStateSettings"/>: clock skew, publish grace, lease, relay interval, dedupe window,
+    /// and how many decisions are kept per prospect and for how long.
+    /// </summary>
     public const string SyncStateSection = "SyncState";
 
     /// <summary>Registers sync-evaluator's own services; its consumers are added by <see cref="AddSyncEvaluatorConsumers"/>.</summary>
@@ -69,8 +72,12 @@ internal sealed class SyncStateSettingsValidation : IValidateOptions<SyncStateSe
         Duration(settings.MaxLease, nameof(settings.MaxLease));
         Duration(settings.DedupeWindow, nameof(settings.DedupeWindow));
         Duration(settings.RelayInterval, nameof(settings.RelayInterval));
+        Duration(settings.DecisionsRetention, nameof(settings.DecisionsRetention));
         if (settings.MaxLease < settings.Lease)
             failures.Add($"{Extensions.SyncStateSection}:MaxLease ({settings.MaxLease}) must not be shorter than {Extensions.SyncStateSection}:Lease ({settings.Lease}).");
+        // The lease end of an outstanding sync then only ever moves later, which the dispatcher's schedule overwrite relies on.
+        if (settings.Lease < settings.PublishGrace)
+            failures.Add($"{Extensions.SyncStateSection}:Lease ({settings.Lease}) must not be shorter than {Extensions.SyncStateSection}:PublishGrace ({settings.PublishGrace}).");
         if (settings.DecisionsKept is < 1 or > 10_000)
             failures.Add($"{Extensions.SyncStateSection}:DecisionsKept must be between 1 and 10000 (it is {settings.DecisionsKept}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -9,7 +9,8 @@ namespace Sync.SyncEvaluator.Outbox;
 /// The outbox relay and lease keeper. Every <see cref="SyncStateSettings.RelayInterval"/> it takes the prospects whose outstanding
 /// sync is due by the store's clock: a sync whose publish was never confirmed within the publish grace, or whose completion
 /// did not come within its lease, is issued again with the same sync id and published. Any number of evaluators may run it:
-/// the reissue is one atomic step, so only one of them issues.
+/// the reissue is one atomic step, so only one of them issues. (Every event's step does the same for its own prospect; the
+/// relay is what covers a prospect no event comes for.)
 /// </summary>
 public sealed partial class SyncRequestRelay(
     ISyncStateStore store,
@@ -72,12 +73,13 @@ public sealed partial class SyncRequestRelay(
         if (step.ToPublish is not null)
         {
             telemetry.Reissued(step);
-            await dispatcher.Dispatch([step], cancellationToken);
+            await dispatcher.Dispatch([step], republishUnconfirmed: false, cancellationToken);
             return;
         }
 
         // Nothing to publish: come back when the lease ends, or drop the prospect when nothing is outstanding. Only if its time
-        // is still the one read: a consumer that issued a new sync meanwhile has scheduled it, and that must stand.
+        // is still the one read: a consumer about to issue a sync has put the prospect on the schedule anew (ScheduleAhead) before
+        // its step, and that time must stand even though the step has not run yet.
         await store.Reschedule(scheduled.ProspectId, scheduled.ActAt, step.Outstanding?.LeaseUntil, cancellationToken);
     }
 

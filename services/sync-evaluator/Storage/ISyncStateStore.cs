@@ -11,8 +11,9 @@ namespace Sync.SyncEvaluator.Storage;
 public interface ISyncStateStore
 {
     /// <summary>
-    /// Applies each change in one atomic step for its prospect. A change whose event id was applied before changes nothing and
-    /// comes back with <see cref="SyncStep.Applied"/> false.
+    /// Applies each change in one atomic step for its prospect. A change whose event id was applied before changes nothing of its
+    /// own and comes back with <see cref="SyncStep.Applied"/> false; like every step, it still issues the prospect's outstanding
+    /// sync again if that sync's time ran out.
     /// </summary>
     Task<IReadOnlyList<SyncStep>> Apply(IReadOnlyList<SyncChange> changes, CancellationToken cancellationToken);
 
@@ -22,14 +23,21 @@ public interface ISyncStateStore
     /// <summary>The broker confirmed the publish of this sync: its lease starts.</summary>
     Task<SyncStep> MarkPublished(long prospectId, Guid syncId, CancellationToken cancellationToken);
 
-    /// <summary>Issues the outstanding sync again, with the same sync id, if its lease ran out.</summary>
+    /// <summary>The relay's step: issues the outstanding sync again, with the same sync id, if its publish grace or its lease ran out.</summary>
     Task<SyncStep> ReissueIfExpired(long prospectId, CancellationToken cancellationToken);
 
     /// <summary>The prospect's state and latest decisions, newest first; null when no event for it was ever applied.</summary>
     Task<ProspectSyncStatus?> GetStatus(long prospectId, CancellationToken cancellationToken);
 
-    /// <summary>Puts the prospect on the outstanding-syncs schedule for <paramref name="actAt"/>, replacing any earlier time.</summary>
+    /// <summary>Puts the prospect on the outstanding-syncs schedule for <paramref name="actAt"/>, overwriting whatever time it had, earlier or later.</summary>
     Task Schedule(long prospectId, DateTimeOffset actAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts the prospects on the outstanding-syncs schedule one publish grace from now, by the store's clock, overwriting whatever
+    /// time they had: written ahead of a step that may issue a sync, so that the relay finds the sync even if the step's caller
+    /// never gets further. Always a time no relay can be holding, so none that read an earlier one takes the prospect off.
+    /// </summary>
+    Task ScheduleAhead(IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken);
 
     /// <summary>The prospects scheduled for now or earlier, by the store's clock, earliest first.</summary>
     Task<DueSyncs> Due(int max, CancellationToken cancellationToken);
@@ -52,19 +60,28 @@ public sealed record SyncStep
     /// <summary>False when the event had been applied before: nothing changed.</summary>
     public bool Applied { get; init; } = true;
 
-    /// <summary>The decision recorded (or, for a what-if, the one that would be).</summary>
+    /// <summary>
+    /// The decision on the step's event (or, for a what-if, the one that would be); none for the relay's step or for an event
+    /// applied before.
+    /// </summary>
     public SyncDecision? Decision { get; init; }
+
+    /// <summary>When the step issued the outstanding sync again, its time having run out: that decision.</summary>
+    public SyncDecision? Reissue { get; init; }
 
     /// <summary>The outstanding sync after the step.</summary>
     public OutstandingSync? Outstanding { get; init; }
 
-    /// <summary>
-    /// The SyncRequested to publish now: the one this step issued, or, when a redelivered event finds the outstanding sync's
-    /// publish never confirmed, that one again, unchanged.
-    /// </summary>
+    /// <summary>The SyncRequested this step issued, or issued again: whoever ran the step publishes it.</summary>
     public SyncRequested? ToPublish { get; init; }
 
-    internal static SyncRequested? Unconfirmed(long prospectId, OutstandingSync? outstanding) =>
+    /// <summary>
+    /// For an event applied before: the outstanding sync's request as last issued, when its publish is not confirmed yet and its
+    /// grace has not run out. A redelivery publishes it again unchanged; a second copy of an event leaves it to the first.
+    /// </summary>
+    public SyncRequested? Unconfirmed { get; init; }
+
+    internal static SyncRequested? UnconfirmedOf(long prospectId, OutstandingSync? outstanding) =>
         outstanding is { Published: false } ? SyncStateMachine.RequestFor(prospectId, outstanding) : null;
 }
 

@@ -43,12 +43,12 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
             if (reissued is null)
                 return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now, Outstanding = prospect.State.Outstanding });
             prospect.State = reissued.State;
-            prospect.Record(reissued.Decision, Settings.DecisionsKept);
+            prospect.Record(reissued.Decision, now, Settings);
             return Task.FromResult(new SyncStep
             {
                 ProspectId = prospectId,
                 At = now,
-                Decision = reissued.Decision,
+                Reissue = reissued.Decision,
                 Outstanding = reissued.State.Outstanding,
                 ToPublish = reissued.ToPublish,
             });
@@ -62,7 +62,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         lock (prospect)
         {
             return Task.FromResult<ProspectSyncStatus?>(prospect.Known
-                ? new ProspectSyncStatus(prospectId, prospect.State, prospect.Decisions.ToList())
+                ? new ProspectSyncStatus(prospectId, prospect.State, prospect.DecisionsAsOf(Now(), Settings.DecisionsRetention))
                 : null);
         }
     }
@@ -71,6 +71,17 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
     {
         lock (_schedule)
             _schedule[prospectId] = SyncStateMachine.ToMilliseconds(actAt);
+        return Task.CompletedTask;
+    }
+
+    public Task ScheduleAhead(IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken)
+    {
+        var at = Now() + Settings.PublishGrace;
+        lock (_schedule)
+        {
+            foreach (var prospectId in prospectIds)
+                _schedule[prospectId] = at;
+        }
         return Task.CompletedTask;
     }
 
@@ -111,21 +122,34 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         lock (prospect)
         {
             if (prospect.HasSeen(change.EventId, now - Settings.DedupeWindow))
+            {
+                var reissued = SyncStateMachine.ReissueIfExpired(prospect.State, change.ProspectId, now, Guid.NewGuid(), Settings);
+                if (reissued is not null && !dryRun)
+                {
+                    prospect.State = reissued.State;
+                    prospect.Record(reissued.Decision, now, Settings);
+                }
+                var outstanding = (reissued?.State ?? prospect.State).Outstanding;
                 return new SyncStep
                 {
                     ProspectId = change.ProspectId,
                     At = now,
                     Applied = false,
-                    Outstanding = prospect.State.Outstanding,
-                    ToPublish = SyncStep.Unconfirmed(change.ProspectId, prospect.State.Outstanding),
+                    Reissue = reissued?.Decision,
+                    Outstanding = outstanding,
+                    ToPublish = reissued?.ToPublish,
+                    Unconfirmed = reissued is null ? SyncStep.UnconfirmedOf(change.ProspectId, outstanding) : null,
                 };
+            }
 
             var evaluation = SyncStateMachine.Apply(prospect.State, change, now, NewSyncIds.Create(), Settings);
             if (!dryRun)
             {
                 prospect.State = evaluation.State;
                 prospect.Known = true;
-                prospect.Record(evaluation.Decision, Settings.DecisionsKept);
+                prospect.Record(evaluation.Decision, now, Settings);
+                if (evaluation.Reissue is { } reissue)
+                    prospect.Record(reissue, now, Settings);
                 prospect.Remember(change.EventId, now, now - Settings.DedupeWindow);
             }
             return new SyncStep
@@ -133,6 +157,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
                 ProspectId = change.ProspectId,
                 At = now,
                 Decision = evaluation.Decision,
+                Reissue = evaluation.Reissue,
                 Outstanding = evaluation.State.Outstanding,
                 ToPublish = evaluation.ToPublish,
             };
@@ -146,18 +171,30 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         private readonly Dictionary<Guid, DateTimeOffset> _seen = [];
         private readonly Queue<(Guid EventId, DateTimeOffset At)> _seenInOrder = new();
 
+        /// <summary>Newest first, as the Redis list keeps them, and gone like it once the retention passed without a decision.</summary>
+        private readonly LinkedList<SyncDecision> _decisions = new();
+        private DateTimeOffset _decidedAt;
+
         public SyncState State { get; set; } = SyncState.New;
 
         public bool Known { get; set; }
 
-        /// <summary>Newest first, as the Redis list keeps them.</summary>
-        public LinkedList<SyncDecision> Decisions { get; } = new();
+        public IReadOnlyList<SyncDecision> DecisionsAsOf(DateTimeOffset now, TimeSpan retention) =>
+            now - _decidedAt >= retention ? [] : _decisions.ToList();
 
-        public void Record(SyncDecision decision, int kept)
+        public void Record(SyncDecision decision, DateTimeOffset now, SyncStateSettings settings)
         {
-            Decisions.AddFirst(decision);
-            while (Decisions.Count > kept)
-                Decisions.RemoveLast();
+            if (now - _decidedAt >= settings.DecisionsRetention)
+                _decisions.Clear();
+            _decidedAt = now;
+            if (_decisions.First is { } newest && decision.Replaces(newest.Value))
+            {
+                newest.Value = decision;
+                return;
+            }
+            _decisions.AddFirst(decision);
+            while (_decisions.Count > settings.DecisionsKept)
+                _decisions.RemoveLast();
         }
 
         public bool HasSeen(Guid eventId, DateTimeOffset forgetBefore) =>

@@ -7,6 +7,7 @@ internal static class LuaScripts
     public static readonly string MarkPublished = Load("mark-published");
     public static readonly string ReissueIfExpired = Load("reissue-if-expired");
     public static readonly string Due = Load("due");
+    public static readonly string ScheduleAhead = Load("schedule-ahead");
     public static readonly string Reschedule = Read("reschedule");
 
     private static string Load(string name) => Read("prelude") + "\n" + Read(name);

@@ -47,16 +47,16 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
     {
         var result = await Database.ScriptEvaluateAsync(LuaScripts.ReissueIfExpired,
             [Key(prospectId, "state"), Key(prospectId, "outbox"), Key(prospectId, "decisions")],
-            [Guid.NewGuid().ToString("D"), Milliseconds(Settings.PublishGrace), Settings.DecisionsKept]);
+            [Guid.NewGuid().ToString("D"), Milliseconds(Settings.PublishGrace), Settings.DecisionsKept, Milliseconds(Settings.DecisionsRetention)]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();
         return new SyncStep
         {
             ProspectId = prospectId,
             At = Time(reply.Now),
-            Decision = reply.Decision?.ToDecision(),
+            Reissue = reply.Reissue?.ToDecision(),
             Outstanding = outstanding,
-            ToPublish = reply.Reissued && outstanding is not null ? SyncStateMachine.RequestFor(prospectId, outstanding) : null,
+            ToPublish = reply.Reissue is not null && outstanding is not null ? SyncStateMachine.RequestFor(prospectId, outstanding) : null,
         };
     }
 
@@ -81,6 +81,10 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
 
     public Task Schedule(long prospectId, DateTimeOffset actAt, CancellationToken cancellationToken) =>
         Database.SortedSetAddAsync(ScheduleKey, prospectId, actAt.ToUnixTimeMilliseconds());
+
+    public Task ScheduleAhead(IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken) =>
+        Database.ScriptEvaluateAsync(LuaScripts.ScheduleAhead, [ScheduleKey],
+            [Milliseconds(Settings.PublishGrace), .. prospectIds.Select(prospectId => (RedisValue)prospectId)]);
 
     public async Task<DueSyncs> Due(int max, CancellationToken cancellationToken)
     {
@@ -126,19 +130,23 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
                 Milliseconds(Settings.DedupeWindow),
                 Settings.DecisionsKept,
                 dryRun ? "1" : "0",
+                Milliseconds(Settings.DecisionsRetention),
             ]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();
+        var toPublish = (reply.Issued || reply.Reissue is not null) && outstanding is not null
+            ? SyncStateMachine.RequestFor(change.ProspectId, outstanding)
+            : null;
         return new SyncStep
         {
             ProspectId = change.ProspectId,
             At = Time(reply.Now),
             Applied = reply.Applied,
             Decision = reply.Decision?.ToDecision(),
+            Reissue = reply.Reissue?.ToDecision(),
             Outstanding = outstanding,
-            ToPublish = reply.Issued && outstanding is not null
-                ? SyncStateMachine.RequestFor(change.ProspectId, outstanding)
-                : reply.Applied ? null : SyncStep.Unconfirmed(change.ProspectId, outstanding),
+            ToPublish = toPublish,
+            Unconfirmed = reply.Applied || toPublish is not null ? null : SyncStep.UnconfirmedOf(change.ProspectId, outstanding),
         };
     }
 
@@ -161,6 +169,7 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
             Long(outbox, "version"),
             outbox["rule"],
             (int)Long(outbox, "issue"),
+            (int)Long(outbox, "leaseExpiries"),
             Time(Long(outbox, "issuedAt")),
             Time(Long(outbox, "leaseUntil")),
             outbox.GetValueOrDefault("published") == "1",
@@ -198,18 +207,19 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
 
         public bool Issued { get; init; }
 
-        public bool Reissued { get; init; }
-
         public StoredDecision? Decision { get; init; }
+
+        public StoredDecision? Reissue { get; init; }
 
         public StoredOutstanding? Outstanding { get; init; }
     }
 
     private sealed record StoredOutstanding(
-        Guid SyncId, long Version, string Rule, int Issue, long IssuedAt, long LeaseUntil, bool Published, Guid RequestEventId, long RequestedAt)
+        Guid SyncId, long Version, string Rule, int Issue, int LeaseExpiries, long IssuedAt, long LeaseUntil, bool Published, Guid RequestEventId,
+        long RequestedAt)
     {
         public OutstandingSync ToOutstanding() =>
-            new(SyncId, Version, Rule, Issue, Time(IssuedAt), Time(LeaseUntil), Published, RequestEventId, Time(RequestedAt));
+            new(SyncId, Version, Rule, Issue, LeaseExpiries, Time(IssuedAt), Time(LeaseUntil), Published, RequestEventId, Time(RequestedAt));
     }
 
     /// <summary>A decision as the scripts keep it in the decisions list.</summary>
@@ -226,7 +236,8 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
         long? LastSyncedAt,
         Guid? SyncId,
         long Version,
-        StoredCompletion? Completion)
+        StoredCompletion? Completion,
+        int? Issue)
     {
         public SyncDecision ToDecision() => new()
         {
@@ -246,6 +257,7 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
                 ? new SyncCompletion(completion.SyncId, completion.Version, completion.Outcome,
                     completion.CrmLastModifiedDate is { } crmModified ? Time(crmModified) : null)
                 : null,
+            Issue = Issue,
         };
     }
 

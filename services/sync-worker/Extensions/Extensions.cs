@@ -37,7 +37,8 @@ public static class Extensions
         services.AddSingleton(provider =>
         {
             var mapping = provider.GetRequiredService<IOptions<FieldMappingOptions>>().Value;
-            return new FieldMerger(mapping.Rules(), new HashSet<string>([mapping.NewLeadLastName, mapping.NewLeadCompany], StringComparer.Ordinal));
+            return new FieldMerger(mapping.Rules(), new HashSet<string>([mapping.NewLeadLastName, mapping.NewLeadCompany], StringComparer.Ordinal),
+                provider.GetRequiredService<IOptions<SyncWorkerOptions>>().Value.IntegrationUserId);
         });
         services.AddSingleton<CrmAllowance>();
         services.AddScoped<BatchSynchronizer>();
@@ -47,6 +48,7 @@ public static class Extensions
         if (builder.IsEmbedded())
         {
             services.AddSingleton<IWorkerStateStore, InMemoryWorkerStateStore>();
+            services.AddSingleton<IMergeBaseStore, InMemoryMergeBaseStore>();
             services.AddSingleton<ISyncErrorStore, InMemorySyncErrorStore>();
             services.AddSingleton<IAllowanceStore, InMemoryAllowanceStore>();
             services.AddSingleton<InMemoryRetryScheduler>();
@@ -56,6 +58,7 @@ public static class Extensions
         else
         {
             services.AddSingleton<IWorkerStateStore, RedisWorkerStateStore>();
+            services.AddSingleton<IMergeBaseStore, RedisMergeBaseStore>();
             services.AddSingleton<ISyncErrorStore, RedisSyncErrorStore>();
             services.AddSingleton<IAllowanceStore, RedisAllowanceStore>();
             services.AddSingleton<ISyncRetryScheduler, RabbitMqRetryQueues>();

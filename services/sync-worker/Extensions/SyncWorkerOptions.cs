@@ -31,6 +31,21 @@ public sealed class SyncWorkerOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan RememberCompletedSyncsFor { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// How long a prospect's merge base (the values both sides agreed on at its last sync) is kept; every sync renews it.
+    /// A prospect not synced for longer is merged by the record-level rule once, as on its first sync.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan RememberMergeBaseFor { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The CRM user the sync writes as (the crm-change-listener's CrmFeed:IntegrationUserId). The CRM makes it the owner of a
+    /// Lead the sync creates: a default of the sync's own, never an assignment, so it is never written back as the prospect's
+    /// assigned user, and a user assigned on the marketing side replaces it.
+    /// </summary>
+    [Required, RegularExpression("^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$", ErrorMessage = "SyncWorker:IntegrationUserId must be a 15- or 18-character CRM user id (005...).")]
+    public string IntegrationUserId { get; set; } = "005Sy0000000001IAA";
+
     /// <summary>How long a batch holds its prospects against a concurrent batch (another replica, a re-issued request).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ProspectClaimTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -16,7 +16,8 @@ namespace Sync.SyncWorker.Sync;
 
 /// <summary>
 /// Syncs one batch of sync requests with one snapshot read from prospect-editor, one CRM lookup, one CRM write and one
-/// write-back, then reports every request with <see cref="SyncCompleted"/> before the batch is acknowledged.
+/// write-back, then keeps the values both sides now agree on as each prospect's merge base, and reports every request
+/// with <see cref="SyncCompleted"/> before the batch is acknowledged.
 /// A record the CRM refuses fails alone; a transient failure sends the batch to its retry step; a spent allowance puts it
 /// back in the queue and pauses consuming.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed partial class BatchSynchronizer(
     ICrmClient crm,
     CrmAllowance allowance,
     IWorkerStateStore state,
+    IMergeBaseStore mergeBases,
     ISyncErrorStore errors,
     ISyncRetryScheduler retries,
     SyncConsumption consumption,
@@ -37,6 +39,9 @@ public sealed partial class BatchSynchronizer(
 {
     private const string ProspectNotFound = "PROSPECT_NOT_FOUND";
     private const string EntityIsDeleted = "ENTITY_IS_DELETED";
+
+    /// <summary>Per-record errors Salesforce gives for a record it could not write just now; the next attempt usually succeeds.</summary>
+    private static readonly HashSet<string> TransientRecordErrors = new(StringComparer.Ordinal) { "UNABLE_TO_LOCK_ROW" };
     private const string DuplicateMatch = "DUPLICATE_MATCH";
     private const string CannotUpdateConvertedLead = "CANNOT_UPDATE_CONVERTED_LEAD";
 
@@ -110,6 +115,17 @@ public sealed partial class BatchSynchronizer(
         try
         {
             await SyncProspects(prospects, cancellationToken);
+            var retried = prospects.Where(prospect => prospect.RetryReason is not null).ToList();
+            if (retried.Count > 0)
+            {
+                // Records the CRM could not lock (a person editing them at the same moment) are synced again after a delay;
+                // the rest of the batch completes now.
+                var requests = retried.SelectMany(prospect => prospect.Requests).ToList();
+                await retries.ScheduleRetry(requests, cancellationToken);
+                report.Retried = requests.Count;
+                LogRecordsRetried(retried.Count, retried[0].RetryReason!.ErrorCode);
+                prospects = prospects.Except(retried).ToList();
+            }
         }
         catch (AllowanceDeferredException deferred)
         {
@@ -173,9 +189,10 @@ public sealed partial class BatchSynchronizer(
             return;
 
         await Match(toSync, cancellationToken);
-        Plan(toSync);
+        Plan(toSync, await mergeBases.Find(toSync.Select(prospect => prospect.ProspectId).ToList()));
         await Write(toSync, cancellationToken);
         await WriteBack(prospects, cancellationToken);
+        await KeepMergeBases(toSync);
     }
 
     private async Task Match(List<ProspectSync> prospects, CancellationToken cancellationToken)
@@ -211,7 +228,7 @@ public sealed partial class BatchSynchronizer(
         }
     }
 
-    private void Plan(List<ProspectSync> prospects)
+    private void Plan(List<ProspectSync> prospects, IReadOnlyDictionary<long, MergeBase> bases)
     {
         var settings = mapping.Value;
         var claimedRecords = new HashSet<string>(StringComparer.Ordinal);
@@ -254,7 +271,11 @@ public sealed partial class BatchSynchronizer(
                 continue;
             }
 
-            prospect.Merge = merger.Merge(snapshot, record, record.Type);
+            // A base agreed with another record (before a re-match or a conversion) says nothing of this one's values.
+            var mergeBase = bases.GetValueOrDefault(prospect.ProspectId) is { } agreed && string.Equals(agreed.CrmRecordId, record.Id, StringComparison.Ordinal)
+                ? agreed.Values
+                : null;
+            prospect.Merge = merger.Merge(snapshot, record, record.Type, mergeBase);
             var changes = prospect.Merge.CrmChanges.ToDictionary(entry => entry.Key, entry => (string?)entry.Value);
             var prospectId = snapshot.Id.ToString(CultureInfo.InvariantCulture);
             if (!string.Equals(record[CrmFields.ProspectId], prospectId, StringComparison.Ordinal))
@@ -293,11 +314,15 @@ public sealed partial class BatchSynchronizer(
             var result = i < results.Count ? results[i] : new CrmSaveResult(null, false, [new CrmError("NO_RESULT", "The CRM did not answer for this record.", [])]);
             if (result.Success && (result.Id ?? prospect.Update?.Id) is { } recordId)
                 prospect.Result = Synced(prospect, type, recordId, lastModified: null);
+            else if (result.Errors.FirstOrDefault(error => TransientRecordErrors.Contains(error.ErrorCode)) is { } transient)
+                prospect.RetryLater(transient);
             else if (result.Errors.Any(error => error.ErrorCode == EntityIsDeleted))
                 prospect.Result = new ProspectResult(SyncOutcome.CrmRecordDeleted, type, prospect.Update?.Id, null,
                     $"{type} {prospect.Update?.Id} was deleted in the CRM while the batch was syncing");
             else
-                prospect.Fail(result.Errors.FirstOrDefault() ?? new CrmError("UNKNOWN_ERROR", "The CRM refused the record without a reason.", []),
+                prospect.Fail(result.Errors.FirstOrDefault() is { } error
+                        ? merger.Explain(error, prospect.Create ?? prospect.Update!)
+                        : new CrmError("UNKNOWN_ERROR", "The CRM refused the record without a reason.", []),
                     prospect.Match!.Description);
         }
     }
@@ -339,6 +364,18 @@ public sealed partial class BatchSynchronizer(
             await editor.ApplySyncWrites(writes, cancellationToken);
     }
 
+    /// <summary>Once both sides hold the merged values (the CRM written, the prospect written back), they are the next merge base.</summary>
+    private async Task KeepMergeBases(List<ProspectSync> prospects)
+    {
+        var now = time.GetUtcNow();
+        var agreed = prospects
+            .Where(prospect => prospect.Result is { Outcome: SyncOutcome.Synced, RecordId: not null } && prospect.Merge is not null)
+            .Select(prospect => new MergeBase(prospect.ProspectId, prospect.Result!.RecordId!, prospect.Merge!.Agreed, now))
+            .ToList();
+        if (agreed.Count > 0)
+            await mergeBases.Save(agreed, options.Value.RememberMergeBaseFor);
+    }
+
     private async Task<List<SyncCompleted>> Complete(List<ProspectSync> prospects, BatchReport report)
     {
         var now = time.GetUtcNow();
@@ -365,7 +402,7 @@ public sealed partial class BatchSynchronizer(
         {
             await errors.Record(failures.Select(prospect => new SyncErrorOccurrence(
                 prospect.ProspectId, prospect.Requests.MaxBy(pending => pending.Request.Version)!.Request.SyncId,
-                prospect.Error!.ErrorCode, prospect.Error.Message, prospect.Error.Fields, now)).ToList());
+                prospect.Error!.ErrorCode, Redaction.WithoutEmails(prospect.Error.Message), prospect.Error.Fields, now)).ToList());
             foreach (var failure in failures)
                 LogRecordFailed(failure.ProspectId, failure.Error!.ErrorCode, Redaction.WithoutEmails(failure.Error.Message));
         }
@@ -374,7 +411,15 @@ public sealed partial class BatchSynchronizer(
         await errors.Clear(settled);
 
         foreach (var prospect in prospects)
+        {
             report.Outcomes[prospect.Result!.Outcome] = report.Outcomes.GetValueOrDefault(prospect.Result.Outcome) + 1;
+            if (prospect.Result.Outcome == SyncOutcome.Synced && prospect.Merge?.Conflicts is { Count: > 0 } conflicts)
+            {
+                report.Conflicts += conflicts.Count;
+                LogConflicts(prospect.ProspectId, string.Join(", ", conflicts.Select(conflict => conflict.ProspectField)),
+                    conflicts[0].CrmKept ? "CRM record's" : "prospect's");
+            }
+        }
         return completions;
     }
 
@@ -400,6 +445,7 @@ public sealed partial class BatchSynchronizer(
         activity?.SetTag("sync.batch.duplicates", report.Duplicates);
         activity?.SetTag("sync.batch.retried", report.Retried);
         activity?.SetTag("sync.batch.deferred", report.Deferred);
+        activity?.SetTag("sync.batch.conflicts", report.Conflicts);
         foreach (var (outcome, count) in report.Outcomes)
             activity?.SetTag($"sync.batch.outcome.{outcome}", count);
         metrics.Batch(report);
@@ -411,9 +457,17 @@ public sealed partial class BatchSynchronizer(
         }
     }
 
-    private ProspectResult Synced(ProspectSync prospect, CrmObjectType type, string recordId, DateTimeOffset? lastModified) =>
-        new(SyncOutcome.Synced, type, recordId, lastModified,
-            prospect.Match!.Kind == CrmMatchKind.NewLead ? $"created Lead {recordId}" : $"matched {prospect.Match.Description}");
+    private static ProspectResult Synced(ProspectSync prospect, CrmObjectType type, string recordId, DateTimeOffset? lastModified)
+    {
+        var detail = prospect.Match!.Kind == CrmMatchKind.NewLead ? $"created Lead {recordId}" : $"matched {prospect.Match.Description}";
+        if (prospect.Merge?.Conflicts is { Count: > 0 } conflicts)
+        {
+            // The record dates settle every conflict of one prospect the same way.
+            detail += $"; conflict: both sides changed {string.Join(", ", conflicts.Select(conflict => $"{conflict.ProspectField} ({conflict.CrmField})"))} " +
+                $"since the last sync, and the {(conflicts[0].CrmKept ? "CRM record's values were kept (the record changed last)" : "prospect's values were kept (the prospect changed last)")}";
+        }
+        return new(SyncOutcome.Synced, type, recordId, lastModified, detail);
+    }
 
     private static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
     {
@@ -429,6 +483,9 @@ public sealed partial class BatchSynchronizer(
     [LoggerMessage(LogLevel.Information,
         "Batch done: {ProspectCount} prospects finished ({Outcomes}), {PutBackCount} requests sent to retry or back to the queue; {CrmCalls} charged CRM calls in {ElapsedMs:0} ms")]
     private partial void LogBatch(int prospectCount, string outcomes, int putBackCount, int crmCalls, double elapsedMs);
+
+    [LoggerMessage(LogLevel.Information, "Prospect {ProspectId}: both sides changed {ConflictingFields} since its last sync; the {KeptSide} values were kept, that side having changed last")]
+    private partial void LogConflicts(long prospectId, string conflictingFields, string keptSide);
 
     [LoggerMessage(LogLevel.Information, "{DuplicateCount} sync requests were already synced; their completions are published again")]
     private partial void LogDuplicates(int duplicateCount);
@@ -447,6 +504,9 @@ public sealed partial class BatchSynchronizer(
 
     [LoggerMessage(LogLevel.Warning, "Prospect {ProspectId} failed to sync with {ErrorCode}: {Reason}; it is on the sync-error list")]
     private partial void LogRecordFailed(long prospectId, string errorCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} records of the batch go to retry: the CRM answered {ErrorCode}, which a retry mends")]
+    private partial void LogRecordsRetried(int count, string errorCode);
 
     private sealed class ProspectSync(long prospectId, List<PendingSync> requests)
     {
@@ -467,6 +527,11 @@ public sealed partial class BatchSynchronizer(
         public ProspectResult? Result { get; set; }
 
         public CrmError? Error { get; private set; }
+
+        /// <summary>The CRM could not write this record now for a reason a retry mends: it is synced again later, not failed.</summary>
+        public CrmError? RetryReason { get; private set; }
+
+        public void RetryLater(CrmError reason) => RetryReason = reason;
 
         public void Fail(CrmError error, string context)
         {
@@ -493,6 +558,9 @@ public sealed class BatchReport
     public int Retried { get; set; }
 
     public int Deferred { get; set; }
+
+    /// <summary>Fields both sides had changed since the last sync, settled by the record dates.</summary>
+    public int Conflicts { get; set; }
 
     public TimeSpan Duration { get; set; }
 }

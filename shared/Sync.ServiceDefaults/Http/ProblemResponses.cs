@@ -36,8 +36,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Detail = bad.Message,
             },
             BrokerUnavailableException => Unavailable(http, "Message broker unavailable", exception.Message),
-            RedisException or RedisTimeoutException => Unavailable(http, "Store unavailable",
-                "Redis did not answer; nothing was changed."),
+            // Only an unreachable or busy Redis is worth a retry; a script or command error would fail again, so it is a 500.
+            RedisConnectionException or RedisTimeoutException => Unavailable(http, "Store unavailable",
+                "Redis did not answer. Each change is applied whole or not at all, so retrying the request is safe."),
+            RedisServerException server when IsTransient(server.Kind) => Unavailable(http, "Store unavailable",
+                $"Redis is not accepting commands now ({server.Kind}). Retrying the request is safe."),
             _ => null,
         };
 
@@ -59,6 +62,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>Redis answers these while it loads its data, fails over or is overloaded: they pass.</summary>
+    private static bool IsTransient(RedisErrorKind kind) => kind is RedisErrorKind.Loading or RedisErrorKind.ReadOnly or RedisErrorKind.MasterDown
+        or RedisErrorKind.ClusterDown or RedisErrorKind.TryAgain or RedisErrorKind.Busy or RedisErrorKind.MaxClients or RedisErrorKind.NoReplicas;
 
     private static ProblemDetails Malformed(JsonException json) => new()
     {

@@ -24,8 +24,8 @@ public static class BusExtensions
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConfirmedPublisher>();
-        var embedded = builder.Configuration.GetSection(SyncOptions.Section).Get<SyncOptions>()?.Mode == SyncMode.Embedded;
-        var connectionName = builder.Environment.ApplicationName;
+        var embedded = builder.IsEmbedded();
+        var connectionName = builder.ServiceName();
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -40,9 +40,14 @@ public sealed class ConfirmedPublisher(IBus bus, IOptions<RabbitMqOptions> optio
         }
     }
 
-    private static bool IsBrokerFailure(Exception exception) =>
-        exception is OperationCanceledException or MassTransitException or RabbitMQ.Client.Exceptions.RabbitMQClientException
-            or TimeoutException or AggregateException;
+    // The broker away, unreachable or slower than the publish timeout; a message that cannot be serialized is not one of these.
+    private static bool IsBrokerFailure(Exception exception) => exception switch
+    {
+        OperationCanceledException or TimeoutException => true,
+        RabbitMQ.Client.Exceptions.RabbitMQClientException or ConnectionException or TransportException or TransportUnavailableException => true,
+        PublishException or SendException or AggregateException => exception.InnerException is { } inner && IsBrokerFailure(inner),
+        _ => false,
+    };
 }
 
 /// <summary>The broker did not confirm a publish: nothing was accepted, and the caller may retry.</summary>

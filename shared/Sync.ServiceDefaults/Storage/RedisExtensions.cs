@@ -21,7 +21,7 @@ public static class RedisExtensions
             var options = services.GetRequiredService<IOptions<RedisOptions>>().Value;
             var configuration = ConfigurationOptions.Parse(options.ConnectionString);
             configuration.AbortOnConnectFail = false;
-            configuration.ClientName ??= builder.Environment.ApplicationName;
+            configuration.ClientName ??= builder.ServiceName();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Sync.Redis");
             logger.LogInformation("Connecting to Redis at {RedisEndpoints}", string.Join(",", configuration.EndPoints));
             return ConnectionMultiplexer.Connect(configuration);

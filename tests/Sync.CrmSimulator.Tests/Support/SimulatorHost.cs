@@ -58,11 +58,16 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>Sends the operator key, for /admin.</summary>
     public HttpClient Admin { get; }
 
-    public static async Task<SimulatorHost> Start(IEnumerable<KeyValuePair<string, string?>> settings) =>
+    /// <param name="replace">Registrations that replace the simulator's own, such as a store that fails on demand.</param>
+    public static async Task<SimulatorHost> Start(IEnumerable<KeyValuePair<string, string?>> settings, Action<IServiceCollection>? replace = null) =>
         new(await TestServiceHost.Start(
             "crm-simulator",
             TestSettings.Combine(new Dictionary<string, string?> { ["Sync:ApiKey"] = ApiKey }, settings),
-            builder => builder.AddCrmSimulator(),
+            builder =>
+            {
+                builder.AddCrmSimulator();
+                replace?.Invoke(builder.Services);
+            },
             app => app.MapCrmSimulatorApi()));
 
     public HttpClient Client(string? token)

@@ -88,26 +88,43 @@ public sealed class SyncSystem : IAsyncLifetime
     }
 
     /// <summary>
-    /// The barrier after which "nothing more happens" can be asserted: the listener has read the CRM feed to its head,
-    /// every queue is drained with nothing unacknowledged, and no prospect of <paramref name="prospectIds"/> has a sync outstanding.
+    /// The barrier after which "nothing more happens" can be asserted: the listener has handled the CRM feed up to the CRM's own
+    /// head, no prospect of <paramref name="prospectIds"/> has a sync outstanding, the evaluator has seen each one's latest
+    /// marketing-side change (its updated at has reached the prospect's), and every queue is drained with nothing unacknowledged.
     /// </summary>
     public async Task WaitUntilQuiet(IEnumerable<long> prospectIds, TimeSpan? timeout = null)
     {
         var ids = prospectIds.ToList();
-        await Eventually.True(async () =>
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        await Eventually.True(() => IsQuiet(ids), "the listener at the CRM's head, every change seen and no sync outstanding", limit);
+        await Broker.WaitUntilDrained(limit);
+        // Anything that was still in a queue when the first check passed has been handled now; it must not have woken anything.
+        await Eventually.True(() => IsQuiet(ids), "the system to be quiet once the queues drained", limit);
+    }
+
+    private async Task<bool> IsQuiet(IReadOnlyList<long> prospectIds)
+    {
+        var feed = await CrmChangeListener.Http.GetFromJsonAsync<JsonElement>("feed/status");
+        if (feed.GetProperty("position").ValueKind != JsonValueKind.Number)
+            return false;
+        var position = feed.GetProperty("position").GetInt64();
+        var crmFeed = await CrmSimulator.Http.GetFromJsonAsync<JsonElement>($"services/data/v60.0/changes?after={position}&limit=1");
+        if (crmFeed.GetProperty("headPosition").GetInt64() != position)
+            return false;
+
+        foreach (var id in prospectIds)
         {
-            var feed = await CrmChangeListener.Http.GetFromJsonAsync<JsonElement>("feed/status");
-            if (feed.GetProperty("lag").ValueKind != JsonValueKind.Number || feed.GetProperty("lag").GetInt64() != 0)
+            var status = await SyncStatus(id);
+            if (status.GetProperty("syncOutstanding").GetBoolean())
                 return false;
-            foreach (var id in ids)
-            {
-                var status = await SyncStatus(id);
-                if (status.GetProperty("syncOutstanding").GetBoolean())
-                    return false;
-            }
-            return true;
-        }, "the listener at the feed's head and no sync outstanding", timeout ?? TimeSpan.FromSeconds(60));
-        await Broker.WaitUntilDrained(timeout ?? TimeSpan.FromSeconds(60));
+            var updatedAt = (await Prospect(id)).GetProperty("updatedAt").GetDateTimeOffset();
+            var seenUpdatedAt = status.GetProperty("updatedAt");
+            // The evaluator keeps milliseconds.
+            if (seenUpdatedAt.ValueKind != JsonValueKind.String
+                || seenUpdatedAt.GetDateTimeOffset().ToUnixTimeMilliseconds() < updatedAt.ToUnixTimeMilliseconds())
+                return false;
+        }
+        return true;
     }
 
     public async Task<JsonElement> SyncStatus(long prospectId) =>

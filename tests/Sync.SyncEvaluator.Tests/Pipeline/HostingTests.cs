@@ -46,6 +46,7 @@ public sealed class HostingTests
             {
                 ["SyncState:Lease"] = "00:00:00",
                 ["SyncState:PublishGrace"] = "00:00:00.0005",
+                ["SyncState:DecisionsRetention"] = "-1.00:00:00",
             }),
             builder =>
             {
@@ -58,5 +59,6 @@ public sealed class HostingTests
 
         Assert.Contains("SyncState:Lease must be a positive duration", failure.Message, StringComparison.Ordinal);
         Assert.Contains("SyncState:PublishGrace must be a whole number of milliseconds", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("SyncState:DecisionsRetention must be a positive duration", failure.Message, StringComparison.Ordinal);
     }
 }

@@ -1,18 +1,22 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using Sync.Contracts;
 using Sync.Rules;
 using Sync.ServiceDefaults.Messaging;
+using Sync.SyncEvaluator.Evaluation;
 using Sync.SyncEvaluator.Outbox;
 using Sync.SyncEvaluator.Storage;
 using Sync.Testing;
 
 namespace Sync.SyncEvaluator.Tests.Pipeline;
 
-/// <summary>An evaluator whose leases are tiny, and whose publishes can be made to fail, to see the outbox and leases at work.</summary>
+/// <summary>An evaluator whose leases are tiny, and whose publishes and store can be made to fail, to see the outbox and leases at work.</summary>
 public sealed class ShortLeaseEvaluatorHost : EvaluatorHost
 {
     public FailingPublisher Publisher { get; } = new();
+
+    public FailingSyncStateStore Store { get; } = new();
 
     protected override string Purpose => "evaluator-lease";
 
@@ -24,9 +28,12 @@ public sealed class ShortLeaseEvaluatorHost : EvaluatorHost
         ["SyncState:RelayInterval"] = "00:00:00.050",
     };
 
-    protected override void AddTestServices(WebApplicationBuilder builder) =>
+    protected override void AddTestServices(WebApplicationBuilder builder)
+    {
         builder.Services.AddSingleton<ISyncRequestPublisher>(services =>
             Publisher.Around(new BusSyncRequestPublisher(services.GetRequiredService<ConfirmedPublisher>())));
+        builder.Services.AddSingleton<ISyncStateStore>(services => Store.Around(ActivatorUtilities.CreateInstance<RedisSyncStateStore>(services)));
+    }
 }
 
 /// <summary>Fails the next publishes of chosen prospects, as a broker that is away would.</summary>
@@ -93,7 +100,7 @@ public sealed class LeaseTests(ShortLeaseEvaluatorHost evaluator) : IClassFixtur
         await evaluator.Publish(completion);
         await evaluator.Decision(prospect, completion.EventId);
 
-        var schedule = evaluator.Host.Service<ISyncStateStore>() is RedisSyncStateStore store ? store.ScheduleKey : default;
+        var schedule = Assert.IsType<RedisSyncStateStore>(evaluator.Store.Inner).ScheduleKey;
         await Eventually.True(async () => await evaluator.Redis.Database.SortedSetScoreAsync(schedule, prospect) is null,
             "the relay to take the completed prospect off its schedule");
         Assert.False((await evaluator.Status(prospect))!.SyncOutstanding);
@@ -118,17 +125,46 @@ public sealed class LeaseTests(ShortLeaseEvaluatorHost evaluator) : IClassFixtur
     }
 
     [Fact]
-    public async Task SyncRecordedButNeverPublishedIsPublishedByTheRelayWhenItsGraceRunsOut()
+    public async Task SyncRecordedJustBeforeTheStoreWentAwayIsPublishedByTheRelayWhenItsGraceRunsOut()
     {
         var prospect = EvaluatorHost.NewProspect();
-        var store = evaluator.Host.Service<ISyncStateStore>();
-        // As if the evaluator stopped right after the script and its message were lost: the outbox holds a sync nobody published.
-        var step = (await store.Apply([ChangeClassifier.Classify(Events.Activity(prospect, ActivityKind.EmailLinkClick))], CancellationToken.None)).Single();
-        await store.Schedule(prospect, step.Outstanding!.LeaseUntil, CancellationToken.None);
+        var click = Events.Activity(prospect, ActivityKind.EmailLinkClick);
+        // Redis goes away right after the script and stays away longer than the consumer's retries: the message ends in the
+        // error queue, and the sync the script recorded was neither published nor put on the relay's schedule after the step.
+        evaluator.Store.FailAfterNextApply(prospect);
+        await Assert.ThrowsAsync<RedisConnectionException>(() => evaluator.Host.Service<ChangeEvaluator>()
+            .Evaluate([ChangeClassifier.Classify(click)], deliveredBefore: false, CancellationToken.None));
 
         var published = (await evaluator.SyncRequests(prospect, 1))[0];
 
-        Assert.Equal(step.ToPublish!.SyncId, published.SyncId);
-        Assert.Equal(2, published.Issue);
+        var status = (await evaluator.Status(prospect))!;
+        Assert.Equal(DecisionOutcome.SyncQueued, status.Decisions.Single(decision => decision.EventId == click.EventId).Outcome);
+        Assert.Equal((status.OutstandingSync!.SyncId, 2), (published.SyncId, published.Issue));
+        var retried = status.Decisions.First(decision => decision.Outcome == DecisionOutcome.PublishRetried);
+        Assert.StartsWith($"Sync {published.SyncId.ToString("N")[..8]} was not confirmed published within the publish grace",
+            retried.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SyncLeftUnscheduledAndUnpublishedIsPublishedOnceTheProspectsEventsComeAgain()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        var first = Events.Activity(prospect, ActivityKind.FormSubmission);
+        // What a crash between the script and the schedule left before the schedule was written ahead of the script (and what
+        // losing both could still leave): a sync recorded, never on the relay's schedule, never published.
+        var recorded = (await evaluator.Store.Inner.Apply([ChangeClassifier.Classify(first)], CancellationToken.None)).Single();
+
+        // An operator moves the message back from the error queue: a first delivery of an event already applied.
+        await evaluator.Publish(first);
+        await evaluator.Consumed(first.EventId);
+        // And the prospect keeps changing.
+        var second = Events.Activity(prospect, ActivityKind.PageView);
+        await evaluator.Publish(second);
+
+        var published = (await evaluator.SyncRequests(prospect, 1))[0];
+
+        Assert.Equal(recorded.ToPublish!.SyncId, published.SyncId);
+        Assert.True(published.Issue >= 2);
+        Assert.Equal(DecisionOutcome.JoinedOutstandingSync, (await evaluator.Decision(prospect, second.EventId)).Outcome);
     }
 }

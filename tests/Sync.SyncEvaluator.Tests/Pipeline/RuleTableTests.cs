@@ -68,7 +68,7 @@ public sealed class RuleTableTests(EvaluatorHost evaluator)
             id => Events.Activity(id, ActivityKind.PageView, optedOut: true)),
         ["CRM formula field recalculated"] = new(nameof(SyncRules.CrmFormulaFieldChange), DecisionOutcome.NoSync,
             id => Events.CrmChange(id, CrmObjectType.Lead, CrmChangeKind.FormulaRecalculated, null)),
-        ["CRM update that left LastModifiedDate where it was"] = new(nameof(SyncRules.CrmFormulaFieldChange), DecisionOutcome.NoSync,
+        ["CRM update that left LastModifiedDate where it was"] = new(nameof(SyncRules.CrmLastModifiedUnchanged), DecisionOutcome.NoSync,
             id => Events.CrmChange(id, CrmObjectType.Contact, CrmChangeKind.Updated, null)),
         ["CRM Account change"] = new(nameof(SyncRules.CrmAccountChange), DecisionOutcome.NoSync,
             id => Events.CrmChange(id, CrmObjectType.Account, CrmChangeKind.Updated, DateTimeOffset.UtcNow)),
@@ -137,6 +137,7 @@ public sealed class RuleTableTests(EvaluatorHost evaluator)
         }
         await evaluator.Consumed(import.EventId);
         Assert.Equal(2, (await evaluator.SyncRequests(unchanged)).Count);
-        Assert.All(others, prospect => Assert.Single(evaluator.SyncRequests(prospect).Result));
+        foreach (var prospect in others)
+            Assert.Single(await evaluator.SyncRequests(prospect));
     }
 }

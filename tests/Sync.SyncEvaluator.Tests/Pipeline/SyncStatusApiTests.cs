@@ -65,12 +65,34 @@ public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
     }
 
     [Fact]
+    public async Task AfterAFailedSyncNoSyncIsPendingButTheStatusSaysTheCrmLacksTheChange()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        await evaluator.Publish(Events.Activity(prospect, ActivityKind.FormSubmission));
+        var request = (await evaluator.SyncRequests(prospect, 1))[0];
+        var queued = (await evaluator.Status(prospect))!;
+
+        var failed = Events.Completed(request, SyncOutcome.Failed);
+        await evaluator.Publish(failed);
+        await evaluator.Decision(prospect, failed.EventId);
+        var status = (await evaluator.Status(prospect))!;
+
+        Assert.True(queued.ChangesPending);
+        Assert.True(queued.ChangesNotInCrm);
+        Assert.False(status.SyncOutstanding);
+        Assert.False(status.ChangesPending);
+        Assert.True(status.ChangesNotInCrm);
+        Assert.Equal((1L, 1L, 0L), (status.Version, status.SettledVersion, status.SyncedVersion));
+    }
+
+    [Fact]
     public async Task WhatIfAnswersWithoutChangingAnything()
     {
         var prospect = EvaluatorHost.NewProspect();
         var form = Events.Activity(prospect, ActivityKind.FormSubmission);
         await evaluator.Publish(form);
-        await evaluator.Decision(prospect, form.EventId);
+        // Consumed: the request confirmed and marked published, so the lease no longer moves under the comparison below.
+        await evaluator.Consumed(form.EventId);
         await evaluator.SyncRequests(prospect, 1);
         var before = await evaluator.Host.Http.GetStringAsync($"prospects/{prospect}/sync-status");
 
@@ -109,11 +131,18 @@ public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
             new { eventType = "ProspectDeleted", @event = new { } });
         var badKind = await evaluator.Host.Http.PostAsJsonAsync($"prospects/{prospect}/sync-status/what-if",
             new { eventType = "ProspectActivityRecorded", @event = new { kind = "Telepathy" } });
+        // Well-formed JSON that breaks the contract's own rules: each problem under the member it is about.
+        var syncWriteWithoutSyncId = await evaluator.Host.Http.PostAsJsonAsync($"prospects/{prospect}/sync-status/what-if",
+            new { eventType = "ProspectChanged", @event = new { kind = "FieldsUpdated", origin = "Sync", revision = -1 } });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
         Assert.True((await unknownType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("eventType", out _));
         Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
         Assert.True((await badKind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("event.kind", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, syncWriteWithoutSyncId.StatusCode);
+        var errors = (await syncWriteWithoutSyncId.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["event.revision", "event.syncId"], errors.EnumerateObject().Select(error => error.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("syncId is required when origin is Sync", errors.GetProperty("event.syncId")[0].GetString());
     }
 
     [Fact]

@@ -47,7 +47,8 @@ public sealed class DifferentialSyncStateStore(ISyncStateStore inner, SyncStateS
         {
             var expected = SyncStateMachine.ReissueIfExpired(model.State, prospectId, step.At, step.ToPublish?.EventId ?? Guid.NewGuid(), settings);
             Assert.Equal(expected?.ToPublish, step.ToPublish);
-            Assert.Equal(expected?.Decision, step.Decision);
+            Assert.Equal(expected?.Decision, step.Reissue);
+            Assert.Null(step.Decision);
             if (expected is not null)
             {
                 model.State = expected.State;
@@ -63,6 +64,9 @@ public sealed class DifferentialSyncStateStore(ISyncStateStore inner, SyncStateS
 
     public Task Schedule(long prospectId, DateTimeOffset actAt, CancellationToken cancellationToken) => inner.Schedule(prospectId, actAt, cancellationToken);
 
+    public Task ScheduleAhead(IReadOnlyCollection<long> prospectIds, CancellationToken cancellationToken) =>
+        inner.ScheduleAhead(prospectIds, cancellationToken);
+
     public Task<DueSyncs> Due(int max, CancellationToken cancellationToken) => inner.Due(max, cancellationToken);
 
     public Task<bool> Reschedule(long prospectId, DateTimeOffset expected, DateTimeOffset? next, CancellationToken cancellationToken) =>
@@ -75,22 +79,37 @@ public sealed class DifferentialSyncStateStore(ISyncStateStore inner, SyncStateS
         {
             if (model.Seen.Contains(change.EventId))
             {
+                // Nothing of its own; like every step, it issues the outstanding sync again if that sync's time ran out.
                 Assert.False(step.Applied, $"event {change.EventId} was applied a second time");
+                Assert.Null(step.Decision);
+                var reissued = SyncStateMachine.ReissueIfExpired(model.State, change.ProspectId, step.At, step.ToPublish?.EventId ?? Guid.NewGuid(), settings);
+                Assert.Equal(reissued?.Decision, step.Reissue);
+                Assert.Equal(reissued?.ToPublish, step.ToPublish);
+                if (reissued is not null)
+                {
+                    model.State = reissued.State;
+                    model.Record(reissued.Decision, settings.DecisionsKept);
+                }
                 Assert.Equal(model.State.Outstanding, step.Outstanding);
-                Assert.Equal(model.State.Outstanding is { Published: false } unconfirmed
-                    ? SyncStateMachine.RequestFor(change.ProspectId, unconfirmed) : null, step.ToPublish);
+                Assert.Equal(reissued is null && model.State.Outstanding is { Published: false } unconfirmed
+                    ? SyncStateMachine.RequestFor(change.ProspectId, unconfirmed) : null, step.Unconfirmed);
             }
             else
             {
                 Assert.True(step.Applied, $"event {change.EventId} was taken for a duplicate");
+                // A step issues a sync or issues the outstanding one again, never both: the published request names the ids.
                 var ids = step.ToPublish is { } issued ? new NewSyncIds(issued.SyncId, issued.EventId) : NewSyncIds.Create();
                 var expected = SyncStateMachine.Apply(model.State, change, step.At, ids, settings);
                 Assert.Equal(expected.Decision, step.Decision);
+                Assert.Equal(expected.Reissue, step.Reissue);
                 Assert.Equal(expected.ToPublish, step.ToPublish);
+                Assert.Null(step.Unconfirmed);
                 Assert.Equal(expected.State.Outstanding, step.Outstanding);
                 model.State = expected.State;
                 model.Seen.Add(change.EventId);
                 model.Record(expected.Decision, settings.DecisionsKept);
+                if (expected.Reissue is { } reissue)
+                    model.Record(reissue, settings.DecisionsKept);
             }
         }
         await CompareStored(change.ProspectId);
@@ -131,6 +150,11 @@ public sealed class DifferentialSyncStateStore(ISyncStateStore inner, SyncStateS
 
         public void Record(SyncDecision decision, int kept)
         {
+            if (Decisions.Count > 0 && decision.Replaces(Decisions[0]))
+            {
+                Decisions[0] = decision;
+                return;
+            }
             Decisions.Insert(0, decision);
             if (Decisions.Count > kept)
                 Decisions.RemoveAt(Decisions.Count - 1);

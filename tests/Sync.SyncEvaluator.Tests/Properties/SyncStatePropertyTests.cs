@@ -3,6 +3,7 @@ using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Sync.Contracts;
 using Sync.Rules;
 using Sync.ServiceDefaults.Messaging;
@@ -17,11 +18,12 @@ using Xunit.Abstractions;
 namespace Sync.SyncEvaluator.Tests.Properties;
 
 /// <summary>
-/// Many random interleavings of events, duplicate deliveries, redeliveries after a crash, lost publishes, relay passes and
-/// sync completions (in any order, stale ones too) for a few prospects, run through the evaluator's own classes against the real
-/// Redis scripts, with leases of a few milliseconds so that they run out all the time. Every step is held to the pure state
-/// machine; across the run no second sync is published while one is outstanding; and once the broker redelivers what was never
-/// acknowledged and the worker completes what it is sent, every change that needed a sync has had one.
+/// Many random interleavings of events, duplicate deliveries, redeliveries after a crash, lost publishes, Redis lost right after
+/// a script, messages moved back from the error queue, relay passes and sync completions (in any order, stale ones too) for a
+/// few prospects, run through the evaluator's own classes against the real Redis scripts, with leases of a few milliseconds so
+/// that they run out all the time. Every step is held to the pure state machine; across the run no second sync is published
+/// while one is outstanding; and once the broker redelivers what was never acknowledged (but nobody touches the error queue)
+/// and the worker completes what it is sent, every change that needed a sync has had one.
 /// </summary>
 public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -47,6 +49,9 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         SyncRules.Import, SyncRules.OperatorForcedSync,
     ];
 
+    /// <summary>How long draining one run may take: leases of a few milliseconds run out many times over in it.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
+
     private static long _nextProspect = Random.Shared.NextInt64(1, 1_000_000_000);
     private static int _nextRun;
 
@@ -64,8 +69,14 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         /// <summary>The broker did not confirm the SyncRequested; after its retries the message went to the error queue.</summary>
         PublishLost,
 
-        /// <summary>The evaluator stopped right after the script: nothing scheduled, nothing published, the message not acknowledged.</summary>
+        /// <summary>The evaluator stopped right after the script: nothing published, the message not acknowledged.</summary>
         CrashedAfterScript,
+
+        /// <summary>
+        /// Redis went away right after the script and stayed away longer than the consumer's retries: nothing published, the
+        /// message in the error queue.
+        /// </summary>
+        StoreLostAfterScript,
     }
 
     private abstract record Step;
@@ -77,6 +88,9 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
 
     /// <summary>An upstream published the same event a second time.</summary>
     private sealed record PublishedAgain(int Pick) : Step;
+
+    /// <summary>An operator moves a message back from the error queue: it arrives as a first delivery.</summary>
+    private sealed record MovedBackFromErrorQueue(int Pick) : Step;
 
     /// <summary>The worker reports one of the requests it received (the latest or a stale one), however it ended.</summary>
     private sealed record Complete(int Pick, SyncOutcome Outcome) : Step;
@@ -91,10 +105,12 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
 
     private static readonly Gen<Step> Steps = Gen.Frequency(
         (10, Gen.Select(Gen.Int[0, 2], Gen.Int[0, Rules.Length - 1], Gen.Int[0, DateShifts.Length - 1], Gen.Int[0, 4],
-                Gen.Frequency((6, Gen.Const(Delivery.Delivered)), (1, Gen.Const(Delivery.PublishLost)), (1, Gen.Const(Delivery.CrashedAfterScript))))
+                Gen.Frequency((6, Gen.Const(Delivery.Delivered)), (1, Gen.Const(Delivery.PublishLost)), (1, Gen.Const(Delivery.CrashedAfterScript)),
+                    (1, Gen.Const(Delivery.StoreLostAfterScript))))
             .Select((prospect, rule, shift, revision, how) => (Step)new Deliver(prospect, rule, shift, revision, how))),
         (2, Gen.Int[0, 1000].Select(pick => (Step)new Redeliver(pick))),
         (2, Gen.Int[0, 1000].Select(pick => (Step)new PublishedAgain(pick))),
+        (1, Gen.Int[0, 1000].Select(pick => (Step)new MovedBackFromErrorQueue(pick))),
         (6, Gen.Select(Gen.Int[0, 1000], Outcomes).Select((pick, outcome) => (Step)new Complete(pick, outcome))),
         (3, Gen.Bool.Select(lost => (Step)new RelayPass(lost))),
         (2, Gen.Int[1, 6].Select(milliseconds => (Step)new Wait(milliseconds))));
@@ -106,7 +122,7 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         var compared = 0;
         await Steps.Array[5, 40].SampleAsync(async steps =>
         {
-            var world = new World(await StoreForOneRun());
+            var world = new World(StoreForOneRun(), _redis.Database);
             foreach (var step in steps)
                 await world.Do(step);
             await world.DrainAndCheckNothingWasLost();
@@ -117,14 +133,12 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         output.WriteLine($"{runs} runs, {compared} steps held to the pure state machine");
     }
 
-    private async Task<DifferentialSyncStateStore> StoreForOneRun()
+    private RedisSyncStateStore StoreForOneRun()
     {
         // Each run has a key prefix (and so an outstanding-syncs schedule) of its own under the fixture's.
         var prefix = $"{_redis.Prefix}:run{Interlocked.Increment(ref _nextRun)}";
-        var redis = new RedisSyncStateStore(_redis.Server.Connection,
+        return new RedisSyncStateStore(_redis.Server.Connection,
             Options.Create(new RedisOptions { ConnectionString = _redis.Server.ConnectionString, KeyPrefix = prefix }), Options.Create(Settings));
-        await Task.CompletedTask;
-        return new DifferentialSyncStateStore(redis, Settings);
     }
 
     /// <summary>The evaluator's own classes around one store, a broker that records (or loses) what it is given, and a worker.</summary>
@@ -133,13 +147,20 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         private readonly long[] _prospects = [NextProspect(), NextProspect(), NextProspect()];
         private readonly List<IReadOnlyList<SyncChange>> _messages = [];
         private readonly HashSet<int> _unacknowledged = [];
+        private readonly List<int> _errorQueue = [];
         private readonly SimulatedBroker _broker = new();
+        private readonly FailingSyncStateStore _failing = new();
         private readonly ChangeEvaluator _evaluator;
         private readonly SyncRequestRelay _relay;
+        private readonly IDatabase _redis;
+        private readonly RedisKey _schedule;
 
-        public World(DifferentialSyncStateStore store)
+        public World(RedisSyncStateStore redis, IDatabase database)
         {
-            Store = store;
+            _redis = database;
+            _schedule = redis.ScheduleKey;
+            Store = new DifferentialSyncStateStore(redis, Settings);
+            var store = _failing.Around(Store);
             var telemetry = new EvaluatorTelemetry(Meters, NullLogger<EvaluatorTelemetry>.Instance);
             var dispatcher = new SyncRequestDispatcher(store, _broker, telemetry);
             _evaluator = new ChangeEvaluator(store, dispatcher, telemetry);
@@ -166,6 +187,11 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                     _messages.Add(_messages[again.Pick % _messages.Count]);
                     await Evaluate(_messages.Count - 1, deliveredBefore: false, Delivery.Delivered);
                     break;
+                case MovedBackFromErrorQueue moved when _errorQueue.Count > 0:
+                    var index = _errorQueue[moved.Pick % _errorQueue.Count];
+                    _errorQueue.Remove(index);
+                    await Evaluate(index, deliveredBefore: false, Delivery.Delivered);
+                    break;
                 case Complete complete when _broker.Received.Count > 0:
                     await Report(_broker.Received[complete.Pick % _broker.Received.Count], complete.Outcome);
                     break;
@@ -181,8 +207,9 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         }
 
         /// <summary>
-        /// The broker redelivers every message never acknowledged; leases run out and the relay issues what is due; the worker
-        /// completes the latest request of each outstanding sync. Then no prospect may hold a change that needed a sync and never had one.
+        /// The broker redelivers every message never acknowledged; the error queue stays as it is; leases run out and the relay
+        /// issues what is due; the worker completes the latest request of each outstanding sync. Then no prospect may hold a change
+        /// that needed a sync and never had one.
         /// </summary>
         public async Task DrainAndCheckNothingWasLost()
         {
@@ -190,17 +217,23 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                 await Evaluate(index, deliveredBefore: true, Delivery.Delivered);
             Assert.Empty(_unacknowledged);
 
-            for (var round = 0; _prospects.Any(prospect => Store.StateOf(prospect).Outstanding is not null); round++)
+            var deadline = DateTimeOffset.UtcNow + DrainLimit;
+            while (_prospects.Any(prospect => Store.StateOf(prospect).Outstanding is not null))
             {
-                Assert.True(round < 50, "outstanding syncs did not settle: " + string.Join("; ", _prospects.Select(p => Store.StateOf(p))));
-                await Task.Delay(Settings.MaxLease + TimeSpan.FromMilliseconds(2));
-                await _relay.RelayDue(CancellationToken.None);
+                Assert.True(DateTimeOffset.UtcNow < deadline, "outstanding syncs did not settle: " + string.Join("; ", _prospects.Select(p => Store.StateOf(p))));
+                // The worker completes what reached it; what never did, the relay issues again once its time runs out.
+                var completed = false;
                 foreach (var prospect in _prospects)
                 {
                     if (Store.StateOf(prospect).Outstanding is { } outstanding
                         && _broker.Received.LastOrDefault(request => request.SyncId == outstanding.SyncId) is { } latest)
+                    {
                         await Report(latest, SyncOutcome.Synced);
+                        completed = true;
+                    }
                 }
+                if (!completed)
+                    await RelayOnceSomethingIsDue(deadline);
             }
 
             foreach (var prospect in _prospects)
@@ -210,32 +243,47 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                     $"prospect {prospect} has changes up to version {state.Version} that no sync covered (settled {state.SettledVersion}): {state}");
             }
 
-            // Nothing outstanding: after one more look the relay has taken every prospect off its schedule.
-            await Task.Delay(Settings.MaxLease + TimeSpan.FromMilliseconds(2));
+            // Nothing outstanding: as each prospect's look comes due, the relay takes it off its schedule.
+            while (await _redis.SortedSetLengthAsync(_schedule) > 0)
+                await RelayOnceSomethingIsDue(deadline);
+        }
+
+        /// <summary>
+        /// Polls the schedule until a look is due, then runs the relay. An outstanding sync with no look on the schedule would
+        /// never come due: the deadline names it.
+        /// </summary>
+        private async Task RelayOnceSomethingIsDue(DateTimeOffset deadline)
+        {
+            while ((await Store.Due(1, CancellationToken.None)).Prospects.Count == 0)
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, "nothing came due on the relay's schedule though the state holds: "
+                    + string.Join("; ", _prospects.Select(p => Store.StateOf(p))));
+                await Task.Delay(1);
+            }
             await _relay.RelayDue(CancellationToken.None);
-            Assert.Empty((await Store.Due(1000, CancellationToken.None)).Prospects);
         }
 
         private async Task Evaluate(int index, bool deliveredBefore, Delivery how)
         {
             var changes = _messages[index];
-            if (how == Delivery.CrashedAfterScript)
-            {
-                await Store.Apply(changes, CancellationToken.None);
-                _unacknowledged.Add(index);
-                return;
-            }
-
             _broker.LoseNext = how == Delivery.PublishLost;
+            if (how is Delivery.CrashedAfterScript or Delivery.StoreLostAfterScript)
+                _failing.FailAfterNextApply(changes[0].ProspectId);
             try
             {
                 await _evaluator.Evaluate(changes, deliveredBefore, CancellationToken.None);
                 _unacknowledged.Remove(index);
             }
-            catch (BrokerUnavailableException)
+            catch (RedisConnectionException) when (how == Delivery.CrashedAfterScript)
+            {
+                // The process is gone with the message unacknowledged: the broker hands it out again later.
+                _unacknowledged.Add(index);
+            }
+            catch (Exception exception) when (exception is BrokerUnavailableException or RedisConnectionException)
             {
                 // Retries exhausted: the message is in the error queue, acknowledged; the relay has to make up for it.
                 _unacknowledged.Remove(index);
+                _errorQueue.Add(index);
             }
             finally
             {

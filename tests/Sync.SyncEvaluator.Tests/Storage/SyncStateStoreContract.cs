@@ -12,11 +12,12 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
 {
     private static long _nextProspect = Random.Shared.NextInt64(1_000_000, 1_000_000_000);
 
+    // A publish grace short enough to wait for; a lease no test outlives.
     protected static readonly SyncStateSettings Settings = new()
     {
         PublishGrace = TimeSpan.FromMilliseconds(300),
-        Lease = TimeSpan.FromSeconds(2),
-        MaxLease = TimeSpan.FromSeconds(8),
+        Lease = TimeSpan.FromSeconds(20),
+        MaxLease = TimeSpan.FromSeconds(80),
         DecisionsKept = 5,
     };
 
@@ -51,6 +52,14 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
     };
 
     private async Task<SyncStep> Apply(SyncChange change) => (await Store.Apply([change], CancellationToken.None)).Single();
+
+    /// <summary>Asks for a reissue until the outstanding sync's time has run out by the store's clock, and returns that step.</summary>
+    private Task<SyncStep> ReissuedOnceDue(long prospectId) =>
+        Eventually.Until(async () => await Store.ReissueIfExpired(prospectId, CancellationToken.None) is { ToPublish: not null } step ? step : null,
+            $"the outstanding sync of prospect {prospectId} to be issued again");
+
+    private Task StoreClockPasses(DateTimeOffset time) =>
+        Eventually.True(async () => (await Store.Due(1, CancellationToken.None)).Now >= time, $"the store's clock to pass {time:O}");
 
     private async Task<ProspectSyncStatus> Status(long prospectId) =>
         await Store.GetStatus(prospectId, CancellationToken.None) ?? throw new Xunit.Sdk.XunitException($"Prospect {prospectId} has no status.");
@@ -90,10 +99,19 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
 
         Assert.False(again.Applied);
         Assert.Null(again.Decision);
-        Assert.Equal(first.ToPublish, again.ToPublish);
         var status = await Status(prospect);
         Assert.Equal(1, status.State.Version);
-        Assert.Single(status.Decisions);
+        // Within the publish grace (the usual case) the request as it was, for a redelivery to publish; past it, issued again.
+        if (again.At < first.Outstanding!.LeaseUntil)
+        {
+            Assert.Equal(first.ToPublish, again.Unconfirmed);
+            Assert.Null(again.ToPublish);
+            Assert.Single(status.Decisions);
+        }
+        else
+        {
+            Assert.Equal(DecisionOutcome.PublishRetried, again.Reissue!.Outcome);
+        }
     }
 
     [Fact]
@@ -107,9 +125,51 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
         var again = await Apply(change);
 
         Assert.True(marked.Outstanding!.Published);
-        Assert.Equal(marked.At + Settings.LeaseFor(1), marked.Outstanding.LeaseUntil);
+        Assert.Equal(marked.At + Settings.Lease, marked.Outstanding.LeaseUntil);
         Assert.False(again.Applied);
         Assert.Null(again.ToPublish);
+        Assert.Null(again.Unconfirmed);
+    }
+
+    [Fact]
+    public async Task EventAppliedBeforeFindingItsSyncUnpublishedPastTheGracePublishesItAgain()
+    {
+        var prospect = NewProspect();
+        var change = Change(prospect, SyncRules.FormSubmission);
+        var queued = await Apply(change);
+        await StoreClockPasses(queued.Outstanding!.LeaseUntil);
+
+        // Moved back from an error queue, say: a first delivery, which must not leave the sync stranded.
+        var again = await Apply(change);
+
+        Assert.False(again.Applied);
+        Assert.Equal((DecisionOutcome.PublishRetried, 2), (again.Reissue!.Outcome, again.Reissue.Issue));
+        Assert.Null(again.Unconfirmed);
+        var request = Assert.IsType<SyncRequested>(again.ToPublish);
+        Assert.Equal((queued.ToPublish!.SyncId, 1L, 2), (request.SyncId, request.Version, request.Issue));
+        Assert.NotEqual(queued.ToPublish.EventId, request.EventId);
+        var status = await Status(prospect);
+        Assert.Equal(request, SyncStateMachine.RequestFor(prospect, status.State.Outstanding!));
+        Assert.Equal([DecisionOutcome.PublishRetried, DecisionOutcome.SyncQueued], status.Decisions.Select(decision => decision.Outcome));
+    }
+
+    [Fact]
+    public async Task EventFindingTheSyncUnpublishedPastTheGraceJoinsItAndPublishesItAgain()
+    {
+        var prospect = NewProspect();
+        var queued = await Apply(Change(prospect, SyncRules.FormSubmission));
+        await StoreClockPasses(queued.Outstanding!.LeaseUntil);
+
+        var joined = await Apply(Change(prospect, SyncRules.ProspectFieldChange));
+
+        Assert.Equal((DecisionOutcome.JoinedOutstandingSync, 2L), (joined.Decision!.Outcome, joined.Decision.Version));
+        Assert.Equal(DecisionOutcome.PublishRetried, joined.Reissue!.Outcome);
+        var request = Assert.IsType<SyncRequested>(joined.ToPublish);
+        Assert.Equal((queued.ToPublish!.SyncId, 1L, 2), (request.SyncId, request.Version, request.Issue));
+        var status = await Status(prospect);
+        Assert.Equal(request, SyncStateMachine.RequestFor(prospect, status.State.Outstanding!));
+        Assert.Equal([DecisionOutcome.PublishRetried, DecisionOutcome.JoinedOutstandingSync, DecisionOutcome.SyncQueued],
+            status.Decisions.Select(decision => decision.Outcome));
     }
 
     [Fact]
@@ -117,6 +177,8 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
     {
         var prospect = NewProspect();
         var first = await Apply(Change(prospect, SyncRules.FormSubmission));
+        // Published at once, as the dispatcher does: the lease, not the short publish grace, then runs.
+        await Store.MarkPublished(prospect, first.ToPublish!.SyncId, CancellationToken.None);
         var joined = await Apply(Change(prospect, SyncRules.CrmFieldChange));
         var alsoJoined = await Apply(Change(prospect, SyncRules.Unsubscribe));
 
@@ -147,16 +209,32 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
         var early = await Store.ReissueIfExpired(prospect, CancellationToken.None);
         Assert.Equal(early.At >= queued.Outstanding!.LeaseUntil, early.ToPublish is not null);
 
-        var reissued = await Eventually.Until(async () =>
-            await Store.ReissueIfExpired(prospect, CancellationToken.None) is { ToPublish: not null } step ? step : null,
-            "the unconfirmed sync to be issued again");
+        var reissued = await ReissuedOnceDue(prospect);
         Assert.Equal(queued.ToPublish!.SyncId, reissued.ToPublish!.SyncId);
         Assert.NotEqual(queued.ToPublish.EventId, reissued.ToPublish.EventId);
         Assert.True(reissued.ToPublish.Issue >= 2);
-        Assert.Equal(DecisionOutcome.SyncReissued, reissued.Decision!.Outcome);
+        Assert.Null(reissued.Decision);
+        Assert.Equal(DecisionOutcome.PublishRetried, reissued.Reissue!.Outcome);
         var status = await Status(prospect);
-        Assert.Equal(reissued.Decision, status.Decisions[0]);
+        Assert.Equal(reissued.Reissue, status.Decisions[0]);
         Assert.Equal(reissued.Outstanding, status.State.Outstanding);
+    }
+
+    [Fact]
+    public async Task RetriedPublishesOfOneSyncTakeOneDecisionAndDoNotLengthenTheLease()
+    {
+        var prospect = NewProspect();
+        var queued = await Apply(Change(prospect, SyncRules.FormSubmission));
+        var first = await ReissuedOnceDue(prospect);
+        var second = await ReissuedOnceDue(prospect);
+
+        var marked = await Store.MarkPublished(prospect, queued.ToPublish!.SyncId, CancellationToken.None);
+
+        Assert.Equal((DecisionOutcome.PublishRetried, 2), (first.Reissue!.Outcome, first.Reissue.Issue));
+        Assert.Equal((DecisionOutcome.PublishRetried, 3), (second.Reissue!.Outcome, second.Reissue.Issue));
+        Assert.Equal((3, 0), (marked.Outstanding!.Issue, marked.Outstanding.LeaseExpiries));
+        Assert.Equal(marked.At + Settings.Lease, marked.Outstanding.LeaseUntil);
+        Assert.Equal([second.Reissue, queued.Decision!], (await Status(prospect)).Decisions);
     }
 
     [Fact]
@@ -174,6 +252,25 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
         Assert.Equal(before.State, after.State);
         Assert.Equal(before.Decisions, after.Decisions);
         Assert.True((await Apply(change)).Applied);
+    }
+
+    [Fact]
+    public async Task WhatIfTellsThatAnOverdueSyncWouldBeIssuedAgainButChangesNothing()
+    {
+        var prospect = NewProspect();
+        var first = Change(prospect, SyncRules.FormSubmission);
+        var queued = await Apply(first);
+        await StoreClockPasses(queued.Outstanding!.LeaseUntil);
+        var before = await Status(prospect);
+
+        var next = await Store.WhatIf(Change(prospect, SyncRules.EmailOpen), CancellationToken.None);
+        var again = await Store.WhatIf(first, CancellationToken.None);
+
+        Assert.Equal((DecisionOutcome.NoSync, DecisionOutcome.PublishRetried, 2), (next.Decision!.Outcome, next.Reissue!.Outcome, next.ToPublish!.Issue));
+        Assert.Equal((false, DecisionOutcome.PublishRetried, 2), (again.Applied, again.Reissue!.Outcome, again.ToPublish!.Issue));
+        var after = await Status(prospect);
+        Assert.Equal(before.State, after.State);
+        Assert.Equal(before.Decisions, after.Decisions);
     }
 
     [Fact]
@@ -198,6 +295,24 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
         var decisions = (await Status(prospect)).Decisions;
 
         Assert.Equal(changes.AsEnumerable().Reverse().Take(Settings.DecisionsKept).Select(change => change.EventId), decisions.Select(decision => decision.EventId));
+    }
+
+    [Fact]
+    public async Task DecisionHistoryGoesOnceTheProspectIsQuietForTheRetentionButItsStateStays()
+    {
+        var store = await CreateStore(Settings with { DecisionsRetention = TimeSpan.FromMilliseconds(400) });
+        var prospect = NewProspect();
+        await store.Apply([Change(prospect, SyncRules.DoNotSyncSet, revision: 3)], CancellationToken.None);
+
+        var quiet = await Eventually.Until(async () =>
+            await store.GetStatus(prospect, CancellationToken.None) is { Decisions.Count: 0 } status ? status : null,
+            "the decisions of a quiet prospect to go");
+        var open = Change(prospect, SyncRules.EmailOpen);
+        await store.Apply([open], CancellationToken.None);
+
+        Assert.True(quiet.State.DoNotSync);
+        Assert.Equal(3, quiet.State.DoNotSyncRevision);
+        Assert.Equal(open.EventId, Assert.Single((await store.GetStatus(prospect, CancellationToken.None))!.Decisions).EventId);
     }
 
     [Fact]
@@ -246,6 +361,26 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScheduleAheadPutsProspectsAGraceFromNowOverwritingAnyTimeTheyHad()
+    {
+        var due = NewProspect();
+        var late = NewProspect();
+        var past = SyncStateMachine.ToMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-1));
+        await Store.Schedule(due, past, CancellationToken.None);
+        await Store.Schedule(late, past.AddHours(2), CancellationToken.None);
+        var before = (await Store.Due(1, CancellationToken.None)).Now;
+
+        await Store.ScheduleAhead([due, late], CancellationToken.None);
+
+        // A relay that read the old time cannot take the prospect off any more.
+        Assert.False(await Store.Reschedule(due, past, null, CancellationToken.None));
+        var scheduled = await Eventually.Until(async () =>
+            (await Store.Due(10_000, CancellationToken.None)).Prospects.Where(entry => entry.ProspectId == due || entry.ProspectId == late).ToList()
+                is { Count: 2 } both ? both : null, "both prospects to come due a grace after they were scheduled ahead");
+        Assert.All(scheduled, entry => Assert.InRange(entry.ActAt, before + Settings.PublishGrace, before + Settings.PublishGrace + TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task ScheduleHandsOutDueProspectsAndMovesThemOnlyIfUnchanged()
     {
         var prospect = NewProspect();
@@ -265,17 +400,42 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
 
 public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
 {
-    private IsolatedKeyPrefix _redis = null!;
+    private readonly List<IsolatedKeyPrefix> _prefixes = [];
+
+    private IsolatedKeyPrefix Redis => _prefixes[0];
 
     protected override async Task<ISyncStateStore> CreateStore(SyncStateSettings settings)
     {
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("evaluator-store");
-        return new RedisSyncStateStore(_redis.Server.Connection,
-            Options.Create(new RedisOptions { ConnectionString = _redis.Server.ConnectionString, KeyPrefix = _redis.Prefix }),
+        var redis = (await RedisTestServer.Shared()).CreateKeyPrefix("evaluator-store");
+        _prefixes.Add(redis);
+        return new RedisSyncStateStore(redis.Server.Connection,
+            Options.Create(new RedisOptions { ConnectionString = redis.Server.ConnectionString, KeyPrefix = redis.Prefix }),
             Options.Create(settings));
     }
 
-    public override async Task DisposeAsync() => await _redis.DisposeAsync();
+    public override async Task DisposeAsync()
+    {
+        foreach (var prefix in _prefixes)
+            await prefix.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task DecisionsExpireAfterTheRetentionEventIdsAfterTheDedupeWindowAndTheStateNever()
+    {
+        var prospect = Random.Shared.NextInt64(1_000_000, 1_000_000_000);
+        await Store.Apply([new SyncChange
+        {
+            EventId = Guid.NewGuid(), ProspectId = prospect, EventType = "Test", Rule = SyncRules.FormSubmission, ReportedDate = DateTimeOffset.UtcNow,
+        }], CancellationToken.None);
+
+        var keys = (await Redis.Keys()).Where(key => key.Contains($"{{p:{prospect}}}", StringComparison.Ordinal)).ToList();
+        async Task<TimeSpan?> ExpiryOf(string name) => await Redis.Database.KeyTimeToLiveAsync(keys.Single(key => key.EndsWith(":" + name, StringComparison.Ordinal)));
+
+        Assert.InRange((await ExpiryOf("decisions"))!.Value, Settings.DecisionsRetention - TimeSpan.FromMinutes(1), Settings.DecisionsRetention);
+        Assert.InRange((await ExpiryOf("seen"))!.Value, Settings.DedupeWindow - TimeSpan.FromMinutes(1), Settings.DedupeWindow);
+        Assert.Null(await ExpiryOf("state"));
+        Assert.Null(await ExpiryOf("outbox"));
+    }
 
     [Fact]
     public async Task EveryKeyOfAProspectSharesOneHashTag()
@@ -286,7 +446,7 @@ public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
         }], CancellationToken.None)).Single();
         Assert.NotNull(step.ToPublish);
 
-        var keys = await _redis.Keys();
+        var keys = await Redis.Keys();
 
         Assert.Equal(4, keys.Count(key => key.Contains("{p:77}", StringComparison.Ordinal)));
         Assert.All(keys.Where(key => key.Contains("{", StringComparison.Ordinal)), key => Assert.Contains("{p:77}", key, StringComparison.Ordinal));

@@ -186,7 +186,8 @@ public sealed class RealCrmSyncTests(RealCrmSyncFixture fixture) : IClassFixture
     public async Task ARecordTheCrmRefusesLandsOnTheSyncErrorListWithoutFailingItsBatch()
     {
         // prospect-editor takes this address; the CRM does not.
-        var badEmail = $"o'hara.{Guid.NewGuid():N}@example.com";
+        // prospect-editor holds it; the CRM refuses it (an underscore in the domain): a permanent error for this record alone.
+        var badEmail = $"o.hara.{Guid.NewGuid():N}@tara_plantation.example";
         var bad = await Services.CreateProspect(badEmail, new { lastName = "O'Hara", company = "Tara" });
         var good = await Services.CreateProspect(RealServicesHost.NewEmail("butler"), new { lastName = "Butler", company = "Tara" });
         var requests = new[] { RealServicesHost.Request(bad.Id), RealServicesHost.Request(good.Id) };

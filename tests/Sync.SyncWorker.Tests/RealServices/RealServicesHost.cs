@@ -108,6 +108,14 @@ public sealed class RealServicesHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<ProspectDto>(Json.Options))!;
     }
 
+    /// <summary>Assigns the prospect to a user through prospect-editor's API, as a marketer would; prospect-editor takes any name.</summary>
+    public async Task<ProspectDto> AssignUser(long prospectId, string? user)
+    {
+        using var response = await Editor.Http.PutAsJsonAsync($"prospects/{prospectId}/assigned-user", new { assignedUser = user });
+        Assert.True(response.IsSuccessStatusCode, $"Assigning prospect {prospectId} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<ProspectDto>(Json.Options))!;
+    }
+
     public async Task<ProspectDto> Prospect(long prospectId) =>
         (await Editor.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospectId}", Json.Options))!;
 
@@ -192,6 +200,7 @@ public sealed class RealServicesHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Worker.Stop();
         await Editor.DisposeAsync();
         await Crm.DisposeAsync();
         // Last: it deletes the virtual host and the keys the other two used.

@@ -274,6 +274,59 @@ public abstract class WorkerStateStoreContract : StoreContract
     }
 }
 
+/// <summary>What every merge base store does, Redis or in memory: a prospect's agreed values, replaced by each sync, forgotten after the retention.</summary>
+public abstract class MergeBaseStoreContract : StoreContract
+{
+    private static readonly DateTimeOffset At = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    protected abstract Task<IMergeBaseStore> Create();
+
+    [Fact]
+    public async Task EachProspectsBaseIsFoundWithItsRecordAndABlankFieldIsTellableFromAnUnknownOne()
+    {
+        var store = await Create();
+        await store.Save(
+        [
+            new MergeBase(21, "00Q000000000021", new Dictionary<string, string?> { ["company"] = "Initech", ["city"] = null }, At),
+            new MergeBase(22, "003000000000022", new Dictionary<string, string?> { ["title"] = "CTO" }, At),
+        ], TimeSpan.FromMinutes(1));
+
+        var found = await store.Find([21, 22, 23]);
+
+        Assert.Equal([21L, 22L], found.Keys.Order());
+        var first = found[21];
+        Assert.Equal(("00Q000000000021", At), (first.CrmRecordId, first.AgreedAt));
+        Assert.Equal("Initech", first.Values["Company"]);
+        Assert.True(first.Values.ContainsKey("city"));
+        Assert.Null(first.Values["city"]);
+        Assert.False(first.Values.ContainsKey("title"));
+        Assert.Equal("CTO", found[22].Values["title"]);
+    }
+
+    [Fact]
+    public async Task TheNextSyncReplacesTheBase()
+    {
+        var store = await Create();
+        await store.Save([new MergeBase(31, "00Q000000000031", new Dictionary<string, string?> { ["company"] = "Initech", ["city"] = "Austin" }, At)], TimeSpan.FromMinutes(1));
+
+        await store.Save([new MergeBase(31, "003000000000031", new Dictionary<string, string?> { ["company"] = "Initrode" }, At.AddMinutes(5))], TimeSpan.FromMinutes(1));
+
+        var replaced = (await store.Find([31]))[31];
+        Assert.Equal(("003000000000031", At.AddMinutes(5)), (replaced.CrmRecordId, replaced.AgreedAt));
+        Assert.Equal(new Dictionary<string, string?> { ["company"] = "Initrode" }, replaced.Values);
+    }
+
+    [Fact]
+    public async Task ABaseIsForgottenAfterItsRetention()
+    {
+        var store = await Create();
+        await store.Save([new MergeBase(41, "00Q000000000041", new Dictionary<string, string?> { ["company"] = "Initech" }, At)], TimeSpan.FromMilliseconds(200));
+
+        Assert.Single(await store.Find([41]));
+        await Eventually.True(async () => (await store.Find([41])).Count == 0, "the base to expire");
+    }
+}
+
 public sealed class RedisAllowanceStoreTests : AllowanceStoreContract
 {
     protected override async Task<IAllowanceStore> Create()
@@ -309,6 +362,20 @@ public sealed class RedisWorkerStateStoreTests : WorkerStateStoreContract
         var (redis, options) = await Redis("worker-state");
         return new RedisWorkerStateStore(redis, options);
     }
+}
+
+public sealed class RedisMergeBaseStoreTests : MergeBaseStoreContract
+{
+    protected override async Task<IMergeBaseStore> Create()
+    {
+        var (redis, options) = await Redis("merge-base");
+        return new RedisMergeBaseStore(redis, options);
+    }
+}
+
+public sealed class InMemoryMergeBaseStoreTests : MergeBaseStoreContract
+{
+    protected override Task<IMergeBaseStore> Create() => Task.FromResult<IMergeBaseStore>(new InMemoryMergeBaseStore(TimeProvider.System));
 }
 
 public sealed class InMemoryWorkerStateStoreTests : WorkerStateStoreContract

@@ -14,6 +14,7 @@ public sealed class FieldMappingTests
 {
     private static readonly DateTimeOffset Earlier = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Later = Earlier.AddHours(1);
+    private const string IntegrationUser = "005Sy0000000001IAA";
 
     [Fact]
     public void AConfiguredBehaviourChangesOneFieldAndKeepsItsCrmNames()
@@ -54,7 +55,7 @@ public sealed class FieldMappingTests
             ["FieldMapping:Fields:scoreBand:Behavior"] = "UseMarketingValue",
             ["FieldMapping:Fields:fullName:Crm"] = "Name",
         }).Rules();
-        var merger = new FieldMerger(rules, new HashSet<string>());
+        var merger = new FieldMerger(rules, new HashSet<string>(), IntegrationUser);
         var prospect = Prospect(("scoreBand", "Cold"), ("fullName", "Ada"), ("lastName", "Lovelace")) with { UpdatedAt = Later };
         var contact = new CrmRecord
         {
@@ -84,10 +85,102 @@ public sealed class FieldMappingTests
     public void EachBehaviourKeepsItsSideAndABlankNeverWins(SyncBehavior behavior, string? crm, string? marketing, bool prospectNewer, string? kept) =>
         Assert.Equal(kept, FieldMerger.Resolve(behavior, marketing, crm, prospectNewer ? Later : Earlier, prospectNewer ? Earlier : Later));
 
+    [Theory]
+    // Only one side changed since the base: its value, whichever record changed last.
+    [InlineData("base", "marketing", "base", false, "marketing", false)]
+    [InlineData("base", "base", "crm", true, "crm", false)]
+    // Both changed, each differently: the record changed last, and a conflict.
+    [InlineData("base", "marketing", "crm", false, "crm", true)]
+    [InlineData("base", "marketing", "crm", true, "marketing", true)]
+    [InlineData(null, "marketing", "crm", false, "crm", true)]
+    // Both changed to the same value: agreed, nothing to settle.
+    [InlineData("base", "same", "same", false, "same", false)]
+    // A field cleared on one side is not carried over: the value still held stays.
+    [InlineData("base", null, "base", true, "base", false)]
+    [InlineData("base", "base", null, false, "base", false)]
+    [InlineData("base", null, "crm", true, "crm", false)]
+    public void UseMostRecentlyUpdatedKeepsTheSideThatChangedSinceTheMergeBase(
+        string? agreed, string? marketing, string? crm, bool prospectNewer, string? kept, bool conflict) =>
+        Assert.Equal((kept, conflict), FieldMerger.Resolve(SyncBehavior.UseMostRecentlyUpdated, marketing, crm, new BaseValue(agreed),
+            prospectNewer ? Later : Earlier, prospectNewer ? Earlier : Later));
+
+    [Theory]
+    [InlineData(SyncBehavior.UseCrmValue, "base", "marketing", "base", "base")]
+    [InlineData(SyncBehavior.UseMarketingValue, "base", "base", "crm", "base")]
+    public void UseCrmValueAndUseMarketingValueIgnoreTheMergeBase(SyncBehavior behavior, string agreed, string marketing, string crm, string kept) =>
+        Assert.Equal((kept, false), FieldMerger.Resolve(behavior, marketing, crm, new BaseValue(agreed), Later, Earlier));
+
+    [Fact]
+    public void EachSidesChangeToADifferentFieldReachesTheOtherSideWhicheverRecordChangedLast()
+    {
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string>(), IntegrationUser);
+        var prospect = Prospect(("company", "Initrode"), ("city", "Austin"), ("title", "Analyst")) with { UpdatedAt = Earlier };
+        var lead = Lead(("Company", "Initech"), ("City", "Dallas"), ("Title", "Manager"));
+        var mergeBase = new Dictionary<string, string?> { ["company"] = "Initech", ["city"] = "Austin", ["title"] = "Engineer", ["phone"] = null };
+
+        var merge = merger.Merge(prospect, lead, CrmObjectType.Lead, mergeBase);
+
+        Assert.Equal(new Dictionary<string, string> { ["Company"] = "Initrode" }, merge.CrmChanges);
+        Assert.Equal(new Dictionary<string, string> { ["city"] = "Dallas", ["title"] = "Manager" }, merge.ProspectChanges);
+        var conflict = Assert.Single(merge.Conflicts);
+        Assert.Equal(new FieldConflict("title", "Title", CrmKept: true), conflict);
+        Assert.Equal(("Initrode", "Dallas", "Manager"), (merge.Agreed["company"], merge.Agreed["city"], merge.Agreed["title"]));
+        Assert.True(merge.Agreed.ContainsKey("phone"));
+        Assert.Null(merge.Agreed["phone"]);
+    }
+
+    [Fact]
+    public void WithoutAMergeBaseTheRecordChangedLastWinsEveryFieldAndNoConflictIsNamed()
+    {
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string>(), IntegrationUser);
+        var prospect = Prospect(("company", "Initrode"), ("city", "Austin")) with { UpdatedAt = Earlier };
+
+        var merge = merger.Merge(prospect, Lead(("Company", "Initech"), ("City", "Dallas")), CrmObjectType.Lead);
+
+        Assert.Empty(merge.CrmChanges);
+        Assert.Equal(new Dictionary<string, string> { ["company"] = "Initech", ["city"] = "Dallas" }, merge.ProspectChanges);
+        Assert.Empty(merge.Conflicts);
+    }
+
+    [Theory]
+    [InlineData(IntegrationUser)]
+    [InlineData("005Sy0000000001")]
+    public void TheIntegrationUserOwningARecordIsNoAssignment(string owner)
+    {
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string>(), IntegrationUser);
+        var lead = Lead(("OwnerId", owner));
+
+        var unassigned = merger.Merge(Prospect(), lead, CrmObjectType.Lead, new Dictionary<string, string?> { ["assignedUser"] = null });
+        var assigned = merger.Merge(Prospect() with { AssignedUser = "005Sy0000000002IAA" }, lead, CrmObjectType.Lead);
+
+        Assert.Null(unassigned.AssignedUser);
+        Assert.Null(unassigned.Agreed[FieldMappingOptions.AssignedUser]);
+        Assert.DoesNotContain("OwnerId", unassigned.CrmChanges.Keys);
+        Assert.Equal("005Sy0000000002IAA", assigned.CrmChanges["OwnerId"]);
+        Assert.Null(assigned.AssignedUser);
+    }
+
+    [Fact]
+    public void ARefusedOwnerIsToldAsTheProspectsAssignedUser()
+    {
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string>(), IntegrationUser);
+        var written = Lead(("OwnerId", "Jane Doe"), ("Title", "CTO"));
+        var refused = new CrmError("MALFORMED_ID", "OwnerId: id value of incorrect type: Jane Doe", ["OwnerId"]);
+        var otherField = new CrmError("STRING_TOO_LONG", "Title: data value too large", ["Title"]);
+
+        var explained = merger.Explain(refused, written);
+
+        Assert.Equal("MALFORMED_ID", explained.ErrorCode);
+        Assert.Equal(["OwnerId"], explained.Fields);
+        Assert.StartsWith("The CRM refused the prospect's assigned user \"Jane Doe\" as the Lead's OwnerId", explained.Message);
+        Assert.Contains(refused.Message, explained.Message);
+        Assert.Equal(otherField, merger.Explain(otherField, written));
+    }
+
     [Fact]
     public void PlaceholdersOfANewLeadNeverFlowBackIntoTheProspect()
     {
-        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string> { "[not provided]" });
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string> { "[not provided]" }, IntegrationUser);
         var prospect = Prospect(("company", null), ("lastName", null));
         var lead = new CrmRecord
         {
@@ -104,7 +197,7 @@ public sealed class FieldMappingTests
     [Fact]
     public void AnOptOutTravelsToTheCrmButNeverBack()
     {
-        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string>());
+        var merger = new FieldMerger(new FieldMappingOptions().Rules(), new HashSet<string>(), IntegrationUser);
         var contact = new CrmRecord { Id = "003000000000001", Type = CrmObjectType.Contact, Fields = new Dictionary<string, string?> { ["HasOptedOutOfEmail"] = "false" } };
 
         var optedOut = merger.Merge(Prospect() with { OptedOut = true }, contact, CrmObjectType.Contact);
@@ -140,6 +233,16 @@ public sealed class FieldMappingTests
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(FieldMappingOptions.Section).Bind(options);
         return options;
     }
+
+    private static CrmRecord Lead(params (string Name, string? Value)[] fields) => new()
+    {
+        Id = "00Q000000000001",
+        Type = CrmObjectType.Lead,
+        Fields = new Dictionary<string, string?>(fields.ToDictionary(field => field.Name, field => field.Value))
+        {
+            [CrmFields.LastModifiedDate] = Later.ToString("O", CultureInfo.InvariantCulture),
+        },
+    };
 
     private static ProspectDto Prospect(params (string Name, string? Value)[] fields) => new()
     {

@@ -3,9 +3,12 @@
 -- ARGV: event id, event type, rule, the date the rule moves, its effect, reported date (ms or ''), revision,
 --       completion sync id, version, outcome, CRM last modified (ms or ''),
 --       new sync id, new request event id,
---       max clock skew, publish grace, dedupe window (ms), decisions kept, dry run ('1': decide, change nothing).
--- Returns JSON: { applied, now, issued, decision, outstanding }. A redelivered event (already in seen) changes nothing
--- and returns applied = false with the outstanding sync, so an unconfirmed publish can be repeated.
+--       max clock skew, publish grace, dedupe window (ms), decisions kept, dry run ('1': decide, change nothing),
+--       decisions retention (ms).
+-- Returns JSON: { applied, now, issued, decision, reissue, outstanding }. Like every step, it also issues the outstanding sync
+-- again when its time ran out (reissue: that decision, recorded after the event's). An event applied before (already in seen)
+-- changes nothing of its own: applied = false, the reissue if its sync's time ran out, and the outstanding sync, so that a
+-- redelivery can repeat a publish that was never confirmed.
 local state_key, outbox_key, decisions_key, seen_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local event_id, event_type, rule, moves, effect = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local reported = optional_number(ARGV[6])
@@ -16,13 +19,19 @@ local new_sync_id, new_event_id = ARGV[12], ARGV[13]
 local max_skew, publish_grace, dedupe_window = tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
 local kept = tonumber(ARGV[17])
 local dry_run = ARGV[18] == '1'
+local retention = tonumber(ARGV[19])
 
 local now = now_ms()
 local state = load_state(state_key, outbox_key)
 
 local seen_at = redis.call('ZSCORE', seen_key, event_id)
 if seen_at and tonumber(seen_at) >= now - dedupe_window then
-  return cjson.encode({ applied = false, now = int(now), outstanding = outstanding_json(state.outstanding) })
+  local reissue = reissue_if_expired(state, now, new_event_id, publish_grace)
+  if reissue ~= nil and not dry_run then
+    save_outstanding(outbox_key, state.outstanding)
+    record_decision(decisions_key, reissue, kept, retention)
+  end
+  return cjson.encode({ applied = false, now = int(now), reissue = reissue, outstanding = outstanding_json(state.outstanding) })
 end
 
 local decision = {
@@ -69,6 +78,7 @@ local function issue_if_needed(covered_up_to)
       version = state.version,
       rule = state.pending_rule or rule,
       issue = 1,
+      lease_expiries = 0,
       issued_at = now,
       lease_until = now + publish_grace,
       published = false,
@@ -137,9 +147,18 @@ end
 
 decision.version = state.version
 
+-- A sync issued just now has all its publish grace ahead of it, so a step issues or issues again, never both.
+local reissue = nil
+if not issued then
+  reissue = reissue_if_expired(state, now, new_event_id, publish_grace)
+end
+
 if not dry_run then
   save_state(state_key, outbox_key, state)
-  record_decision(decisions_key, decision, kept)
+  record_decision(decisions_key, decision, kept, retention)
+  if reissue ~= nil then
+    record_decision(decisions_key, reissue, kept, retention)
+  end
   redis.call('ZREMRANGEBYSCORE', seen_key, '-inf', '(' .. int(now - dedupe_window))
   redis.call('ZADD', seen_key, int(now), event_id)
   redis.call('PEXPIRE', seen_key, int(dedupe_window))
@@ -150,5 +169,6 @@ return cjson.encode({
   now = int(now),
   issued = issued,
   decision = decision,
+  reissue = reissue,
   outstanding = outstanding_json(state.outstanding),
 })

@@ -8,7 +8,7 @@ local now = now_ms()
 local outstanding = load_outstanding(outbox_key)
 if outstanding ~= nil and outstanding.sync_id == sync_id and not outstanding.published then
   outstanding.published = true
-  outstanding.lease_until = now + lease_for(outstanding.issue, lease_ms, max_lease_ms)
+  outstanding.lease_until = now + lease_for(outstanding.lease_expiries, lease_ms, max_lease_ms)
   save_outstanding(outbox_key, outstanding)
 end
 return cjson.encode({ now = int(now), outstanding = outstanding_json(outstanding) })

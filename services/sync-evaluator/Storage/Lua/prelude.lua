@@ -1,11 +1,11 @@
--- Shared by the sync-state scripts; RedisSyncStateStore puts it in front of each one.
+-- Shared by the sync-state scripts: LuaScripts puts it in front of each one that needs it (all but reschedule.lua).
 -- The scripts are Sync.Rules.SyncStateMachine in Lua: change one, change the other, and the differential test
 -- (SyncStatePropertyTests) holds them to the same answers.
 --
 -- Per prospect, under one hash tag (one Redis Cluster slot):
 --   state      hash    versions, the three dates, last synced, Do Not Sync
 --   outbox     hash    the outstanding sync and the SyncRequested as last issued, with its Published flag
---   decisions  list    the latest decisions, newest first, as JSON
+--   decisions  list    the latest decisions, newest first, as JSON; expires when none came within the retention
 --   seen       zset    event ids applied, scored by when (Redis time), trimmed to the dedupe window
 -- Times are milliseconds since the Unix epoch by Redis's own clock (TIME); they travel as decimal strings,
 -- because Lua would print large numbers in exponent form.
@@ -48,6 +48,7 @@ local function load_outstanding(outbox_key)
     version = tonumber(outbox.version),
     rule = outbox.rule,
     issue = tonumber(outbox.issue),
+    lease_expiries = tonumber(outbox.leaseExpiries or '0'),
     issued_at = tonumber(outbox.issuedAt),
     lease_until = tonumber(outbox.leaseUntil),
     published = outbox.published == '1',
@@ -66,6 +67,7 @@ local function save_outstanding(outbox_key, outstanding)
     'version', int(outstanding.version),
     'rule', outstanding.rule,
     'issue', int(outstanding.issue),
+    'leaseExpiries', int(outstanding.lease_expiries),
     'issuedAt', int(outstanding.issued_at),
     'leaseUntil', int(outstanding.lease_until),
     'published', outstanding.published and '1' or '0',
@@ -128,6 +130,7 @@ local function outstanding_json(outstanding)
     version = outstanding.version,
     rule = outstanding.rule,
     issue = outstanding.issue,
+    leaseExpiries = outstanding.lease_expiries,
     issuedAt = int(outstanding.issued_at),
     leaseUntil = int(outstanding.lease_until),
     published = outstanding.published,
@@ -136,14 +139,60 @@ local function outstanding_json(outstanding)
   }
 end
 
-local function record_decision(decisions_key, decision, kept)
-  redis.call('LPUSH', decisions_key, cjson.encode(decision))
-  redis.call('LTRIM', decisions_key, 0, kept - 1)
+-- SyncDecision.Replaces: one more retried publish of the sync the newest decision retried takes its place.
+local function replaces(decision, newest)
+  return decision.outcome == 'PublishRetried' and newest.outcome == 'PublishRetried' and newest.syncId == decision.syncId
 end
 
--- SyncStateSettings.LeaseFor: the lease doubles with each issue, up to the maximum.
-local function lease_for(issue, lease_ms, max_lease_ms)
-  local doublings = math.min(math.max(issue - 1, 0), 30)
+-- Keeps the latest decisions, and all of them only for the retention (ms) after the newest: the history is for prospects
+-- that are active; a quiet one keeps its state, not its explanations.
+local function record_decision(decisions_key, decision, kept, retention)
+  local newest = decision.outcome == 'PublishRetried' and redis.call('LINDEX', decisions_key, 0)
+  if newest and replaces(decision, cjson.decode(newest)) then
+    redis.call('LSET', decisions_key, 0, cjson.encode(decision))
+  else
+    redis.call('LPUSH', decisions_key, cjson.encode(decision))
+    redis.call('LTRIM', decisions_key, 0, kept - 1)
+  end
+  redis.call('PEXPIRE', decisions_key, retention)
+end
+
+-- SyncStateMachine.ReissueIfExpired: issues the outstanding sync again, with the same sync id, when its time ran out (its publish
+-- not confirmed within the publish grace, or, published, not completed within its lease). Changes state.outstanding and returns
+-- the decision; nil, changing nothing, when its time has not run out.
+local function reissue_if_expired(state, now, new_event_id, publish_grace)
+  local outstanding = state.outstanding
+  if outstanding == nil or now < outstanding.lease_until then
+    return nil
+  end
+  -- Only a lease that ran out lengthens the next one: a publish never confirmed says nothing about the worker.
+  local lease_ran_out = outstanding.published
+  outstanding.issue = outstanding.issue + 1
+  if lease_ran_out then
+    outstanding.lease_expiries = outstanding.lease_expiries + 1
+  end
+  outstanding.lease_until = now + publish_grace
+  outstanding.published = false
+  outstanding.request_event_id = new_event_id
+  outstanding.requested_at = now
+  return {
+    at = int(now),
+    eventId = new_event_id,
+    eventType = 'SyncRequested',
+    rule = outstanding.rule,
+    outcome = lease_ran_out and 'SyncReissued' or 'PublishRetried',
+    moved = 'None',
+    dateClamped = false,
+    lastSyncedAt = int(state.last_synced_at),
+    syncId = outstanding.sync_id,
+    version = state.version,
+    issue = outstanding.issue,
+  }
+end
+
+-- SyncStateSettings.LeaseFor: the lease doubles each time one ran out, up to the maximum.
+local function lease_for(lease_expiries, lease_ms, max_lease_ms)
+  local doublings = math.min(math.max(lease_expiries, 0), 30)
   local lease = lease_ms * (2 ^ doublings)
   if lease > max_lease_ms then
     return max_lease_ms

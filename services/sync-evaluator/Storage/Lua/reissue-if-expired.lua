@@ -1,34 +1,15 @@
--- Issues the outstanding sync again, with the same sync id, when its lease ran out. SyncStateMachine.ReissueIfExpired.
--- KEYS: state, outbox, decisions. ARGV: new request event id, publish grace (ms), decisions kept.
--- Returns JSON: { now, reissued, decision, outstanding }.
+-- The relay's step: issues the outstanding sync again, with the same sync id, when its time ran out.
+-- SyncStateMachine.ReissueIfExpired.
+-- KEYS: state, outbox, decisions. ARGV: new request event id, publish grace (ms), decisions kept, decisions retention (ms).
+-- Returns JSON: { now, reissue (the decision, when it was issued again), outstanding }.
 local state_key, outbox_key, decisions_key = KEYS[1], KEYS[2], KEYS[3]
-local new_event_id, publish_grace, kept = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local new_event_id, publish_grace, kept, retention = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 
 local now = now_ms()
 local state = load_state(state_key, outbox_key)
-local outstanding = state.outstanding
-if outstanding == nil or now < outstanding.lease_until then
-  return cjson.encode({ now = int(now), reissued = false, outstanding = outstanding_json(outstanding) })
+local reissue = reissue_if_expired(state, now, new_event_id, publish_grace)
+if reissue ~= nil then
+  save_outstanding(outbox_key, state.outstanding)
+  record_decision(decisions_key, reissue, kept, retention)
 end
-
-outstanding.issue = outstanding.issue + 1
-outstanding.lease_until = now + publish_grace
-outstanding.published = false
-outstanding.request_event_id = new_event_id
-outstanding.requested_at = now
-save_outstanding(outbox_key, outstanding)
-
-local decision = {
-  at = int(now),
-  eventId = new_event_id,
-  eventType = 'SyncRequested',
-  rule = outstanding.rule,
-  outcome = 'SyncReissued',
-  moved = 'None',
-  dateClamped = false,
-  lastSyncedAt = int(state.last_synced_at),
-  syncId = outstanding.sync_id,
-  version = state.version,
-}
-record_decision(decisions_key, decision, kept)
-return cjson.encode({ now = int(now), reissued = true, decision = decision, outstanding = outstanding_json(outstanding) })
+return cjson.encode({ now = int(now), reissue = reissue, outstanding = outstanding_json(state.outstanding) })

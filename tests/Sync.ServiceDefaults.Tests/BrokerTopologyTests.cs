@@ -4,7 +4,7 @@ using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 
-namespace Sync.EndToEnd.Tests;
+namespace Sync.ServiceDefaults.Tests;
 
 /// <summary>The start-up promise: an event published before its consumer ever ran waits in the consumer's queue.</summary>
 public sealed class BrokerTopologyTests : IAsyncLifetime
