@@ -4,6 +4,7 @@ using Sync.ActivityTracker.Extensions;
 using Sync.Clients.ProspectEditor;
 using Sync.ProspectEditor.Apis;
 using Sync.ProspectEditor.Extensions;
+using Sync.ProspectEditor.Outbox;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
@@ -57,11 +58,15 @@ public sealed class TrackerFixture : IAsyncLifetime
         ["Tracking:MaxBodyBytes"] = "4096",
     };
 
-    public static async Task<TestServiceHost> StartTracker(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor)
+    public static async Task<TestServiceHost> StartTracker(
+        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var host = await TestServiceHost.Start("activity-tracker",
-            TestSettings.Combine(broker.Settings, redis.Settings, Common,
-                new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }),
+        // Later sources win: extra settings override the common ones.
+        var settings = new Dictionary<string, string?>();
+        foreach (var (key, value) in TestSettings.Combine(broker.Settings, redis.Settings, Common,
+            new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }, extra ?? new Dictionary<string, string?>()))
+            settings[key] = value;
+        var host = await TestServiceHost.Start("activity-tracker", settings,
             builder =>
             {
                 builder.AddActivityTracker();
@@ -87,6 +92,10 @@ public sealed class TrackerFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<ProspectDto>())!;
     }
+
+    /// <summary>The barrier before asserting "nothing else was published": prospect-editor's outbox backlog has drained.</summary>
+    public Task WaitUntilEverythingPublished() =>
+        Eventually.True(async () => (await Editor.Http.GetFromJsonAsync<OutboxBacklog>("outbox"))!.Drained, "prospect-editor's outbox backlog to drain");
 
     public static string UniqueEmail(string name = "visitor") => $"{name}.{Guid.NewGuid():N}@example.com";
 

@@ -27,7 +27,7 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         var accepted = (await response.Content.ReadFromJsonAsync<ActivityAccepted>())!;
         Assert.False(accepted.Published);
         Assert.Equal(nameof(SyncRules.AnonymousPageView), accepted.Rule);
-        await AssertOnlyBarrierPublishedSince(mark);
+        await AssertNothingPublishedSince(mark);
         var visitor = (await tracker.Operator.GetFromJsonAsync<VisitorView>($"visitors/{visitorId}"))!;
         Assert.Null(visitor.ProspectId);
         Assert.Equal("https://example.com/pricing", Assert.Single(visitor.Activity).Url);
@@ -151,22 +151,28 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         var unknownLink = await Public.GetAsync("r/NoSuchCode42");
         Assert.Equal(HttpStatusCode.NotFound, unknownLink.StatusCode);
         Assert.Equal("application/problem+json", unknownLink.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("'NoSuchCode42'", (await unknownLink.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var notACode = await (await Public.GetAsync("r/%3Cb%3Ehi%3C%2Fb%3E")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.DoesNotContain("hi", notACode.GetProperty("detail").GetString());
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Public.PostAsJsonAsync("links", new { target = "https://example.com", prospectId = 1, kind = "emailLink" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Public.GetAsync($"visitors/{TrackerFixture.NewVisitorId()}")).StatusCode);
         var unknownProspect = await tracker.Operator.PostAsJsonAsync("links", new { target = "https://example.com", prospectId = 987654321, kind = "emailLink" });
         Assert.Equal(HttpStatusCode.NotFound, unknownProspect.StatusCode);
         Assert.Equal("prospectId", (await unknownProspect.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("member").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await Public.PostAsJsonAsync("emails/spring/opens", new { prospectId = 987654321 })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Public.PostAsJsonAsync("unsubscribes", new { prospectId = 987654321 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await tracker.Operator.PostAsJsonAsync("emails/spring/opens", new { prospectId = 987654321 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await tracker.Operator.PostAsJsonAsync("unsubscribes", new { prospectId = 987654321 })).StatusCode);
+        var unknown = await Urls(987654321, "spring");
+        Assert.Equal(HttpStatusCode.NotFound, (await Public.PostAsync(unknown.UnsubscribeUrl.TrimStart('/'), null)).StatusCode);
     }
 
     [Fact]
     public async Task AnEmailOpenIsPublishedButNeverASync()
     {
         var prospect = await tracker.CreateProspect();
+        var urls = await Urls(prospect.Id, "newsletter-7");
 
-        var response = await Public.PostAsJsonAsync("emails/newsletter-7/opens", new { prospectId = prospect.Id });
+        var response = await Public.PostAsync(urls.OpenUrl.TrimStart('/'), null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = (await response.Content.ReadFromJsonAsync<ActivityAccepted>())!;
@@ -177,16 +183,69 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
     }
 
     [Fact]
-    public async Task AnUnsubscribeOptsTheProspectOutThroughProspectEditor()
+    public async Task AnOpenPixelRecordsTheOpenAndAnswersAnImage()
     {
         var prospect = await tracker.CreateProspect();
+        var urls = await Urls(prospect.Id, "newsletter-8");
 
-        var response = await Public.PostAsJsonAsync("unsubscribes", new { prospectId = prospect.Id, emailId = "newsletter-7" });
+        var response = await Public.GetAsync(urls.OpenUrl.TrimStart('/'));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/gif", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        var open = (await tracker.Published.WaitFor<ProspectActivityRecorded>(a => a.ProspectId == prospect.Id && a.Kind == ActivityKind.EmailOpen, "the pixel's open")).Single();
+        Assert.Equal("e-mail newsletter-8", open.AssetName);
+    }
+
+    [Fact]
+    public async Task AnUnsubscribeLinkWorksAsAOneClickPostAndOptsTheProspectOutThroughProspectEditor()
+    {
+        var prospect = await tracker.CreateProspect();
+        var urls = await Urls(prospect.Id, "newsletter-7");
+
+        // RFC 8058: the mail client POSTs the List-Unsubscribe address with this form body.
+        var response = await Public.PostAsync(urls.UnsubscribeUrl.TrimStart('/'),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<Unsubscribed>())!.OptedOut);
         var change = (await tracker.Published.WaitFor<ProspectChanged>(c => c.ProspectId == prospect.Id && c.Kind == ProspectChangeKind.Unsubscribed, "the unsubscribe")).Single();
         Assert.Equal(SyncRules.Unsubscribe, ChangeClassifier.RuleFor(change));
+        Assert.True((await tracker.Editor.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.OptedOut);
+    }
+
+    [Fact]
+    public async Task WithoutTheLinksTokenOrTheApiKeyNobodyCanOptOutOrOpenForAProspect()
+    {
+        var prospect = await tracker.CreateProspect();
+        var other = await tracker.CreateProspect();
+        var urls = await Urls(prospect.Id, "newsletter-9");
+        var otherUrls = await Urls(other.Id, "newsletter-9");
+        var otherEmailUrls = await Urls(prospect.Id, "newsletter-10");
+        await tracker.WaitUntilEverythingPublished();
+        var mark = await tracker.Published.Mark();
+
+        var bare = await Public.PostAsJsonAsync("unsubscribes", new { prospectId = prospect.Id });
+        var anotherProspectsToken = await Public.PostAsync(Swap(otherUrls.UnsubscribeUrl, other.Id, prospect.Id), null);
+        var anotherEmailsToken = await Public.PostAsync(otherEmailUrls.UnsubscribeUrl.Replace("newsletter-10", "newsletter-9", StringComparison.Ordinal).TrimStart('/'), null);
+        var theOpenToken = await Public.PostAsJsonAsync("unsubscribes",
+            new { prospectId = prospect.Id, emailId = "newsletter-9", token = Token(urls.OpenUrl) });
+        var forgedToken = await Public.PostAsJsonAsync("unsubscribes", new { prospectId = prospect.Id, emailId = "newsletter-9", token = "AAAAAAAAAAAAAAAAAAAAAA" });
+        var bareOpen = await Public.PostAsJsonAsync("emails/newsletter-9/opens", new { prospectId = prospect.Id });
+        var openWithUnsubscribeToken = await Public.GetAsync($"emails/newsletter-9/opens?prospectId={prospect.Id}&token={Token(urls.UnsubscribeUrl)}");
+        var minting = await Public.PostAsJsonAsync("emails/newsletter-9/tracking-urls", new { prospectId = prospect.Id });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
+        Assert.Contains("tracking-urls", (await bare.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.All([anotherProspectsToken, anotherEmailsToken, theOpenToken, forgedToken, openWithUnsubscribeToken],
+            response => Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode));
+        Assert.Equal(HttpStatusCode.Unauthorized, bareOpen.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, minting.StatusCode);
+        Assert.False((await tracker.Editor.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.OptedOut);
+        await AssertNothingPublishedSince(mark);
+
+        var byOperator = await tracker.Operator.PostAsJsonAsync("unsubscribes", new { prospectId = prospect.Id });
+        Assert.Equal(HttpStatusCode.OK, byOperator.StatusCode);
         Assert.True((await tracker.Editor.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.OptedOut);
     }
 
@@ -201,6 +260,7 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
     [InlineData("emails/e-1/opens", """{}""", "prospectId")]
     [InlineData("emails/e-1/opens", """{"prospectId":-4}""", "prospectId")]
     [InlineData("unsubscribes", """{"prospectId":0}""", "prospectId")]
+    [InlineData("unsubscribes", """{"prospectId":4,"token":"AAAAAAAAAAAAAAAAAAAAAA"}""", "emailId")]
     public async Task InvalidInputAnswers400NamingTheFieldAndPublishesNothing(string path, string json, string member)
     {
         var mark = await tracker.Published.Mark();
@@ -211,7 +271,7 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(member, out _), problem.ToString());
-        await AssertOnlyBarrierPublishedSince(mark);
+        await AssertNothingPublishedSince(mark);
     }
 
     [Theory]
@@ -229,7 +289,7 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Malformed JSON", problem.GetProperty("title").GetString());
         Assert.Contains(member, problem.GetProperty("detail").GetString());
-        await AssertOnlyBarrierPublishedSince(mark);
+        await AssertNothingPublishedSince(mark);
     }
 
     [Fact]
@@ -242,8 +302,26 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        await AssertOnlyBarrierPublishedSince(mark);
+        await AssertNothingPublishedSince(mark);
         Assert.Equal(HttpStatusCode.NotFound, (await tracker.Editor.Http.GetAsync("prospects?email=a@example.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AFormPostWhoseOccurredAtIsNotADateAnswers400AsJsonDoes()
+    {
+        var email = TrackerFixture.UniqueEmail("when");
+        var mark = await tracker.Published.Mark();
+
+        var response = await Public.PostAsync("forms/contact/submissions", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["occurredAt"] = "last tuesday",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("occurredAt", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await tracker.Editor.Http.GetAsync($"prospects?email={email}")).StatusCode);
+        await AssertNothingPublishedSince(mark);
     }
 
     [Fact]
@@ -254,6 +332,19 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 
+    /// <summary>The signed open and unsubscribe links of one e-mail to one prospect, as a mailer gets them.</summary>
+    private async Task<EmailTrackingUrls> Urls(long prospectId, string emailId)
+    {
+        var response = await tracker.Operator.PostAsJsonAsync($"emails/{emailId}/tracking-urls", new { prospectId });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<EmailTrackingUrls>())!;
+    }
+
+    private static string Token(string url) => System.Web.HttpUtility.ParseQueryString(new Uri(new Uri("http://tracker/"), url).Query)["token"]!;
+
+    private static string Swap(string url, long from, long to) =>
+        url.Replace($"prospectId={from}", $"prospectId={to}", StringComparison.Ordinal).TrimStart('/');
+
     private async Task<string> LinkedVisitor()
     {
         var visitorId = TrackerFixture.NewVisitorId();
@@ -262,19 +353,13 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         return visitorId;
     }
 
-    /// <summary>Publishes an e-mail open (the barrier) and waits for it; nothing else may have arrived since the mark.</summary>
-    private async Task AssertOnlyBarrierPublishedSince(int mark)
+    /// <summary>
+    /// activity-tracker answers only once its event is confirmed, and prospect-editor's writes go through its outbox: once
+    /// that outbox has drained, everything the requests caused is on the queue, and nothing may have arrived since the mark.
+    /// </summary>
+    private async Task AssertNothingPublishedSince(int mark)
     {
-        var prospect = await tracker.CreateProspect();
-        var accepted = (await (await Public.PostAsJsonAsync("emails/barrier/opens", new { prospectId = prospect.Id })).Content.ReadFromJsonAsync<ActivityAccepted>())!;
-        await tracker.Published.WaitFor<ProspectActivityRecorded>(activity => activity.EventId == accepted.EventId, "the barrier");
-        await tracker.Published.WaitFor<ProspectChanged>(change => change.ProspectId == prospect.Id, "the barrier prospect's creation");
-        var other = (await tracker.Published.Since(mark)).Where(message => message.MessageType switch
-        {
-            nameof(ProspectActivityRecorded) => message.Message<ProspectActivityRecorded>().ProspectId != prospect.Id,
-            nameof(ProspectChanged) => message.Message<ProspectChanged>().ProspectId != prospect.Id,
-            _ => true,
-        }).ToList();
-        Assert.Empty(other);
+        await tracker.WaitUntilEverythingPublished();
+        Assert.Empty(await tracker.Published.Since(mark));
     }
 }

@@ -21,7 +21,7 @@ public sealed class UnavailableDependencyTests : IAsyncLifetime
         var prospect = await _tracker.CreateProspect();
         await _tracker.Broker.BeginOutage();
 
-        var refused = await _tracker.Public.PostAsJsonAsync("emails/e-1/opens", new { prospectId = prospect.Id });
+        var refused = await _tracker.Operator.PostAsJsonAsync("emails/e-1/opens", new { prospectId = prospect.Id });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
@@ -30,7 +30,7 @@ public sealed class UnavailableDependencyTests : IAsyncLifetime
         await _tracker.Broker.EndOutage();
         var accepted = await Eventually.Until(async () =>
         {
-            var response = await _tracker.Public.PostAsJsonAsync("emails/e-1/opens", new { prospectId = prospect.Id });
+            var response = await _tracker.Operator.PostAsJsonAsync("emails/e-1/opens", new { prospectId = prospect.Id });
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ActivityAccepted>() : null;
         }, "the broker to take activity again", TimeSpan.FromSeconds(45));
         Assert.True(accepted.Published);

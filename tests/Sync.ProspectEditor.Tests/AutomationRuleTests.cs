@@ -53,8 +53,7 @@ public sealed class AutomationRuleTests(ProspectEditorFixture editor) : IClassFi
         var mark = await editor.Published.Mark();
         var again = (await (await editor.Api.PostAsync($"automation-rules/{rule.Id}/run", null)).Content.ReadFromJsonAsync<AutomationRuleRun>())!;
         Assert.Equal(0, again.Changed);
-        var barrier = await editor.CreateProspect();
-        Assert.All(await editor.Published.Since(mark), message => Assert.Equal(barrier.Id, message.Message<ProspectChanged>().ProspectId));
+        await editor.AssertNothingPublishedSince(mark);
     }
 
     [Fact]
@@ -95,13 +94,25 @@ public sealed class AutomationRuleTests(ProspectEditorFixture editor) : IClassFi
     [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"isEmpty"}],"actions":[{"type":"delete"}]}""", "actions[0].type")]
     [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"isEmpty"}],"actions":[{"type":"assignUser"}]}""", "actions[0].user")]
     [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"isEmpty"}],"actions":[{"type":"setField","field":"nope","value":"1"}]}""", "actions[0].field")]
+    [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"equals","value":"{4001}"}],"actions":[{"type":"setDoNotSync"}]}""", "criteria[0].value")]
+    [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"isEmpty"}],"actions":[{"type":"setField","field":"city","value":"{4001}"}]}""", "actions[0].value")]
+    [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"isEmpty"}],"actions":[{"type":"assignUser","user":"{201}"}]}""", "actions[0].user")]
+    [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"isEmpty"}],"actions":[{"type":"addToCrmCampaign","campaignId":"{201}"}]}""", "actions[0].campaignId")]
+    [InlineData("""{"name":"r","criteria":[{21}],"actions":[{"type":"setDoNotSync"}]}""", "criteria")]
+    [InlineData("""{"name":"r","criteria":[{"field":"company","operator":"isEmpty"}],"actions":[{21actions}]}""", "actions")]
     public async Task AnInvalidRuleAnswers400NamingTheMember(string json, string member)
     {
+        json = json.Replace("{201}", new string('u', 201), StringComparison.Ordinal).Replace("{4001}", new string('v', 4001), StringComparison.Ordinal)
+            .Replace("{21}", string.Join(",", Enumerable.Repeat("""{"field":"company","operator":"isEmpty"}""", 21)), StringComparison.Ordinal)
+            .Replace("{21actions}", string.Join(",", Enumerable.Repeat("""{"type":"setDoNotSync"}""", 21)), StringComparison.Ordinal);
+        var rulesBefore = (await editor.Api.GetFromJsonAsync<List<AutomationRule>>("automation-rules"))!.Count;
+
         var response = await editor.Api.PostAsync("automation-rules", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(member, out _), problem.ToString());
+        Assert.Equal(rulesBefore, (await editor.Api.GetFromJsonAsync<List<AutomationRule>>("automation-rules"))!.Count);
         Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.PostAsync("automation-rules/987654/run", null)).StatusCode);
     }
 }

@@ -91,9 +91,57 @@ public sealed class ImportTests(ProspectEditorFixture editor) : IClassFixture<Pr
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(member, out _), problem.ToString());
-        Assert.Null(await editor.Api.GetFromJsonAsync<JsonElement?>("prospects?email=a@example.com").ContinueWith(task => task.IsFaulted ? null : task.Result));
-        var barrier = await editor.CreateProspect();
-        Assert.All(await editor.Published.Since(mark), message => Assert.Equal(barrier.Id, message.Message<ProspectChanged>().ProspectId));
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync("prospects?email=a@example.com")).StatusCode);
+        await editor.AssertNothingPublishedSince(mark);
+    }
+
+    [Fact]
+    public async Task ARecordTooLongToReadOnEndsTheImportAsFailedAtItsLine()
+    {
+        var (before, after) = (Email("before"), Email("after"));
+        var csv = $"email,company\n{before},Co\n{Email("unclosed")},\"{new string('x', 300_000)}\n{after},Co\n";
+
+        var response = await Import(csv);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, problem.GetProperty("lastLine").GetInt64());
+        var report = (await editor.Api.GetFromJsonAsync<ImportReport>($"imports/{problem.GetProperty("importId").GetGuid()}"))!;
+        Assert.Equal((ImportStatus.Failed, 3L, 1L, 1L), (report.Status, report.LastLine, report.Created, report.Rejected));
+        Assert.Contains("line 3", report.Failure);
+        Assert.Equal(3L, Assert.Single(report.Errors).Line);
+        Assert.Equal(HttpStatusCode.OK, (await editor.Api.GetAsync($"prospects?email={before}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={after}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AValueOverTheLimitRejectsItsRowNamingTheColumn()
+    {
+        var (longCompany, longUser, fine) = (Email("long"), Email("user"), Email("fine"));
+        var csv =
+            "email,company,assignedUser\n" +
+            $"{longCompany},{new string('c', 4001)},005-a\n" +
+            $"{longUser},Co,{new string('u', 201)}\n" +
+            $"{fine},Co,005-b\n";
+
+        var report = (await (await Import(csv)).Content.ReadFromJsonAsync<ImportReport>())!;
+
+        Assert.Equal((1L, 2L), (report.Created, report.Rejected));
+        Assert.Equal([(2L, "company"), (3L, "assignedUser")], report.Errors.Select(error => (error.Line, error.Column)));
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={longCompany}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={longUser}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnImporterNameOverTheLimitImportsNothing()
+    {
+        var email = Email("named");
+
+        var response = await editor.Api.PostAsync($"imports?importedBy={new string('o', 201)}", new StringContent($"email\n{email}\n", new UTF8Encoding(false), "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("importedBy", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Api.GetAsync($"prospects?email={email}")).StatusCode);
     }
 
     [Fact]

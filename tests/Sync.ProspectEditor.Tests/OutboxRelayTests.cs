@@ -4,6 +4,7 @@ using System.Text;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.ProspectEditor.Imports;
+using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
 using Sync.Testing;
 
@@ -37,6 +38,29 @@ public sealed class OutboxRelayTests : IAsyncLifetime
         Assert.Equal(waiting.EventId, Assert.Single(change).EventId);
         await Eventually.True(async () => (await _editor.Host.Service<IProspectStore>().ReadOutbox(prospect.Id, CancellationToken.None)).Count == 0,
             "the outbox to be emptied once the broker confirmed");
+    }
+
+    [Fact]
+    public async Task AnOutboxEventLeftWithoutAMarkIsFoundByTheBackstopAndPublished()
+    {
+        await using var editor = await ProspectEditorFixture.StartEditor(_editor.Broker, _editor.Redis,
+            new Dictionary<string, string?> { ["Outbox:OrphanScanInterval"] = "00:00:01" });
+        var store = editor.Service<IProspectStore>();
+        var email = ProspectEditorFixture.UniqueEmail("orphan");
+        var id = (await store.Claim(email, CancellationToken.None)).ProspectId;
+        var now = DateTimeOffset.UtcNow;
+        var change = new ProspectChanged
+        {
+            EventId = Guid.NewGuid(), ProspectId = id, OccurredAt = now, Kind = ProspectChangeKind.Created, Origin = ChangeOrigin.Api, Revision = 1, ChangedFields = ["email"],
+        };
+
+        // Written without telling the relay, then its mark lost: what a write slower than MarkGrace leaves behind a crash.
+        await store.TryWrite(new Prospect { Id = id, Email = email, Revision = 1, CreatedAt = now, UpdatedAt = now }, 0, change, CancellationToken.None);
+        await _editor.Redis.Database.SortedSetRemoveAsync($"{_editor.Redis.Prefix}:prospect-editor:outbox-pending", id);
+
+        await _editor.Published.WaitFor<ProspectChanged>(published => published.EventId == change.EventId, "the orphaned event to be published",
+            timeout: TimeSpan.FromSeconds(15));
+        await Eventually.True(async () => (await store.ReadOutbox(id, CancellationToken.None)).Count == 0, "the orphaned outbox to be emptied");
     }
 
     [Fact]

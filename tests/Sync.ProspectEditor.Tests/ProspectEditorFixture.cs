@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.ProspectEditor.Apis;
 using Sync.ProspectEditor.Extensions;
+using Sync.ProspectEditor.Outbox;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
@@ -41,13 +43,17 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
         Published = new PublishedEvents(Broker, SyncQueues.EvaluatorEvents);
     }
 
-    public static async Task<TestServiceHost> StartEditor(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <param name="replaceServices">Registrations made after prospect-editor's own, which they replace (a store that fails on cue).</param>
+    public static async Task<TestServiceHost> StartEditor(
+        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? replaceServices = null)
     {
         var host = await TestServiceHost.Start("prospect-editor",
             TestSettings.Combine(broker.Settings, redis.Settings, FastRelay, extra ?? new Dictionary<string, string?>()),
             builder =>
             {
                 builder.AddProspectEditor();
+                replaceServices?.Invoke(builder.Services);
                 builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
             },
             app => app.MapProspectEditorApi());
@@ -62,7 +68,7 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
         await Redis.DisposeAsync();
     }
 
-    /// <summary>Creates a prospect with a fresh address and waits for its Created event; also a barrier for "nothing else was published".</summary>
+    /// <summary>Creates a prospect with a fresh address and waits for its Created event.</summary>
     public async Task<ProspectDto> CreateProspect(object? fields = null, string? email = null)
     {
         var response = await Api.PostAsJsonAsync("prospects", new { email = email ?? UniqueEmail(), fields });
@@ -71,6 +77,22 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
         await Published.WaitFor<ProspectChanged>(change => change.ProspectId == prospect.Id && change.Kind == ProspectChangeKind.Created,
             $"prospect {prospect.Id}'s Created event");
         return prospect;
+    }
+
+    /// <summary>
+    /// The barrier before asserting "nothing else was published": waits until prospect-editor has no outbox mark and no
+    /// staged import part left, so everything it accepted so far is on the queue.
+    /// </summary>
+    public Task WaitUntilEverythingPublished() => WaitUntilEverythingPublished(Api);
+
+    public static Task WaitUntilEverythingPublished(HttpClient editor) =>
+        Eventually.True(async () => (await editor.GetFromJsonAsync<OutboxBacklog>("outbox"))!.Drained, "prospect-editor's outbox backlog to drain");
+
+    /// <summary>Waits for everything prospect-editor accepted to be published, then asserts none of it came after <paramref name="mark"/>.</summary>
+    public async Task AssertNothingPublishedSince(int mark)
+    {
+        await WaitUntilEverythingPublished();
+        Assert.Empty(await Published.Since(mark));
     }
 
     public static string UniqueEmail(string name = "ada") => $"{name}.{Guid.NewGuid():N}@example.com";

@@ -115,7 +115,31 @@ public abstract class ProspectStoreContract
         Assert.Null(await Store.Get(999_999_999, CancellationToken.None));
     }
 
-    private async Task<OutboxMark> MarkOf(long prospectId)
+    [Fact]
+    public async Task TheBackstopListsEveryOutboxHoldingEventsAndLeavesExistingMarksAlone()
+    {
+        var prospect = await NewProspect();
+        var change = Change(prospect);
+        await Store.TryWrite(prospect, 0, change, CancellationToken.None);
+        var mark = await MarkOf(prospect.Id);
+
+        Assert.Contains(prospect.Id, await OutboxesWithEvents());
+        Assert.Equal(0, await Store.MarkUnmarked([prospect.Id], CancellationToken.None));
+        Assert.Equal(mark, await MarkOf(prospect.Id));
+
+        await Store.Acknowledge(prospect.Id, [change.EventId], CancellationToken.None);
+        Assert.DoesNotContain(prospect.Id, await OutboxesWithEvents());
+    }
+
+    protected async Task<List<long>> OutboxesWithEvents()
+    {
+        var found = new List<long>();
+        await foreach (var page in Store.OutboxesWithEvents(3, CancellationToken.None))
+            found.AddRange(page);
+        return found;
+    }
+
+    protected async Task<OutboxMark> MarkOf(long prospectId)
     {
         OutboxMark? found = null;
         await Eventually.True(async () =>
@@ -125,7 +149,7 @@ public abstract class ProspectStoreContract
         return found!.Value;
     }
 
-    private async Task<Prospect> NewProspect()
+    protected async Task<Prospect> NewProspect()
     {
         var email = ProspectEditorFixture.UniqueEmail().ToLowerInvariant();
         var claim = await Store.Claim(email, CancellationToken.None);
@@ -133,7 +157,7 @@ public abstract class ProspectStoreContract
         return new Prospect { Id = claim.ProspectId, Email = email, Revision = 1, CreatedAt = now, UpdatedAt = now };
     }
 
-    private static ProspectChanged Change(Prospect prospect) => new()
+    protected static ProspectChanged Change(Prospect prospect) => new()
     {
         EventId = Guid.NewGuid(),
         ProspectId = prospect.Id,
@@ -172,6 +196,22 @@ public sealed class RedisProspectStoreTests : ProspectStoreContract, IAsyncLifet
 
         var keys = (await _redis.Keys()).Where(key => key.Contains($"{{p:{id}}}", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, keys.Count);
+    }
+
+    [Fact]
+    public async Task AnOutboxLeftWithoutAMarkIsFoundAndMarkedAsDueAtOnce()
+    {
+        var prospect = await NewProspect();
+        await Store.TryWrite(prospect, 0, Change(prospect), CancellationToken.None);
+        // What a write slower than the grace leaves when the sweep forgot its mark meanwhile and the process then died.
+        await _redis.Database.SortedSetRemoveAsync($"{_redis.Prefix}:prospect-editor:outbox-pending", prospect.Id);
+        Assert.DoesNotContain(await Store.PendingOutboxes(TimeSpan.FromMinutes(-1), 10_000, CancellationToken.None), mark => mark.ProspectId == prospect.Id);
+
+        var orphans = (await OutboxesWithEvents()).Where(id => id == prospect.Id).ToList();
+
+        Assert.Equal(1, await Store.MarkUnmarked(orphans, CancellationToken.None));
+        Assert.Contains(await Store.PendingOutboxes(TimeSpan.FromMinutes(10), 10_000, CancellationToken.None), mark => mark.ProspectId == prospect.Id);
+        Assert.Equal(0, await Store.MarkUnmarked(orphans, CancellationToken.None));
     }
 }
 

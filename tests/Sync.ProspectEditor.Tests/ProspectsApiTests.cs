@@ -48,7 +48,7 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(existing.Id, problem.GetProperty("prospectId").GetInt64());
         Assert.Equal("email", problem.GetProperty("member").GetString());
-        await AssertOnlyBarrierPublishedSince(mark);
+        await editor.AssertNothingPublishedSince(mark);
     }
 
     [Fact]
@@ -68,9 +68,10 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
 
         var id = Assert.Single(results.Select(result => result.Prospect.Id).Distinct());
         Assert.Single(results, result => result.Created);
-        var created = await editor.Published.WaitFor<ProspectChanged>(change => change.ProspectId == id && change.Kind == ProspectChangeKind.Created, "the Created event");
-        Assert.Single(created);
-        Assert.Equal(ChangeOrigin.FormSubmission, created[0].Origin);
+        await editor.Published.WaitFor<ProspectChanged>(change => change.ProspectId == id && change.Kind == ProspectChangeKind.Created, "the Created event");
+        await editor.WaitUntilEverythingPublished();
+        var created = Assert.Single(await editor.Published.All<ProspectChanged>(), change => change.ProspectId == id && change.Kind == ProspectChangeKind.Created);
+        Assert.Equal(ChangeOrigin.FormSubmission, created.Origin);
         var byEmail = await Api.GetFromJsonAsync<ProspectDto>($"prospects?email={Uri.EscapeDataString(email.ToUpperInvariant())}");
         Assert.Equal(id, byEmail!.Id);
     }
@@ -126,7 +127,7 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         var again = await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new { title = "Engineer", city = "Paris" } });
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(2, (await again.Content.ReadFromJsonAsync<ProspectDto>())!.Revision);
-        await AssertOnlyBarrierPublishedSince(mark);
+        await editor.AssertNothingPublishedSince(mark);
 
         var cleared = await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new Dictionary<string, string?> { ["title"] = null } });
         Assert.False((await cleared.Content.ReadFromJsonAsync<ProspectDto>())!.Fields.ContainsKey("title"));
@@ -202,7 +203,7 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         Assert.Equal(0, body.GetProperty("prospectsChanged").GetInt32());
         Assert.False(body.GetProperty("eventPublished").GetBoolean());
         Assert.Equal(HttpStatusCode.Conflict, (await Api.PostAsJsonAsync("custom-fields", new { name })).StatusCode);
-        await AssertOnlyBarrierPublishedSince(mark);
+        await editor.AssertNothingPublishedSince(mark);
 
         var prospect = await editor.CreateProspect();
         var patched = await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new Dictionary<string, string> { [name.ToUpperInvariant()] = "42" } });
@@ -220,10 +221,17 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
     [InlineData("prospects/lookup", """{"ids":[1,-2]}""", "ids[1]")]
     [InlineData("prospects/sync-writes", """{"writes":[{"prospectId":1,"syncId":"00000000-0000-0000-0000-000000000000"}]}""", "writes[0].syncId")]
     [InlineData("prospects/sync-writes", """{"writes":[]}""", "writes")]
+    [InlineData("prospects", """{"email":"x@example.com","assignedUser":"{201}"}""", "assignedUser")]
+    [InlineData("prospects", """{"email":"x@example.com","changedBy":"{201}"}""", "changedBy")]
+    [InlineData("prospects", """{"email":"x@example.com","fields":{"company":"{4001}"}}""", "fields.company")]
+    [InlineData("prospects/resolve", """{"email":"x@example.com","fields":{"city":"{4001}"}}""", "fields.city")]
+    [InlineData("prospects/sync-writes", """{"writes":[{"prospectId":1,"syncId":"00000000-0000-0000-0000-000000000001","fields":{"Company":"{4001}"}}]}""", "writes[0].fields.Company")]
+    [InlineData("prospects/sync-writes", """{"writes":[{"prospectId":1,"syncId":"00000000-0000-0000-0000-000000000001","assignedUser":"{201}"}]}""", "writes[0].assignedUser")]
     public async Task InvalidRequestsAnswer400NamingTheMemberAndPublishNothing(string path, string json, string member)
     {
         var mark = await editor.Published.Mark();
         var prospectsBefore = await ProspectAndClaimKeys();
+        json = json.Replace("{201}", new string('u', 201), StringComparison.Ordinal).Replace("{4001}", new string('v', 4001), StringComparison.Ordinal);
 
         var response = await Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
@@ -232,7 +240,7 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(member, out _), $"the problem names {member}: {problem}");
         Assert.Equal(prospectsBefore, await ProspectAndClaimKeys());
-        await AssertOnlyBarrierPublishedSince(mark);
+        await editor.AssertNothingPublishedSince(mark);
     }
 
     [Theory]
@@ -251,7 +259,7 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Malformed JSON", problem.GetProperty("title").GetString());
         Assert.Contains(at, problem.GetProperty("detail").GetString());
-        await AssertOnlyBarrierPublishedSince(mark);
+        await editor.AssertNothingPublishedSince(mark);
     }
 
     [Fact]
@@ -262,6 +270,8 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         var email = await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new { email = "new@example.com" } });
         var sync = await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new { city = "Oslo" }, origin = "Sync" });
         var campaign = await Api.PostAsJsonAsync($"prospects/{prospect.Id}/crm-campaigns", new { campaignId = "701" });
+        var longUser = await Api.PutAsJsonAsync($"prospects/{prospect.Id}/assigned-user", new { assignedUser = new string('u', 201) });
+        var longCampaign = await Api.PostAsJsonAsync($"prospects/{prospect.Id}/crm-campaigns", new { campaignId = new string('c', 201), origin = "User" });
 
         Assert.Equal(HttpStatusCode.BadRequest, email.StatusCode);
         Assert.Contains("fields.email", await email.Content.ReadAsStringAsync());
@@ -269,7 +279,32 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         Assert.Contains("sync-writes", await sync.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, campaign.StatusCode);
         Assert.Contains("\"origin\"", await campaign.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, longUser.StatusCode);
+        Assert.Contains("assignedUser", await longUser.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, longCampaign.StatusCode);
+        Assert.Contains("campaignId", await longCampaign.Content.ReadAsStringAsync());
         Assert.Equal(1, (await Api.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.Revision);
+    }
+
+    [Theory]
+    [InlineData("crm-campaigns", """{"campaignId":"701-x","origin":"AutomationRule"}""")]
+    [InlineData("do-not-sync", """{"doNotSync":true,"origin":"AutomationRule"}""")]
+    [InlineData("assigned-user", """{"assignedUser":"005-x","origin":"AutomationRule"}""")]
+    public async Task TheAutomationRuleOriginIsReservedForRuleRuns(string action, string json)
+    {
+        var prospect = await editor.CreateProspect();
+        var mark = await editor.Published.Mark();
+        var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        var response = action == "crm-campaigns"
+            ? await Api.PostAsync($"prospects/{prospect.Id}/{action}", content)
+            : await Api.PutAsync($"prospects/{prospect.Id}/{action}", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var origin = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("origin")[0].GetString();
+        Assert.Contains("automation-rules/{id}/run", origin);
+        Assert.Equal(1, (await Api.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}"))!.Revision);
+        await editor.AssertNothingPublishedSince(mark);
     }
 
     [Fact]
@@ -293,15 +328,6 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("prospects", new { email = "a@example.com" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await wrongKey.GetAsync("automation-rules")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("imports", new StringContent("email\n", Encoding.UTF8, "text/csv"))).StatusCode);
-    }
-
-    /// <summary>Creates a prospect and waits for its event (the barrier), then checks nothing else arrived since the mark.</summary>
-    private async Task AssertOnlyBarrierPublishedSince(int mark)
-    {
-        var barrier = await editor.CreateProspect();
-        var since = await editor.Published.Since(mark);
-        var other = since.Where(message => message.MessageType != nameof(ProspectChanged) || message.Message<ProspectChanged>().ProspectId != barrier.Id).ToList();
-        Assert.Empty(other);
     }
 
     /// <summary>Prospects and e-mail claims only ever grow by a write; outbox keys come and go as the relay works.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
@@ -14,11 +15,11 @@ namespace Sync.ActivityTracker.Apis;
 public static partial class ActivityTrackerApi
 {
     private const int MaxUrlLength = 2048;
-    private const int RetryAfterSeconds = 5;
 
     /// <summary>
-    /// The HTTP API of activity-tracker (port 5101 by default). The tracking endpoints are public (browsers and web forms
-    /// call them) and read at most Tracking:MaxBodyBytes; creating links and reading visitors need the API key.
+    /// The HTTP API of activity-tracker (port 5101 by default). The tracking endpoints are public (browsers, web forms and
+    /// mail clients call them) and read at most Tracking:MaxBodyBytes; the e-mail open and unsubscribe links carry a signed
+    /// token (see <see cref="EmailLinksApi"/>); creating links and reading visitors need the API key.
     /// A 2xx means the activity was published with publisher confirms.
     /// </summary>
     public static RouteGroupBuilder MapActivityTrackerApi(this IEndpointRouteBuilder app)
@@ -38,10 +39,7 @@ public static partial class ActivityTrackerApi
             .WithSummary("Records a submission of a web form posted to a form handler (JSON or form fields)");
         api.MapGet("/r/{code}", Redirect).WithName("FollowTrackedLink").WithTags("Tracking")
             .WithSummary("Redirects (302) to the tracked link's target and records the click for the prospect it was sent to");
-        api.MapPost("/emails/{emailId}/opens", EmailOpen).WithName("RecordEmailOpen").WithTags("Tracking")
-            .WithSummary("Records an e-mail open: published as activity, never a sync (scanners open mail too)");
-        api.MapPost("/unsubscribes", Unsubscribe).WithName("Unsubscribe").WithTags("Tracking")
-            .WithSummary("Opts the prospect out of e-mail through prospect-editor, which changes the record (and so syncs it)");
+        api.MapEmailLinksApi();
 
         api.MapPost("/links", CreateLink).RequireApiKey().WithName("CreateTrackedLink").WithTags("Links")
             .WithSummary("Creates a tracked link (customRedirect or emailLink) for a prospect; answers its /r/{code} address");
@@ -91,8 +89,8 @@ public static partial class ActivityTrackerApi
 
     private static async Task<IResult> Submission(string assetId, ActivityKind kind, HttpRequest http, FormServices services, CancellationToken cancellationToken)
     {
-        var request = await ReadSubmission(http, cancellationToken);
         var validation = new RequestValidation();
+        var request = await ReadSubmission(http, validation, cancellationToken);
         var member = kind == ActivityKind.FormSubmission ? "formId" : "handlerId";
         validation.Require(AssetId().IsMatch(assetId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
         var email = ProspectEmail.Normalize(request.Email, out var emailProblem);
@@ -130,8 +128,11 @@ public static partial class ActivityTrackerApi
         return Results.Accepted(value: accepted with { ProspectCreated = resolved.Created });
     }
 
-    /// <summary>A submission as JSON, or as the form fields a web form posts (its e-mail, visitorId, url and formName aside, the fields to fill).</summary>
-    private static async Task<FormSubmissionRequest> ReadSubmission(HttpRequest http, CancellationToken cancellationToken)
+    /// <summary>
+    /// A submission as JSON, or as the form fields a web form posts (its e-mail, visitorId, url, formName and occurredAt aside,
+    /// the fields to fill). A form's occurredAt that is not a date is refused, as JSON's is.
+    /// </summary>
+    private static async Task<FormSubmissionRequest> ReadSubmission(HttpRequest http, RequestValidation validation, CancellationToken cancellationToken)
     {
         if (!http.HasFormContentType && !http.HasJsonContentType())
             throw new BadHttpRequestException("Send the submission as application/json or as form fields.", StatusCodes.Status415UnsupportedMediaType);
@@ -142,7 +143,14 @@ public static partial class ActivityTrackerApi
         var form = await http.ReadFormAsync(cancellationToken);
         string? Take(string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
         var reserved = new HashSet<string>(["email", "visitorId", "url", "formName", "occurredAt"], StringComparer.OrdinalIgnoreCase);
-        DateTimeOffset? occurredAt = DateTimeOffset.TryParse(Take("occurredAt"), System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        DateTimeOffset? occurredAt = null;
+        if (Take("occurredAt") is { Length: > 0 } reported)
+        {
+            if (DateTimeOffset.TryParse(reported, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                occurredAt = parsed;
+            else
+                validation.Add("occurredAt", "When it happened, as an ISO 8601 date and time (like 2025-01-31T14:05:00Z).");
+        }
         return new FormSubmissionRequest(
             Take("email"),
             form.Where(field => !reserved.Contains(field.Key)).ToDictionary(field => field.Key, field => (string?)field.Value.ToString()),
@@ -159,7 +167,9 @@ public static partial class ActivityTrackerApi
     {
         if (!LinkCode().IsMatch(code) || await links.Get(code, cancellationToken) is not { } link)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found", detail: $"No tracked link has code '{WebUtility.HtmlEncode(code)}'.",
+            // Only a well-formed code is echoed back; JSON's own escaping makes it safe to show.
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found",
+                detail: LinkCode().IsMatch(code) ? $"No tracked link has code '{code}' (or it expired)." : "A tracked-link code is 4 to 32 letters and digits.",
                 extensions: new Dictionary<string, object?> { ["member"] = "code" });
         }
         visitorId ??= http.Cookies[options.Value.VisitorCookie];
@@ -181,41 +191,6 @@ public static partial class ActivityTrackerApi
             AssetName = link.Name ?? $"link {link.Code}",
         }, cancellationToken);
         return Results.Redirect(link.Target);
-    }
-
-    private static async Task<IResult> EmailOpen(
-        string emailId, EmailOpenRequest request, HttpRequest http, IProspectEditorClient prospects, ActivityRecorder recorder,
-        TimeProvider time, IOptions<TrackingOptions> options, CancellationToken cancellationToken)
-    {
-        var validation = new RequestValidation();
-        validation.Require(AssetId().IsMatch(emailId), "emailId", "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
-        validation.Require(request.ProspectId is > 0, "prospectId", "The prospect the e-mail was sent to (a positive id) is required.");
-        var occurredAt = OccurredAt(request.OccurredAt, time, options.Value, validation);
-        if (!validation.IsValid)
-            return validation.Problem();
-        if (await prospects.Get(request.ProspectId!.Value, cancellationToken) is null)
-            return UnknownProspect(request.ProspectId.Value);
-
-        return Results.Accepted(value: await recorder.Publish(new ProspectActivityRecorded
-        {
-            EventId = ActivityRecorder.EventIdFor(http),
-            ProspectId = request.ProspectId.Value,
-            OccurredAt = occurredAt,
-            Kind = ActivityKind.EmailOpen,
-            AssetName = $"e-mail {emailId}",
-        }, cancellationToken));
-    }
-
-    private static async Task<IResult> Unsubscribe(UnsubscribeRequest request, IProspectEditorClient prospects, CancellationToken cancellationToken)
-    {
-        var validation = new RequestValidation();
-        validation.Require(request.ProspectId is > 0, "prospectId", "The prospect to opt out (a positive id) is required.");
-        validation.Require(request.EmailId is null || AssetId().IsMatch(request.EmailId), "emailId", "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
-        if (!validation.IsValid)
-            return validation.Problem();
-        return await prospects.Unsubscribe(request.ProspectId!.Value, cancellationToken) is { } prospect
-            ? Results.Ok(new Unsubscribed(prospect.Id, prospect.OptedOut, prospect.Revision))
-            : UnknownProspect(request.ProspectId.Value);
     }
 
     private static async Task<IResult> CreateLink(
@@ -265,7 +240,12 @@ public static partial class ActivityTrackerApi
     private static TrackedLinkCreated Created(TrackedLink link) =>
         new(link.Code, $"/r/{link.Code}", link.Target, link.ProspectId, link.Kind == TrackedLinkKind.EmailLink ? "emailLink" : "customRedirect", link.Name);
 
-    /// <summary>prospect-editor unreachable or failing: 503 with Retry-After (nothing was published); its refusals pass through.</summary>
+    /// <summary>
+    /// What prospect-editor's failures become for a public caller, who must never see its answers (its instance, its trace
+    /// id, a key mismatch). Its 400 naming fields is the caller's bad input: the tracker's own 400 naming them. Unreachable,
+    /// overloaded or failing, it is a 503 with Retry-After; any other refusal is the deployment's fault, a 502 for the
+    /// caller and an error for the operator. Nothing was published in any of these cases.
+    /// </summary>
     private static async ValueTask<object?> ProspectEditorFailures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -277,19 +257,35 @@ public static partial class ActivityTrackerApi
             || (exception is TaskCanceledException && !http.RequestAborted.IsCancellationRequested)
             || exception is ProspectEditorException { Transient: true })
         {
-            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sync.ActivityTracker")
-                .LogWarning(exception, "prospect-editor unavailable for {Method} {Path}: answered 503", http.Request.Method, http.Request.Path);
-            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            LogProspectEditorUnavailable(Logger(http), exception, http.Request.Method, http.Request.Path);
+            http.Response.Headers.RetryAfter = ProblemDetailsDefaults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "prospect-editor unavailable",
-                detail: $"The prospect could not be found or created; nothing was recorded. Retry after {RetryAfterSeconds} seconds.");
+                detail: $"The prospect could not be found or created; nothing was recorded. Retry after {ProblemDetailsDefaults.RetryAfterSeconds} seconds.");
         }
-        catch (ProspectEditorException exception) when ((int)exception.Status is >= 400 and < 500)
+        catch (ProspectEditorException exception) when (exception is { Status: HttpStatusCode.BadRequest, Errors.Count: > 0 })
         {
-            return Results.Problem(statusCode: (int)exception.Status, title: "The prospect's data was refused", detail: exception.Message);
+            return Results.ValidationProblem(exception.Errors.ToDictionary(), title: "The submission was refused; nothing was recorded");
+        }
+        catch (ProspectEditorException exception)
+        {
+            LogProspectEditorRefused(Logger(http), exception, (int)exception.Status, exception.ProblemType, http.Request.Method, http.Request.Path);
+            return Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "prospect-editor refused the request",
+                detail: "activity-tracker could not reach the prospect through prospect-editor, and a retry will not help until an operator "
+                    + "fixes the deployment (the logs say why); nothing was recorded.");
         }
     }
 
-    private static IResult UnknownProspect(long prospectId) =>
+    private static ILogger Logger(HttpContext http) =>
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Sync.ActivityTracker.ProspectEditor");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "prospect-editor unavailable for {Method} {Path}: answered 503")]
+    private static partial void LogProspectEditorUnavailable(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "prospect-editor refused {Method} {Path} with {Status} ({ProblemType}): answered 502; check Services:ProspectEditor:Url and its API key")]
+    private static partial void LogProspectEditorRefused(ILogger logger, Exception exception, int status, string? problemType, string method, string path);
+
+    internal static IResult UnknownProspect(long prospectId) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: $"No prospect has id {prospectId}.",
             extensions: new Dictionary<string, object?> { ["member"] = "prospectId", ["prospectId"] = prospectId });
 
@@ -310,7 +306,11 @@ public static partial class ActivityTrackerApi
         return valid ? url : null;
     }
 
-    private static DateTimeOffset OccurredAt(DateTimeOffset? reported, TimeProvider time, TrackingOptions options, RequestValidation validation)
+    /// <summary>An e-mail's id: what the open and unsubscribe links name it by.</summary>
+    internal static void EmailId(string? emailId, string member, RequestValidation validation) =>
+        validation.Require(emailId is not null && AssetId().IsMatch(emailId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
+
+    internal static DateTimeOffset OccurredAt(DateTimeOffset? reported, TimeProvider time, TrackingOptions options, RequestValidation validation)
     {
         var now = time.GetUtcNow();
         if (reported is not { } value)

@@ -15,9 +15,21 @@ public sealed record CreateLinkRequest(string? Target, long? ProspectId, string?
 
 public sealed record TrackedLinkCreated(string Code, string Url, string Target, long ProspectId, string Kind, string? Name);
 
-public sealed record EmailOpenRequest(long? ProspectId, DateTimeOffset? OccurredAt);
+/// <summary>An e-mail open: <c>prospectId</c> and <c>token</c> as the openUrl has them (or prospectId alone, with the API key).</summary>
+public sealed record EmailOpenRequest(long? ProspectId, DateTimeOffset? OccurredAt, string? Token = null);
 
-public sealed record UnsubscribeRequest(long? ProspectId, string? EmailId);
+/// <summary>An unsubscribe: what the unsubscribeUrl holds (prospectId, emailId, token), or prospectId alone with the API key.</summary>
+public sealed record UnsubscribeRequest(long? ProspectId, string? EmailId, string? Token = null);
+
+/// <summary>Asks for the signed links of one e-mail to one prospect.</summary>
+public sealed record TrackingUrlsRequest(long? ProspectId);
+
+/// <summary>
+/// The signed links for one recipient of one e-mail, relative to activity-tracker's public address: <c>openUrl</c> for an
+/// &lt;img&gt; (GET answers a 1x1 GIF), <c>unsubscribeUrl</c> for the unsubscribe link or page (POST it, or use it as the
+/// List-Unsubscribe header with List-Unsubscribe-Post: List-Unsubscribe=One-Click).
+/// </summary>
+public sealed record EmailTrackingUrls(long ProspectId, string EmailId, string OpenUrl, string UnsubscribeUrl);
 
 public sealed record Unsubscribed(long ProspectId, bool OptedOut, long Revision);
 

@@ -36,6 +36,7 @@ public static class Extensions
             builder.Services.AddSingleton<ITrackedLinkStore, RedisTrackedLinkStore>();
         }
         builder.Services.AddSingleton<ActivityRecorder>();
+        builder.Services.AddSingleton<LinkTokens>();
         return builder;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -13,7 +12,10 @@ public sealed record Visitor(string VisitorId, long? ProspectId, bool OptedOut, 
 /// <summary>One thing a visitor did, as activity-tracker keeps it: published for a known prospect, or kept as anonymous visitor activity.</summary>
 public sealed record VisitorActivity(DateTimeOffset OccurredAt, string Kind, string? Url, long? ProspectId, Guid? EventId, string Rule);
 
-/// <summary>Visitor links and recent visitor activity; activity-tracker is their one writer.</summary>
+/// <summary>
+/// Visitor links and recent visitor activity; activity-tracker is their one writer. The public endpoints create visitors,
+/// so a visitor is kept only Tracking:VisitorActivityKeptFor after it was last written, then forgotten.
+/// </summary>
 public interface IVisitorStore
 {
     Task<Visitor> Get(string visitorId, CancellationToken cancellationToken);
@@ -51,17 +53,28 @@ public sealed class RedisVisitorStore(IConnectionMultiplexer redis, IOptions<Red
     }
 
     public Task Link(string visitorId, long prospectId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        redis.GetDatabase().HashSetAsync(VisitorKey(visitorId),
-            [new HashEntry("prospectId", prospectId), new HashEntry("linkedAt", at.ToUnixTimeMilliseconds())]);
+        WriteVisitor(visitorId, [new HashEntry("prospectId", prospectId), new HashEntry("linkedAt", at.ToUnixTimeMilliseconds())]);
 
     public Task SetOptedOut(string visitorId, bool optedOut, CancellationToken cancellationToken) =>
-        redis.GetDatabase().HashSetAsync(VisitorKey(visitorId), "optedOut", optedOut ? 1 : 0);
+        WriteVisitor(visitorId, [new HashEntry("optedOut", optedOut ? 1 : 0)]);
 
     public async Task Record(string visitorId, VisitorActivity activity, CancellationToken cancellationToken)
     {
+        var keepFor = tracking.Value.VisitorActivityKeptFor;
         var batch = redis.GetDatabase().CreateTransaction();
         _ = batch.ListLeftPushAsync(ActivityKey(visitorId), JsonSerializer.Serialize(activity, Json));
         _ = batch.ListTrimAsync(ActivityKey(visitorId), 0, tracking.Value.VisitorActivityKept - 1);
+        _ = batch.KeyExpireAsync(ActivityKey(visitorId), keepFor);
+        // An active visitor keeps its link: the visitor hash lives as long as its latest activity.
+        _ = batch.KeyExpireAsync(VisitorKey(visitorId), keepFor);
+        await batch.ExecuteAsync();
+    }
+
+    private async Task WriteVisitor(string visitorId, HashEntry[] fields)
+    {
+        var batch = redis.GetDatabase().CreateTransaction();
+        _ = batch.HashSetAsync(VisitorKey(visitorId), fields);
+        _ = batch.KeyExpireAsync(VisitorKey(visitorId), tracking.Value.VisitorActivityKeptFor);
         _ = batch.KeyExpireAsync(ActivityKey(visitorId), tracking.Value.VisitorActivityKeptFor);
         await batch.ExecuteAsync();
     }
@@ -71,29 +84,35 @@ public sealed class RedisVisitorStore(IConnectionMultiplexer redis, IOptions<Red
             .Select(value => JsonSerializer.Deserialize<VisitorActivity>((string)value!, Json)!).ToList();
 }
 
-public sealed class InMemoryVisitorStore(IOptions<TrackingOptions> tracking) : IVisitorStore
+/// <summary>Visitors in memory, for the embedded host: the same contract as <see cref="RedisVisitorStore"/>, expiry included.</summary>
+public sealed class InMemoryVisitorStore(IOptions<TrackingOptions> tracking, TimeProvider time) : IVisitorStore
 {
-    private readonly ConcurrentDictionary<string, Visitor> _visitors = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, LinkedList<VisitorActivity>> _activity = new(StringComparer.Ordinal);
+    private readonly ExpiringDictionary<string, Visitor> _visitors = new(time, StringComparer.Ordinal);
+    private readonly ExpiringDictionary<string, LinkedList<VisitorActivity>> _activity = new(time, StringComparer.Ordinal);
+
+    private TimeSpan KeepFor => tracking.Value.VisitorActivityKeptFor;
 
     public Task<Visitor> Get(string visitorId, CancellationToken cancellationToken) =>
-        Task.FromResult(_visitors.GetValueOrDefault(visitorId) ?? new Visitor(visitorId, null, false, null));
+        Task.FromResult(_visitors.TryGetValue(visitorId, out var visitor) ? visitor : new Visitor(visitorId, null, false, null));
 
     public Task Link(string visitorId, long prospectId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        _visitors.AddOrUpdate(visitorId, id => new Visitor(id, prospectId, false, at), (_, visitor) => visitor with { ProspectId = prospectId, LinkedAt = at });
+        _visitors.AddOrUpdate(visitorId, id => new Visitor(id, prospectId, false, at), (_, visitor) => visitor with { ProspectId = prospectId, LinkedAt = at }, KeepFor);
+        _activity.Touch(visitorId, KeepFor);
         return Task.CompletedTask;
     }
 
     public Task SetOptedOut(string visitorId, bool optedOut, CancellationToken cancellationToken)
     {
-        _visitors.AddOrUpdate(visitorId, id => new Visitor(id, null, optedOut, null), (_, visitor) => visitor with { OptedOut = optedOut });
+        _visitors.AddOrUpdate(visitorId, id => new Visitor(id, null, optedOut, null), (_, visitor) => visitor with { OptedOut = optedOut }, KeepFor);
+        _activity.Touch(visitorId, KeepFor);
         return Task.CompletedTask;
     }
 
     public Task Record(string visitorId, VisitorActivity activity, CancellationToken cancellationToken)
     {
-        var list = _activity.GetOrAdd(visitorId, _ => new LinkedList<VisitorActivity>());
+        var list = _activity.AddOrUpdate(visitorId, _ => new LinkedList<VisitorActivity>(), (_, existing) => existing, KeepFor);
+        _visitors.Touch(visitorId, KeepFor);
         lock (list)
         {
             list.AddFirst(activity);

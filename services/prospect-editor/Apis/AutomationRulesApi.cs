@@ -7,6 +7,9 @@ namespace Sync.ProspectEditor.Apis;
 
 public static class AutomationRulesApi
 {
+    /// <summary>Most criteria, and most actions, one rule may hold.</summary>
+    public const int MaxRuleParts = 20;
+
     public static RouteGroupBuilder MapAutomationRulesApi(this RouteGroupBuilder api)
     {
         var rules = api.MapGroup("/automation-rules").WithTags("Automation rules");
@@ -15,7 +18,8 @@ public static class AutomationRulesApi
         rules.MapGet("", List).WithName("ListAutomationRules").WithSummary("Lists the automation rules");
         rules.MapGet("/{ruleId:long}", Get).WithName("GetAutomationRule").WithSummary("Reads an automation rule");
         rules.MapPost("/{ruleId:long}/run", Run).WithName("RunAutomationRule")
-            .WithSummary("Applies the rule's actions to every matching prospect, one ProspectChanged (origin AutomationRule) per prospect changed");
+            .WithSummary("Applies the rule's actions to every matching prospect, one ProspectChanged (origin AutomationRule) per prospect changed; "
+                + "a run that stops part-way says how far it got, and running it again is safe");
         return rules;
     }
 
@@ -37,7 +41,9 @@ public static class AutomationRulesApi
         var criteria = new List<RuleCriterion>();
         if (request.Criteria is null or { Count: 0 })
             validation.Add("criteria", "A rule needs at least one criterion.");
-        for (var index = 0; index < (request.Criteria?.Count ?? 0); index++)
+        else if (request.Criteria.Count > MaxRuleParts)
+            validation.Add("criteria", $"A rule holds at most {MaxRuleParts} criteria.");
+        for (var index = 0; index < Math.Min(request.Criteria?.Count ?? 0, MaxRuleParts); index++)
         {
             if (Criterion(request.Criteria![index], $"criteria[{index}]", catalog, validation) is { } criterion)
                 criteria.Add(criterion);
@@ -46,7 +52,9 @@ public static class AutomationRulesApi
         var actions = new List<RuleAction>();
         if (request.Actions is null or { Count: 0 })
             validation.Add("actions", "A rule needs at least one action.");
-        for (var index = 0; index < (request.Actions?.Count ?? 0); index++)
+        else if (request.Actions.Count > MaxRuleParts)
+            validation.Add("actions", $"A rule holds at most {MaxRuleParts} actions.");
+        for (var index = 0; index < Math.Min(request.Actions?.Count ?? 0, MaxRuleParts); index++)
         {
             if (Action(request.Actions![index], $"actions[{index}]", catalog, validation) is { } action)
                 actions.Add(action);
@@ -70,8 +78,23 @@ public static class AutomationRulesApi
     private static async Task<IResult> Get(long ruleId, IAutomationRuleStore store, CancellationToken cancellationToken) =>
         await store.Get(ruleId, cancellationToken) is { } rule ? Results.Ok(rule) : NotFound(ruleId);
 
-    private static async Task<IResult> Run(long ruleId, IAutomationRuleStore store, AutomationRuleRunner runner, CancellationToken cancellationToken) =>
-        await store.Get(ruleId, cancellationToken) is { } rule ? Results.Ok(await runner.Run(rule, cancellationToken)) : NotFound(ruleId);
+    private static async Task<IResult> Run(
+        long ruleId, HttpContext http, IAutomationRuleStore store, AutomationRuleRunner runner, CancellationToken cancellationToken)
+    {
+        if (await store.Get(ruleId, cancellationToken) is not { } rule)
+            return NotFound(ruleId);
+        try
+        {
+            return Results.Ok(await runner.Run(rule, cancellationToken));
+        }
+        catch (AutomationRuleRunFailedException failed)
+        {
+            // Running the rule again is safe: a prospect it already changed either no longer matches or changes nothing.
+            return PartlyApplied.Problem(http, failed.InnerException!,
+                $"The run changed {failed.Run.Changed} of the {failed.Run.Matched} matching prospects it reached before it stopped.",
+                new Dictionary<string, object?> { ["run"] = failed.Run });
+        }
+    }
 
     private static IResult NotFound(long ruleId) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Automation rule not found", detail: $"No automation rule has id {ruleId}.");
@@ -100,6 +123,8 @@ public static class AutomationRulesApi
             validation.Add($"{member}.value", $"{request.Operator} needs a value to compare with.");
         else if (op is CriterionOperator.GreaterThan && !RuleCriterion.IsComparable(request.Value))
             validation.Add($"{member}.value", "greaterThan compares with a number (like 50) or a date (like 2025-01-31).");
+        else if (op is not CriterionOperator.IsEmpty)
+            validation.Report($"{member}.value", ProspectValues.FieldValue(request.Value));
         return field is null || op is null ? null : new RuleCriterion(field, op.Value, op == CriterionOperator.IsEmpty ? null : request.Value);
     }
 
@@ -124,22 +149,18 @@ public static class AutomationRulesApi
                 var field = catalog.Resolve(request.Field);
                 if (field is null)
                     validation.Add($"{member}.field", $"No prospect field is named '{request.Field}'; setField changes a standard or custom field.");
-                validation.Require(request.Value is null or { Length: <= 4000 }, $"{member}.value", "A value is at most 4000 characters.");
+                validation.Report($"{member}.value", ProspectValues.FieldValue(request.Value));
                 return field is null ? null : new RuleAction(RuleActionType.SetField, field, request.Value);
             case "assignuser":
-                if (string.IsNullOrWhiteSpace(request.User))
-                {
-                    validation.Add($"{member}.user", "assignUser needs the user to assign.");
-                    return null;
-                }
-                return new RuleAction(RuleActionType.AssignUser, Value: request.User.Trim());
+                var user = request.User?.Trim();
+                var userProblem = string.IsNullOrEmpty(user) ? "assignUser needs the user to assign." : ProspectValues.User(user);
+                validation.Report($"{member}.user", userProblem);
+                return userProblem is null ? new RuleAction(RuleActionType.AssignUser, Value: user) : null;
             case "addtocrmcampaign":
-                if (string.IsNullOrWhiteSpace(request.CampaignId))
-                {
-                    validation.Add($"{member}.campaignId", "addToCrmCampaign needs the CRM campaign id.");
-                    return null;
-                }
-                return new RuleAction(RuleActionType.AddToCrmCampaign, Value: request.CampaignId.Trim());
+                var campaignId = request.CampaignId?.Trim();
+                var campaignProblem = ProspectValues.CampaignId(campaignId);
+                validation.Report($"{member}.campaignId", campaignProblem);
+                return campaignProblem is null ? new RuleAction(RuleActionType.AddToCrmCampaign, Value: campaignId) : null;
             case "setdonotsync":
                 return new RuleAction(RuleActionType.SetDoNotSync);
             default:

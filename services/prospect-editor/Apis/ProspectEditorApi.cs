@@ -13,13 +13,12 @@ public static class ProspectEditorApi
     /// <summary>Most prospects one lookup or sync write-back may name.</summary>
     public const int MaxBatch = 1000;
 
-    private const int MaxValueLength = 4000;
-
     private static readonly ChangeOrigin[] EditOrigins =
         [ChangeOrigin.User, ChangeOrigin.Api, ChangeOrigin.FormSubmission, ChangeOrigin.FormCompletionAction, ChangeOrigin.EngagementProgram];
 
+    // AutomationRule is not among them: only a rule run (POST /automation-rules/{id}/run) makes a change of that origin.
     private static readonly ChangeOrigin[] CampaignOrigins =
-        [ChangeOrigin.FormCompletionAction, ChangeOrigin.AutomationRule, ChangeOrigin.EngagementProgram, ChangeOrigin.User];
+        [ChangeOrigin.FormCompletionAction, ChangeOrigin.EngagementProgram, ChangeOrigin.User];
 
     /// <summary>The HTTP API of prospect-editor (port 5102 by default), the one writer of prospects. Every endpoint needs the API key.</summary>
     public static RouteGroupBuilder MapProspectEditorApi(this IEndpointRouteBuilder app)
@@ -40,17 +39,19 @@ public static class ProspectEditorApi
         prospects.MapPut("/{prospectId:long}/assigned-user", AssignUser).WithName("AssignProspect")
             .WithSummary("Changes the prospect's assigned user");
         prospects.MapPost("/{prospectId:long}/crm-campaigns", AddToCrmCampaign).WithName("AddProspectToCrmCampaign")
-            .WithSummary("Adds the prospect to a CRM campaign, by a form completion action, automation rule, engagement program or user");
+            .WithSummary("Adds the prospect to a CRM campaign, by a form completion action, engagement program or user (rules do it in their runs)");
         prospects.MapPut("/{prospectId:long}/do-not-sync", SetDoNotSync).WithName("SetProspectDoNotSync")
             .WithSummary("Sets or clears Do Not Sync, which always prevents syncing the prospect");
         prospects.MapPost("/{prospectId:long}/unsubscribe", Unsubscribe).WithName("UnsubscribeProspect")
             .WithSummary("Opts the prospect out of e-mail");
         prospects.MapPost("/sync-writes", ApplySyncWrites).WithName("ApplySyncWrites")
-            .WithSummary("The sync-worker's write-back of CRM values, applied as the sync's own change (origin Sync)");
+            .WithSummary("The sync-worker's write-back of CRM values, applied as the sync's own change (origin Sync); "
+                + "a 503 part-way lists what was written, and sending the request again is safe");
 
         api.MapCustomFieldsApi();
         api.MapImportsApi();
         api.MapAutomationRulesApi();
+        api.MapOutboxApi();
         return api;
     }
 
@@ -60,6 +61,7 @@ public static class ProspectEditorApi
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
         var fields = Fields(request.Fields, await Catalog(customFields, cancellationToken), validation);
+        validation.Report("assignedUser", ProspectValues.User(request.AssignedUser));
         var by = Attribution(request.Origin, ChangeOrigin.Api, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
             return validation.Problem();
@@ -104,7 +106,8 @@ public static class ProspectEditorApi
             return validation.Problem();
         var prospect = await store.FindClaim(normalized!, cancellationToken) is { } id ? await store.Get(id, cancellationToken) : null;
         return prospect is null
-            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: "No prospect has this e-mail address.")
+            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProspectEditorProblems.ProspectNotFound, title: "Prospect not found",
+                detail: "No prospect has this e-mail address.")
             : Results.Ok(prospect.ToDto());
     }
 
@@ -136,7 +139,7 @@ public static class ProspectEditorApi
     private static async Task<IResult> AssignUser(long prospectId, AssignUserRequest request, ProspectWriter writer, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        validation.Require(request.AssignedUser is null or { Length: <= 200 }, "assignedUser", "A user id is at most 200 characters.");
+        validation.Report("assignedUser", ProspectValues.User(request.AssignedUser));
         var by = Attribution(request.Origin, ChangeOrigin.Api, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
             return validation.Problem();
@@ -146,8 +149,7 @@ public static class ProspectEditorApi
     private static async Task<IResult> AddToCrmCampaign(long prospectId, AddToCrmCampaignRequest request, ProspectWriter writer, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        validation.Require(!string.IsNullOrWhiteSpace(request.CampaignId) && request.CampaignId.Length <= 200, "campaignId",
-            "The CRM campaign id is required (at most 200 characters).");
+        validation.Report("campaignId", ProspectValues.CampaignId(request.CampaignId));
         validation.Require(request.Origin is not null, "origin",
             $"Say what adds the prospect: one of {string.Join(", ", CampaignOrigins)}.");
         var by = Attribution(request.Origin, ChangeOrigin.User, CampaignOrigins, request.ChangedBy, validation);
@@ -161,7 +163,7 @@ public static class ProspectEditorApi
     {
         var validation = new RequestValidation();
         validation.Require(request.DoNotSync is not null, "doNotSync", "Say true to set Do Not Sync or false to clear it.");
-        var by = Attribution(request.Origin, ChangeOrigin.User, [.. EditOrigins, ChangeOrigin.AutomationRule], request.ChangedBy, validation);
+        var by = Attribution(request.Origin, ChangeOrigin.User, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
             return validation.Problem();
         return Written(prospectId, await writer.Update(prospectId, prospect => ProspectEdits.SetDoNotSync(prospect, request.DoNotSync!.Value), by, cancellationToken));
@@ -172,29 +174,27 @@ public static class ProspectEditorApi
         Written(prospectId, await writer.Update(prospectId, ProspectEdits.Unsubscribe,
             new ChangeAttribution(ChangeOrigin.Api, "prospect's unsubscribe"), cancellationToken));
 
+    /// <summary>
+    /// Applies each write in turn. When Redis fails part-way, the answer lists the prospects written and those not; sending
+    /// the whole request again is safe, since a write already applied changes nothing the second time.
+    /// </summary>
     private static async Task<IResult> ApplySyncWrites(
-        SyncWriteBackRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
+        SyncWriteBackRequest request, HttpContext http, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
+        var catalog = await Catalog(customFields, cancellationToken);
         var validation = new RequestValidation();
         if (request.Writes is null or { Count: 0 })
             validation.Add("writes", "List at least one write.");
         else if (request.Writes.Count > MaxBatch)
             validation.Add("writes", $"At most {MaxBatch} writes per request.");
-        for (var index = 0; index < (request.Writes?.Count ?? 0) && validation.IsValid; index++)
+        else
         {
-            var write = request.Writes![index];
-            if (write is null)
-            {
-                validation.Add($"writes[{index}]", "A write is required.");
-                continue;
-            }
-            validation.Require(write.ProspectId > 0, $"writes[{index}].prospectId", "A positive prospect id is required.");
-            validation.Require(write.SyncId != Guid.Empty, $"writes[{index}].syncId", "The sync's id is required: it marks the write as the sync's own.");
+            for (var index = 0; index < request.Writes.Count; index++)
+                SyncWrite(request.Writes[index], $"writes[{index}]", catalog, validation);
         }
         if (!validation.IsValid)
             return validation.Problem();
 
-        var catalog = await Catalog(customFields, cancellationToken);
         var written = new List<ProspectDto>();
         var missing = new List<long>();
         foreach (var write in request.Writes!)
@@ -207,13 +207,48 @@ public static class ProspectEditorApi
                 .GroupBy(field => field.Name!, StringComparer.Ordinal)
                 .ToDictionary(group => group.Key, group => group.Last().Value, StringComparer.Ordinal);
             var by = new ChangeAttribution(ChangeOrigin.Sync, "sync", write.SyncId);
-            var result = await writer.Update(write.ProspectId, prospect => ProspectEdits.ApplySyncWrite(prospect, write, fields), by, cancellationToken);
+            WriteResult? result;
+            try
+            {
+                result = await writer.Update(write.ProspectId, prospect => ProspectEdits.ApplySyncWrite(prospect, write, fields), by, cancellationToken);
+            }
+            catch (Exception exception) when (PartlyApplied.IsStoreFailure(exception))
+            {
+                var notWritten = request.Writes.Skip(written.Count + missing.Count).Select(pending => pending.ProspectId).ToList();
+                return PartlyApplied.Problem(http, exception,
+                    "The writes of the prospects in 'written' were applied; those in 'notWritten' were not.",
+                    new Dictionary<string, object?>
+                    {
+                        ["written"] = written.Select(prospect => prospect.Id).ToList(),
+                        ["missing"] = missing,
+                        ["notWritten"] = notWritten,
+                    });
+            }
             if (result is null)
                 missing.Add(write.ProspectId);
             else
                 written.Add(result.Prospect.ToDto());
         }
         return Results.Ok(new SyncWriteBackResult(written, missing));
+    }
+
+    private static void SyncWrite(SyncWriteBack? write, string member, ProspectFields catalog, RequestValidation validation)
+    {
+        if (write is null)
+        {
+            validation.Add(member, "A write is required.");
+            return;
+        }
+        validation.Require(write.ProspectId > 0, $"{member}.prospectId", "A positive prospect id is required.");
+        validation.Require(write.SyncId != Guid.Empty, $"{member}.syncId", "The sync's id is required: it marks the write as the sync's own.");
+        // Only the fields a prospect has are written; the CRM's others are ignored, whatever their length.
+        foreach (var (name, value) in write.Fields ?? new Dictionary<string, string?>())
+        {
+            if (catalog.Resolve(name) is not null)
+                validation.Report($"{member}.fields.{name}", ProspectValues.FieldValue(value));
+        }
+        validation.Report($"{member}.assignedUser", ProspectValues.User(write.AssignedUser));
+        validation.Report($"{member}.crmRecordId", ProspectValues.CrmRecordId(write.CrmRecordId));
     }
 
     internal static async Task<ProspectFields> Catalog(ICustomFieldStore customFields, CancellationToken cancellationToken) =>
@@ -223,8 +258,8 @@ public static class ProspectEditorApi
         result is null ? NotFound(prospectId) : Results.Ok(result.Prospect.ToDto());
 
     internal static ProblemHttpResult NotFound(long prospectId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: $"No prospect has id {prospectId}.",
-            extensions: new Dictionary<string, object?> { ["prospectId"] = prospectId });
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProspectEditorProblems.ProspectNotFound, title: "Prospect not found",
+            detail: $"No prospect has id {prospectId}.", extensions: new Dictionary<string, object?> { ["prospectId"] = prospectId });
 
     private static string? Email(string? email, RequestValidation validation)
     {
@@ -244,8 +279,8 @@ public static class ProspectEditorApi
                 validation.Add(member, "The e-mail address identifies the prospect and is not a field: it cannot be set here.");
             else if (catalog.Resolve(name) is not { } canonical)
                 validation.Add(member, $"No prospect field is named '{name}'; create it first with POST /custom-fields.");
-            else if (value is { Length: > MaxValueLength })
-                validation.Add(member, $"A value is at most {MaxValueLength} characters.");
+            else if (ProspectValues.FieldValue(value) is { } problem)
+                validation.Add(member, problem);
             else
                 resolved[canonical] = value?.Trim();
         }
@@ -267,7 +302,7 @@ public static class ProspectEditorApi
             };
             validation.Add("origin", $"{reason} Allowed here: {string.Join(", ", allowed)}.");
         }
-        validation.Require(changedBy is null or { Length: <= 200 }, "changedBy", "At most 200 characters.");
+        validation.Report("changedBy", ProspectValues.ChangedBy(changedBy));
         return new ChangeAttribution(chosen, string.IsNullOrWhiteSpace(changedBy) ? null : changedBy.Trim());
     }
 

@@ -15,7 +15,7 @@ public sealed record UpdateFieldsRequest(Dictionary<string, string?>? Fields, Ch
 /// <summary>Assigns the prospect to a user; null or empty unassigns it.</summary>
 public sealed record AssignUserRequest(string? AssignedUser, ChangeOrigin? Origin, string? ChangedBy);
 
-/// <summary>Adds the prospect to a CRM campaign; <c>origin</c> is the completion action, rule, program or user that does it.</summary>
+/// <summary>Adds the prospect to a CRM campaign; <c>origin</c> is the completion action, engagement program or user that does it.</summary>
 public sealed record AddToCrmCampaignRequest(string? CampaignId, ChangeOrigin? Origin, string? ChangedBy);
 
 /// <summary>Sets (true) or clears (false) Do Not Sync.</summary>

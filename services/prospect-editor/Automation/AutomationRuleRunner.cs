@@ -24,20 +24,28 @@ public sealed partial class AutomationRuleRunner(IProspectStore store, ProspectW
         var startedAt = time.GetUtcNow();
         var by = new ChangeAttribution(ChangeOrigin.AutomationRule, $"automation rule {rule.Id} ({rule.Name})");
         long scanned = 0, matched = 0, changed = 0;
-        var highest = await store.HighestId(cancellationToken);
-        for (long first = 1; first <= highest; first += PageSize)
+        try
         {
-            var ids = Enumerable.Range(0, (int)Math.Min(PageSize, highest - first + 1)).Select(offset => first + offset).ToList();
-            var page = await store.GetMany(ids, cancellationToken);
-            scanned += page.Count;
-            var matching = page.Where(rule.Matches).ToList();
-            matched += matching.Count;
-            await Parallel.ForEachAsync(matching, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
-                async (prospect, token) =>
-                {
-                    if (await writer.Update(prospect.Id, rule.Apply, by, token) is { Changed: true })
-                        Interlocked.Increment(ref changed);
-                });
+            var highest = await store.HighestId(cancellationToken);
+            for (long first = 1; first <= highest; first += PageSize)
+            {
+                var ids = Enumerable.Range(0, (int)Math.Min(PageSize, highest - first + 1)).Select(offset => first + offset).ToList();
+                var page = await store.GetMany(ids, cancellationToken);
+                scanned += page.Count;
+                var matching = page.Where(rule.Matches).ToList();
+                matched += matching.Count;
+                await Parallel.ForEachAsync(matching, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+                    async (prospect, token) =>
+                    {
+                        if (await writer.Update(prospect.Id, rule.Apply, by, token) is { Changed: true })
+                            Interlocked.Increment(ref changed);
+                    });
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogStopped(exception, rule.Id, changed);
+            throw new AutomationRuleRunFailedException(new AutomationRuleRun(rule.Id, scanned, matched, changed, startedAt, time.GetUtcNow()), exception);
         }
         var run = new AutomationRuleRun(rule.Id, scanned, matched, changed, startedAt, time.GetUtcNow());
         LogRan(rule.Id, scanned, matched, changed);
@@ -46,4 +54,14 @@ public sealed partial class AutomationRuleRunner(IProspectStore store, ProspectW
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Automation rule {RuleId} ran over {Scanned} prospects: {Matched} matched, {Changed} changed")]
     private partial void LogRan(long ruleId, long scanned, long matched, long changed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Automation rule {RuleId} stopped part-way after changing {Changed} prospects")]
+    private partial void LogStopped(Exception exception, long ruleId, long changed);
+}
+
+/// <summary>A rule run stopped part-way; <see cref="Run"/> counts what it did before.</summary>
+public sealed class AutomationRuleRunFailedException(AutomationRuleRun run, Exception inner)
+    : Exception($"Automation rule {run.RuleId} stopped after changing {run.Changed} prospects: {inner.Message}", inner)
+{
+    public AutomationRuleRun Run { get; } = run;
 }

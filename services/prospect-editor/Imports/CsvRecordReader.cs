@@ -2,8 +2,11 @@ using System.Text;
 
 namespace Sync.ProspectEditor.Imports;
 
-/// <summary>One record of a CSV file: its values, the physical line it starts on, and what is wrong with it, if anything.</summary>
-public sealed record CsvRecord(long Line, IReadOnlyList<string> Values, string? Error);
+/// <summary>
+/// One record of a CSV file: its values, the physical line it starts on, and what is wrong with it, if anything.
+/// <paramref name="EndsReading"/> is set on a record so broken that the rest of the file cannot be read.
+/// </summary>
+public sealed record CsvRecord(long Line, IReadOnlyList<string> Values, string? Error, bool EndsReading = false);
 
 /// <summary>
 /// A streaming RFC 4180 reader: it holds one record at a time, whatever the file's size. Quoted values may hold commas,
@@ -89,7 +92,7 @@ public sealed class CsvRecordReader(TextReader reader, int maxRecordLength)
             {
                 _stopped = true;
                 return new CsvRecord(_recordLine, [],
-                    $"The record is longer than {maxRecordLength} characters (an unclosed quote?); the rest of the file was not read.");
+                    $"The record is longer than {maxRecordLength} characters (an unclosed quote?); the rest of the file was not read.", EndsReading: true);
             }
 
             switch (_state)

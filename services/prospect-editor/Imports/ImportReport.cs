@@ -27,6 +27,8 @@ public sealed class ImportOptions
     [Range(1, 100_000)]
     public int MaxErrorsReported { get; set; } = 1000;
 
+    /// <summary>How long an import's report can be read (GET /imports/{id}) after it was last saved.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = "Import:ReportsKeptFor must be between 00:01:00 and 3650.00:00:00 (ten years).")]
     public TimeSpan ReportsKeptFor { get; set; } = TimeSpan.FromDays(30);
 }
 
@@ -36,7 +38,10 @@ public enum ImportStatus
     Running,
     Completed,
 
-    /// <summary>Stopped part-way (Redis unavailable, the upload cut off): the rows before <see cref="ImportReport.LastLine"/> were imported.</summary>
+    /// <summary>
+    /// Stopped part-way (a record too long to read on, Redis unavailable, the upload cut off or cancelled): the rows before
+    /// <see cref="ImportReport.LastLine"/> were imported, and their prospects are still synced; <see cref="ImportReport.Failure"/> says why.
+    /// </summary>
     Failed,
 }
 

@@ -28,7 +28,14 @@ public sealed partial class ProspectImporter(
 {
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    /// <summary>Runs the import to its end; the report is also saved under its id as it goes.</summary>
+    // The report is saved as the import goes, every this many batches, so GET /imports/{id} shows a long import's progress.
+    private const int BatchesBetweenReports = 20;
+
+    /// <summary>
+    /// Runs the import to its end, or to a record too broken to read on (then the report says Failed). Any other failure
+    /// throws <see cref="ImportFailedException"/> once the report says Failed; either way, every prospect written before
+    /// the stop still has its forced sync, published or staged for the relay.
+    /// </summary>
     public async Task<ImportOutcome> Import(Stream csv, string? importedBy, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -46,37 +53,56 @@ public sealed partial class ProspectImporter(
         activity?.SetTag("sync.import.id", run.ImportId);
         LogStarted(run.ImportId, columns.Count);
 
+        string? stoppedBy = null;
         try
         {
             var batch = new List<ImportRow>(settings.BatchSize);
+            var batchesWritten = 0;
             while (await reader.Read(cancellationToken) is { } record)
             {
                 run.Rows++;
                 run.LastLine = record.Line;
+                if (record.EndsReading)
+                {
+                    run.Reject(record.Line, null, record.Error!);
+                    stoppedBy = $"The import stopped at line {record.Line}: {record.Error}";
+                    break;
+                }
                 if (ParseRow(record, columns, run) is { } row)
                     batch.Add(row);
                 if (batch.Count >= settings.BatchSize)
                 {
                     await WriteBatch(batch, run, cancellationToken);
                     batch.Clear();
-                    if (run.Rows % (settings.BatchSize * 20) < settings.BatchSize)
+                    if (++batchesWritten % BatchesBetweenReports == 0)
                         await imports.SaveReport(run.Report(ImportStatus.Running, null, time.GetUtcNow()), cancellationToken);
                 }
             }
             await WriteBatch(batch, run, cancellationToken);
             await PublishPart(run, cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
         {
-            var failed = run.Report(ImportStatus.Failed, $"The import stopped after line {run.LastLine}: {exception.Message}", time.GetUtcNow());
-            LogFailed(exception, run.ImportId, run.LastLine);
+            var cancelled = exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            var reason = cancelled ? "the upload was cancelled" : exception.Message;
+            if (cancelled)
+                LogCancelled(run.ImportId, run.LastLine);
+            else
+                LogFailed(exception, run.ImportId, run.LastLine);
+            var failure = $"The import stopped after line {run.LastLine}: {reason}";
+            if (!await StagePending(run))
+                failure += " The forced sync of some prospects written before the stop could not be staged: import the file again.";
+            var failed = run.Report(ImportStatus.Failed, failure, time.GetUtcNow());
             await TrySave(failed);
-            throw;
+            throw new ImportFailedException(failed, exception);
         }
 
-        var report = run.Report(ImportStatus.Completed, null, time.GetUtcNow());
+        var report = run.Report(stoppedBy is null ? ImportStatus.Completed : ImportStatus.Failed, stoppedBy, time.GetUtcNow());
         await imports.SaveReport(report, cancellationToken);
-        LogCompleted(run.ImportId, report.Rows, report.Created, report.Updated, report.Rejected);
+        if (stoppedBy is null)
+            LogCompleted(run.ImportId, report.Rows, report.Created, report.Updated, report.Rejected);
+        else
+            LogStopped(run.ImportId, run.LastLine);
         return new ImportOutcome(report, null);
     }
 
@@ -138,9 +164,13 @@ public sealed partial class ProspectImporter(
                         return run.Reject(record.Line, ProspectFields.Email, problem!);
                     break;
                 case ProspectFields.AssignedUser:
+                    if (ProspectValues.User(value) is { } userProblem)
+                        return run.Reject(record.Line, column.Target, userProblem);
                     assignedUser = value.Length == 0 ? null : value;
                     break;
                 default:
+                    if (ProspectValues.FieldValue(value) is { } valueProblem)
+                        return run.Reject(record.Line, column.Target, valueProblem);
                     // An empty cell leaves the prospect's value as it is: an import adds what it knows, it does not erase.
                     if (value.Length > 0)
                         values[column.Target] = value;
@@ -187,28 +217,52 @@ public sealed partial class ProspectImporter(
     /// <summary>Stages up to one message's worth of the ids written so far, then publishes it with confirms.</summary>
     private async Task PublishPart(ImportRun run, CancellationToken cancellationToken)
     {
-        var ids = run.TakePart();
-        if (ids.Count == 0)
+        if (await StagePart(run) is not { } part || run.BrokerAway)
             return;
-        var part = new ProspectsImported { EventId = Guid.NewGuid(), ImportId = run.ImportId, OccurredAt = time.GetUtcNow(), ProspectIds = ids };
-        await imports.Stage(part, cancellationToken);
-        if (!run.BrokerAway)
+        try
         {
-            try
-            {
-                await publisher.Publish(part, cancellationToken);
-                await imports.Unstage(part.EventId, cancellationToken);
-                run.PartsPublished++;
-                return;
-            }
-            catch (BrokerUnavailableException exception)
-            {
-                // The import goes on: its parts wait in the import outbox, and the relay publishes them when the broker is back.
-                run.BrokerAway = true;
-                LogBrokerAway(exception, run.ImportId);
-            }
+            await publisher.Publish(part, cancellationToken);
+            await imports.Unstage(part.EventId, cancellationToken);
+            run.PartPublished();
         }
-        run.PartsAwaitingBroker++;
+        catch (BrokerUnavailableException exception)
+        {
+            // The import goes on: its parts wait in the import outbox, and the relay publishes them when the broker is back.
+            run.BrokerAway = true;
+            LogBrokerAway(exception, run.ImportId);
+        }
+    }
+
+    /// <summary>
+    /// Stages the next part of the ids written so far in the import outbox, from which the relay publishes whatever the
+    /// import does not. Not cancellable: ids leave the run only once staged, so a stop never drops a forced sync.
+    /// </summary>
+    private async Task<ProspectsImported?> StagePart(ImportRun run)
+    {
+        var ids = run.NextPart();
+        if (ids.Count == 0)
+            return null;
+        var part = new ProspectsImported { EventId = Guid.NewGuid(), ImportId = run.ImportId, OccurredAt = time.GetUtcNow(), ProspectIds = ids };
+        await imports.Stage(part, CancellationToken.None);
+        run.PartStaged(ids);
+        return part;
+    }
+
+    /// <summary>After a failure: stages (never publishes) every id still pending; false when the store could not take them.</summary>
+    private async Task<bool> StagePending(ImportRun run)
+    {
+        try
+        {
+            while (await StagePart(run) is not null)
+            {
+            }
+            return true;
+        }
+        catch (Exception exception)
+        {
+            LogPendingNotStaged(exception, run.ImportId, run.PendingCount);
+            return false;
+        }
     }
 
     private async Task TrySave(ImportReport report)
@@ -232,6 +286,15 @@ public sealed partial class ProspectImporter(
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} stopped after line {Line}")]
     private partial void LogFailed(Exception exception, Guid importId, long line);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} cancelled by its caller after line {Line}")]
+    private partial void LogCancelled(Guid importId, long line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} stopped at line {Line}: the record is too long to read on")]
+    private partial void LogStopped(Guid importId, long line);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId}: the forced sync of {ProspectCount} prospects could not be staged")]
+    private partial void LogPendingNotStaged(Exception exception, Guid importId, int prospectCount);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: the broker did not confirm; its ProspectsImported parts wait in the outbox")]
     private partial void LogBrokerAway(Exception exception, Guid importId);
 
@@ -241,6 +304,13 @@ public sealed partial class ProspectImporter(
 
 /// <summary>The result of an import: its report, or why its header was rejected.</summary>
 public sealed record ImportOutcome(ImportReport? Report, ImportRejected? Rejected);
+
+/// <summary>An import stopped by a failure (Redis, the upload, a cancellation); <see cref="Report"/> is its Failed report.</summary>
+public sealed class ImportFailedException(ImportReport report, Exception inner)
+    : Exception(report.Failure, inner)
+{
+    public ImportReport Report { get; } = report;
+}
 
 internal sealed record ImportColumn(int Index, string Target);
 
@@ -272,9 +342,10 @@ internal sealed class ImportRun(Guid importId, DateTimeOffset startedAt, IReadOn
 
     public long LastLine { get; set; }
 
-    public int PartsPublished { get; set; }
+    public int PartsPublished { get; private set; }
 
-    public int PartsAwaitingBroker { get; set; }
+    /// <summary>Parts staged and not (yet) seen confirmed: the relay publishes them.</summary>
+    public int PartsAwaitingBroker { get; private set; }
 
     public bool BrokerAway { get; set; }
 
@@ -312,15 +383,30 @@ internal sealed class ImportRun(Guid importId, DateTimeOffset startedAt, IReadOn
         }
     }
 
-    public IReadOnlyList<long> TakePart()
+    /// <summary>The next message's worth of pending ids; they stay pending until <see cref="PartStaged"/>.</summary>
+    public IReadOnlyList<long> NextPart()
+    {
+        lock (_lock)
+            return _pending.Order().Take(ProspectsImported.MaxProspectsPerMessage).ToList();
+    }
+
+    public void PartStaged(IReadOnlyList<long> ids)
     {
         lock (_lock)
         {
-            var part = _pending.Order().Take(ProspectsImported.MaxProspectsPerMessage).ToList();
-            foreach (var id in part)
+            foreach (var id in ids)
                 _pending.Remove(id);
-            _synced += part.Count;
-            return part;
+            _synced += ids.Count;
+            PartsAwaitingBroker++;
+        }
+    }
+
+    public void PartPublished()
+    {
+        lock (_lock)
+        {
+            PartsAwaitingBroker--;
+            PartsPublished++;
         }
     }
 

@@ -25,6 +25,13 @@ public sealed class OutboxOptions
 
     [Range(1, 10_000)]
     public int SweepBatch { get; set; } = 500;
+
+    /// <summary>
+    /// How often the backstop walks every outbox for events left without a mark (a write that outlived MarkGrace, then a
+    /// crash before the relay saw it), and marks them for the sweep. It also runs shortly after start, when a crash is recent.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>Tells the relay that a prospect's outbox has a new event, so it is published at once rather than at the next sweep.</summary>
@@ -52,8 +59,31 @@ public sealed partial class ProspectOutboxRelay(
     IOptions<OutboxOptions> options,
     ILogger<ProspectOutboxRelay> logger) : BackgroundService
 {
+    // The backstop looks at this many keys per SCAN step, and pauses between steps: a slow walk that Redis hardly notices.
+    private const int OrphanScanStep = 1000;
+    private static readonly TimeSpan OrphanScanPause = TimeSpan.FromMilliseconds(20);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(RelayFreshWrites(stoppingToken), Sweep(stoppingToken));
+        Task.WhenAll(RelayFreshWrites(stoppingToken), Sweep(stoppingToken), ScanForOrphans(stoppingToken));
+
+    /// <summary>
+    /// The backstop of the marks: walks every outbox holding events and marks those without a mark, so the sweep drains
+    /// them. A mark is only ever missing after a write slower than MarkGrace whose process then died. How many it marked.
+    /// </summary>
+    public async Task<int> MarkOrphanedOutboxes(CancellationToken cancellationToken)
+    {
+        using var activity = Extensions.Extensions.ActivitySource.StartActivity("outbox orphan scan");
+        var marked = 0;
+        await foreach (var page in store.OutboxesWithEvents(OrphanScanStep, cancellationToken))
+        {
+            marked += await store.MarkUnmarked(page, cancellationToken);
+            await Task.Delay(OrphanScanPause, cancellationToken);
+        }
+        activity?.SetTag("sync.outbox.orphans", marked);
+        if (marked > 0)
+            LogOrphansMarked(marked);
+        return marked;
+    }
 
     /// <summary>Drains one batch of the outboxes the sweep finds; says how many prospects it looked at and events it published.</summary>
     public async Task<OutboxSweep> SweepOnce(CancellationToken cancellationToken)
@@ -78,6 +108,10 @@ public sealed partial class ProspectOutboxRelay(
             LogSwept(published, marks.Count);
         return new OutboxSweep(marks.Count, published);
     }
+
+    /// <summary>What is still to publish: prospects marked as having outbox events, and import parts staged.</summary>
+    public async Task<OutboxBacklog> Backlog(CancellationToken cancellationToken) =>
+        new(await store.PendingOutboxCount(cancellationToken), await imports.StagedCount(cancellationToken));
 
     private async Task RelayFreshWrites(CancellationToken stoppingToken)
     {
@@ -129,6 +163,30 @@ public sealed partial class ProspectOutboxRelay(
         }
     }
 
+    private async Task ScanForOrphans(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(options.Value.SweepInterval, stoppingToken);
+            using var timer = new PeriodicTimer(options.Value.OrphanScanInterval);
+            do
+            {
+                try
+                {
+                    await MarkOrphanedOutboxes(stoppingToken);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogOrphanScanFailed(exception);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
     private async Task<int> PublishStagedImports(CancellationToken cancellationToken)
     {
         var staged = await imports.Staged(100, cancellationToken);
@@ -158,6 +216,21 @@ public sealed partial class ProspectOutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox sweep failed; it retries at the next interval")]
     private partial void LogSweepFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox backstop found {ProspectCount} prospects with events but no mark, and marked them for the sweep")]
+    private partial void LogOrphansMarked(int prospectCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox backstop scan failed; it runs again at the next interval")]
+    private partial void LogOrphanScanFailed(Exception exception);
 }
 
 public readonly record struct OutboxSweep(int Prospects, int Published);
+
+/// <summary>
+/// What prospect-editor has accepted but not yet seen confirmed by the broker. A mark stays for Outbox:MarkGrace after its
+/// events are published, so a backlog of zero means everything written so far has been published.
+/// </summary>
+public sealed record OutboxBacklog(long MarkedProspects, long StagedImportParts)
+{
+    public bool Drained => MarkedProspects == 0 && StagedImportParts == 0;
+}

@@ -35,6 +35,9 @@ public interface IProspectStore
     /// <summary>Prospects whose outbox may hold events, last marked before <paramref name="markedBefore"/> ago, oldest first.</summary>
     Task<IReadOnlyList<OutboxMark>> PendingOutboxes(TimeSpan markedBefore, int limit, CancellationToken cancellationToken);
 
+    /// <summary>How many prospects are marked as having outbox events, however recently.</summary>
+    Task<long> PendingOutboxCount(CancellationToken cancellationToken);
+
     /// <summary>The events waiting in a prospect's outbox, in revision order.</summary>
     Task<IReadOnlyList<ProspectChanged>> ReadOutbox(long prospectId, CancellationToken cancellationToken);
 
@@ -43,6 +46,15 @@ public interface IProspectStore
 
     /// <summary>Forgets the mark when the outbox is empty and nobody marked it again since; true when forgotten.</summary>
     Task<bool> ReleaseIfDrained(OutboxMark mark, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The prospects whose outbox holds events, a page per step of a full scan (a Redis SCAN over each primary, at most
+    /// <paramref name="scanStep"/> keys looked at per step, so pages may be empty): what the orphan backstop walks.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<long>> OutboxesWithEvents(int scanStep, CancellationToken cancellationToken);
+
+    /// <summary>Marks, as due at once, those of the prospects that have no mark; marks that exist stay as they are. How many were marked.</summary>
+    Task<int> MarkUnmarked(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken);
 }
 
 public readonly record struct EmailClaim(long ProspectId, bool Claimed);

@@ -9,7 +9,7 @@ using Sync.ServiceDefaults.Storage;
 namespace Sync.ProspectEditor.Storage;
 
 /// <summary>
-/// Import reports, kept so an operator can read what an import did, and the import's outbox: each
+/// Import reports, kept Import:ReportsKeptFor after they were last saved so an operator can read what an import did, and the import's outbox: each
 /// <see cref="ProspectsImported"/> is staged here before it is published and removed once the broker confirmed it.
 /// </summary>
 public interface IImportStore
@@ -21,6 +21,8 @@ public interface IImportStore
     Task Stage(ProspectsImported part, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ProspectsImported>> Staged(int limit, CancellationToken cancellationToken);
+
+    Task<long> StagedCount(CancellationToken cancellationToken);
 
     Task Unstage(Guid eventId, CancellationToken cancellationToken);
 }
@@ -55,22 +57,26 @@ public sealed class RedisImportStore(IConnectionMultiplexer redis, IOptions<Redi
         return staged;
     }
 
+    public Task<long> StagedCount(CancellationToken cancellationToken) => redis.GetDatabase().HashLengthAsync(StagedKey);
+
     public Task Unstage(Guid eventId, CancellationToken cancellationToken) =>
         redis.GetDatabase().HashDeleteAsync(StagedKey, eventId.ToString());
 }
 
-public sealed class InMemoryImportStore : IImportStore
+/// <summary>Import reports and staged parts in memory, for the embedded host: the same contract as <see cref="RedisImportStore"/>, report expiry included.</summary>
+public sealed class InMemoryImportStore(IOptions<ImportOptions> imports, TimeProvider time) : IImportStore
 {
-    private readonly ConcurrentDictionary<Guid, ImportReport> _reports = new();
+    private readonly ExpiringDictionary<Guid, ImportReport> _reports = new(time);
     private readonly ConcurrentDictionary<Guid, ProspectsImported> _staged = new();
 
     public Task SaveReport(ImportReport report, CancellationToken cancellationToken)
     {
-        _reports[report.ImportId] = report;
+        _reports.Set(report.ImportId, report, imports.Value.ReportsKeptFor);
         return Task.CompletedTask;
     }
 
-    public Task<ImportReport?> GetReport(Guid importId, CancellationToken cancellationToken) => Task.FromResult(_reports.GetValueOrDefault(importId));
+    public Task<ImportReport?> GetReport(Guid importId, CancellationToken cancellationToken) =>
+        Task.FromResult(_reports.TryGetValue(importId, out var report) ? report : null);
 
     public Task Stage(ProspectsImported part, CancellationToken cancellationToken)
     {
@@ -80,6 +86,8 @@ public sealed class InMemoryImportStore : IImportStore
 
     public Task<IReadOnlyList<ProspectsImported>> Staged(int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ProspectsImported>>(_staged.Values.OrderBy(part => part.OccurredAt).Take(limit).ToList());
+
+    public Task<long> StagedCount(CancellationToken cancellationToken) => Task.FromResult((long)_staged.Count);
 
     public Task Unstage(Guid eventId, CancellationToken cancellationToken)
     {

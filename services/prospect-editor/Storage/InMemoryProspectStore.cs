@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sync.Contracts;
 using Sync.ProspectEditor.Prospects;
 
@@ -74,6 +75,12 @@ public sealed class InMemoryProspectStore(TimeProvider time) : IProspectStore
                 .Take(limit).Select(mark => new OutboxMark(mark.Key, mark.Value)).ToList());
     }
 
+    public Task<long> PendingOutboxCount(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult((long)_marks.Count);
+    }
+
     public Task<IReadOnlyList<ProspectChanged>> ReadOutbox(long prospectId, CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -106,6 +113,25 @@ public sealed class InMemoryProspectStore(TimeProvider time) : IProspectStore
             _marks.Remove(mark.ProspectId);
             return Task.FromResult(true);
         }
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<long>> OutboxesWithEvents(int scanStep, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<long> withEvents;
+        lock (_lock)
+            withEvents = _outboxes.Keys.ToList();
+        foreach (var page in withEvents.Chunk(scanStep))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return page;
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task<int> MarkUnmarked(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult(prospectIds.Count(id => _marks.TryAdd(id, 0)));
     }
 
     // Strictly increasing, so a mark made after a read always differs from the value read.

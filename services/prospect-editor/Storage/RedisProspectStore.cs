@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -11,7 +12,8 @@ namespace Sync.ProspectEditor.Storage;
 /// <summary>
 /// Prospects in Redis. Each prospect's record and outbox share the hash tag {p:id}, so the script that writes both runs on
 /// one Cluster slot. Two keys are global: the e-mail claims (one key per address) and the pending-outbox index, which a
-/// writer marks before its script runs, so a crash between the two leaves a mark to drain, never an unmarked event.
+/// writer marks before its script runs, so a crash between the two leaves a mark to drain. Only a write slower than the
+/// sweep's grace, followed by a crash, can leave events without a mark; the relay's backstop scan finds those.
 /// </summary>
 public sealed class RedisProspectStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : IProspectStore
 {
@@ -90,6 +92,8 @@ public sealed class RedisProspectStore(IConnectionMultiplexer redis, IOptions<Re
         return marks;
     }
 
+    public Task<long> PendingOutboxCount(CancellationToken cancellationToken) => Database.SortedSetLengthAsync(PendingKey);
+
     public async Task<IReadOnlyList<ProspectChanged>> ReadOutbox(long prospectId, CancellationToken cancellationToken)
     {
         var entries = await Database.HashGetAllAsync(OutboxKey(prospectId));
@@ -110,6 +114,40 @@ public sealed class RedisProspectStore(IConnectionMultiplexer redis, IOptions<Re
             return false;
         return (long)await database.ScriptEvaluateAsync(ReleaseScript, [PendingKey],
             [mark.ProspectId, mark.Score.ToString("R", CultureInfo.InvariantCulture)]) == 1;
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<long>> OutboxesWithEvents(int scanStep, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Redis deletes a hash once it is empty, so every outbox key that exists holds events.
+        var pattern = $"{_keys.Prefix}:{{p:*}}:outbox";
+        foreach (var server in redis.GetServers().Where(server => !server.IsReplica && server.IsConnected))
+        {
+            var cursor = "0";
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var reply = (RedisResult[])(await server.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", scanStep))!;
+                cursor = (string)reply[0]!;
+                yield return ((RedisResult[])reply[1]!).Select(key => ProspectIdOf((string)key!)).ToList();
+            }
+            while (cursor != "0");
+        }
+    }
+
+    public async Task<int> MarkUnmarked(IReadOnlyList<long> prospectIds, CancellationToken cancellationToken)
+    {
+        if (prospectIds.Count == 0)
+            return 0;
+        var database = Database;
+        var marked = await Task.WhenAll(prospectIds.Select(id => database.SortedSetAddAsync(PendingKey, id, 0, SortedSetWhen.NotExists)));
+        return marked.Count(added => added);
+    }
+
+    // "{prefix}:prospect-editor:{p:42}:outbox" is prospect 42's.
+    private static long ProspectIdOf(string outboxKey)
+    {
+        var start = outboxKey.LastIndexOf("{p:", StringComparison.Ordinal) + 3;
+        return long.Parse(outboxKey.AsSpan(start, outboxKey.IndexOf('}', start) - start), CultureInfo.InvariantCulture);
     }
 
     private static Prospect? Read(RedisValue value) =>

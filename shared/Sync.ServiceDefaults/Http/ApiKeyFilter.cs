@@ -14,16 +14,19 @@ public static class ApiKeyFilter
 
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<SyncOptions>>().Value.ApiKey;
-            var presented = context.HttpContext.Request.Headers[Header].ToString();
-            if (presented.Length == 0)
-                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
-                    detail: $"Send the operator API key in the {Header} header.");
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected)))
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API key not accepted",
-                    detail: $"The key in the {Header} header is not this deployment's operator key.");
-            return await next(context);
-        });
+        builder.AddEndpointFilter(async (context, next) => Refusal(context.HttpContext) ?? await next(context));
+
+    /// <summary>The 401 or 403 problem to answer when the request does not carry the operator key; null when it does.</summary>
+    public static IResult? Refusal(HttpContext http)
+    {
+        var expected = http.RequestServices.GetRequiredService<IOptions<SyncOptions>>().Value.ApiKey;
+        var presented = http.Request.Headers[Header].ToString();
+        if (presented.Length == 0)
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
+                detail: $"Send the operator API key in the {Header} header.");
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected)))
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API key not accepted",
+                detail: $"The key in the {Header} header is not this deployment's operator key.");
+        return null;
+    }
 }

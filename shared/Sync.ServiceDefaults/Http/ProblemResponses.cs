@@ -15,7 +15,7 @@ namespace Sync.ServiceDefaults.Http;
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
-    private const int RetryAfterSeconds = 5;
+    private const int RetryAfterSeconds = ProblemDetailsDefaults.RetryAfterSeconds;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
@@ -96,6 +96,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 
 public static class ProblemDetailsDefaults
 {
+    /// <summary>The Retry-After (seconds) of every 503 a Sync service answers, so callers see one retry policy.</summary>
+    public const int RetryAfterSeconds = 5;
+
     /// <summary>Every problem carries the trace id, so an operator can find the request in the tracing dashboard.</summary>
     public static void AddTraceId(ProblemDetailsContext context)
     {

@@ -1,0 +1,27 @@
+using Sync.ProspectEditor.Apis;
+using Sync.ProspectEditor.Extensions;
+using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
+
+namespace Sync.ProspectEditor.Tests;
+
+/// <summary>A bad setting stops prospect-editor at start with a message naming its key, not at the first request.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Import:ReportsKeptFor", "00:00:00")]
+    [InlineData("Import:ReportsKeptFor", "-30.00:00:00")]
+    public async Task ABadSettingFailsStartNamingItsKey(string key, string value)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServiceHost.Start("prospect-editor",
+            TestSettings.Combine(TestSettings.Embedded, ProspectEditorFixture.FastRelay, new Dictionary<string, string?> { [key] = value }),
+            builder =>
+            {
+                builder.AddProspectEditor();
+                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
+            },
+            app => app.MapProspectEditorApi()));
+
+        Assert.Contains(key, error.Message);
+    }
+}
