@@ -6,7 +6,7 @@ namespace Sync.CrmChangeListener.Storage;
 
 public sealed class RedisCrmFeedCursorStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : ICrmFeedCursorStore
 {
-    private static readonly string SaveForwardScript = EmbeddedScript.Load("save-cursor-forward.lua");
+    private static readonly string SaveForwardScript = EmbeddedLuaScript.Load<RedisCrmFeedCursorStore>("save-cursor-forward.lua");
 
     private readonly RedisKey _key = options.KeysFor("crm-change-listener").Key("feed-cursor");
 

@@ -7,7 +7,7 @@ namespace Sync.CrmSimulator.Storage;
 
 public sealed class RedisCrmOrgStore(IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions) : ICrmOrgStore
 {
-    private static readonly string ChargeScript = EmbeddedScript.Load("charge-api-call.lua");
+    private static readonly string ChargeScript = EmbeddedLuaScript.Load<RedisCrmOrgStore>("charge-api-call.lua");
 
     // A day's counter outlives its day, so a clock moved back a little finds it again.
     private static readonly TimeSpan UsageKept = TimeSpan.FromDays(3);

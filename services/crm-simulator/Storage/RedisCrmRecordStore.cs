@@ -16,7 +16,7 @@ namespace Sync.CrmSimulator.Storage;
 public sealed class RedisCrmRecordStore(IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, IOptions<CrmSimulatorOptions> options)
     : ICrmRecordStore
 {
-    private static readonly string CommitScript = EmbeddedScript.Load("commit-records.lua");
+    private static readonly string CommitScript = EmbeddedLuaScript.Load<RedisCrmRecordStore>("commit-records.lua");
 
     private readonly CrmSimulatorKeys _keys = new(redisOptions.KeysFor(CrmSimulatorKeys.Owner));
 

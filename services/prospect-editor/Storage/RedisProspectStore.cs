@@ -19,10 +19,10 @@ public sealed class RedisProspectStore(IConnectionMultiplexer redis, IOptions<Re
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly string WriteScript = StoreScripts.Load("write-prospect.lua");
-    private static readonly string MarkScript = StoreScripts.Load("mark-outbox.lua");
-    private static readonly string PendingScript = StoreScripts.Load("pending-outboxes.lua");
-    private static readonly string ReleaseScript = StoreScripts.Load("release-outbox.lua");
+    private static readonly string WriteScript = EmbeddedLuaScript.Load<RedisProspectStore>("write-prospect.lua");
+    private static readonly string MarkScript = EmbeddedLuaScript.Load<RedisProspectStore>("mark-outbox.lua");
+    private static readonly string PendingScript = EmbeddedLuaScript.Load<RedisProspectStore>("pending-outboxes.lua");
+    private static readonly string ReleaseScript = EmbeddedLuaScript.Load<RedisProspectStore>("release-outbox.lua");
 
     private readonly RedisKeys _keys = options.KeysFor("prospect-editor");
 
@@ -152,17 +152,4 @@ public sealed class RedisProspectStore(IConnectionMultiplexer redis, IOptions<Re
 
     private static Prospect? Read(RedisValue value) =>
         value.HasValue ? JsonSerializer.Deserialize<Prospect>((string)value!, Json) : null;
-}
-
-/// <summary>The Lua scripts that sit next to the stores, compiled in as embedded resources.</summary>
-internal static class StoreScripts
-{
-    public static string Load(string fileName)
-    {
-        var assembly = typeof(StoreScripts).Assembly;
-        var name = assembly.GetManifestResourceNames().Single(resource => resource.EndsWith("." + fileName, StringComparison.Ordinal));
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 }

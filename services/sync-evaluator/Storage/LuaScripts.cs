@@ -1,3 +1,5 @@
+using Sync.ServiceDefaults.Storage;
+
 namespace Sync.SyncEvaluator.Storage;
 
 /// <summary>The sync-state scripts, embedded from Storage/Lua, each with the shared prelude in front.</summary>
@@ -12,12 +14,5 @@ internal static class LuaScripts
 
     private static string Load(string name) => Read("prelude") + "\n" + Read(name);
 
-    private static string Read(string name)
-    {
-        var resource = $"Sync.SyncEvaluator.Storage.Lua.{name}.lua";
-        using var stream = typeof(LuaScripts).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"The Lua script {resource} is not embedded in {typeof(LuaScripts).Assembly.GetName().Name}.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string Read(string name) => EmbeddedLuaScript.Load<RedisSyncStateStore>($"Lua/{name}.lua");
 }

@@ -8,8 +8,8 @@ namespace Sync.SyncWorker.Storage;
 
 public sealed class RedisAllowanceStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : IAllowanceStore
 {
-    private static readonly LuaScript TakeScript = LuaScript.Prepare(LuaScripts.Load("allowance-take.lua"));
-    private static readonly LuaScript LearnScript = LuaScript.Prepare(LuaScripts.Load("allowance-learn.lua"));
+    private static readonly LuaScript TakeScript = LuaScript.Prepare(EmbeddedLuaScript.Load<RedisAllowanceStore>("allowance-take.lua"));
+    private static readonly LuaScript LearnScript = LuaScript.Prepare(EmbeddedLuaScript.Load<RedisAllowanceStore>("allowance-learn.lua"));
 
     private readonly RedisKey _allowance = options.KeysFor(Extensions.Extensions.RedisOwner).Key("crm-allowance");
 

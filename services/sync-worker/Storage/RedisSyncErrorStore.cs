@@ -8,7 +8,7 @@ namespace Sync.SyncWorker.Storage;
 
 public sealed class RedisSyncErrorStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : ISyncErrorStore
 {
-    private static readonly LuaScript RecordScript = LuaScript.Prepare(LuaScripts.Load("record-sync-error.lua"));
+    private static readonly LuaScript RecordScript = LuaScript.Prepare(EmbeddedLuaScript.Load<RedisSyncErrorStore>("record-sync-error.lua"));
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly RedisKey _errors = options.KeysFor(Extensions.Extensions.RedisOwner).Key("sync-errors");

@@ -9,7 +9,7 @@ namespace Sync.SyncWorker.Storage;
 
 public sealed class RedisWorkerStateStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : IWorkerStateStore
 {
-    private static readonly LuaScript ReleaseClaim = LuaScript.Prepare(LuaScripts.Load("release-claim.lua"));
+    private static readonly LuaScript ReleaseClaim = LuaScript.Prepare(EmbeddedLuaScript.Load<RedisWorkerStateStore>("release-claim.lua"));
 
     private readonly RedisKeys _keys = options.KeysFor(Extensions.Extensions.RedisOwner);
 
