@@ -85,6 +85,35 @@ public sealed class CollectionsAndCompositeTests(SimulatorFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task ACollectionUpdateWithIfUnmodifiedSinceSavesOnlyRecordsNobodyChangedSinceTheyWereRead()
+    {
+        var untouched = await Crm.CreateLead("Untouched", SimulatorHost.NewEmail());
+        var editedMeanwhile = await Crm.CreateLead("Edited", SimulatorHost.NewEmail());
+        var readUntouched = (await Crm.Read("Lead", untouched)).GetProperty("LastModifiedDate").GetString();
+        var readEdited = (await Crm.Read("Lead", editedMeanwhile)).GetProperty("LastModifiedDate").GetString();
+        (await Crm.Patch("Lead", editedMeanwhile, new { Title = "Sales edit" })).EnsureSuccessStatusCode();
+        var head = await Crm.Head();
+
+        var results = await Send(HttpMethod.Patch, "composite/sobjects", new
+        {
+            allOrNone = false,
+            records = new object[]
+            {
+                new { attributes = new { type = "Lead", ifUnmodifiedSince = readUntouched }, id = untouched, Title = "Synced" },
+                new { attributes = new { type = "Lead", ifUnmodifiedSince = readEdited }, id = editedMeanwhile, Title = "Synced" },
+                new { attributes = new { type = "Lead", ifUnmodifiedSince = "last Tuesday" }, id = untouched, City = "Oslo" },
+            },
+        });
+
+        Assert.True(results[0].GetProperty("success").GetBoolean());
+        AssertRecordError(results[1], "PRECONDITION_FAILED");
+        AssertRecordError(results[2], "JSON_PARSER_ERROR");
+        Assert.Equal("Synced", (await Crm.Read("Lead", untouched)).GetProperty("Title").GetString());
+        Assert.Equal("Sales edit", (await Crm.Read("Lead", editedMeanwhile)).GetProperty("Title").GetString());
+        Assert.Equal(head + 1, await Crm.Head());
+    }
+
+    [Fact]
     public async Task ACollectionDeleteAnswersEachRecord()
     {
         var first = await Crm.CreateContact("One", SimulatorHost.NewEmail());

@@ -190,6 +190,32 @@ public sealed class ProspectsApiTests(ProspectEditorFixture editor) : IClassFixt
     }
 
     [Fact]
+    public async Task SyncWriteBackLeavesFieldsChangedSinceTheSyncReadThem()
+    {
+        var prospect = await editor.CreateProspect(new { firstName = "Ada", city = "London" });
+        Assert.Equal(HttpStatusCode.OK, (await Api.PatchAsJsonAsync($"prospects/{prospect.Id}", new { fields = new { city = "Oslo" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutAsJsonAsync($"prospects/{prospect.Id}/assigned-user", new { assignedUser = "marketing-user" })).StatusCode);
+
+        // The sync read firstName "Ada", city "London" and no assigned user, before the marketing edit.
+        var response = await Api.PostAsJsonAsync("prospects/sync-writes", new SyncWriteBackRequest(
+        [
+            new SyncWriteBack
+            {
+                ProspectId = prospect.Id, SyncId = Guid.NewGuid(), AssignedUser = "005-crm-owner",
+                Fields = new Dictionary<string, string?> { ["FirstName"] = "Augusta", ["City"] = "Paris", ["Company"] = "Engines" },
+                ReadValues = new Dictionary<string, string?> { ["FirstName"] = "Ada", ["City"] = "London", ["assignedUser"] = null },
+            },
+        ]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var written = Assert.Single((await response.Content.ReadFromJsonAsync<SyncWriteBackResult>())!.Prospects);
+        Assert.Equal("Augusta", written.Fields["firstName"]);
+        Assert.Equal("Engines", written.Fields["company"]);
+        Assert.Equal("Oslo", written.Fields["city"]);
+        Assert.Equal("marketing-user", written.AssignedUser);
+    }
+
+    [Fact]
     public async Task CreatingACustomFieldChangesNoProspectAndPublishesNothing()
     {
         var mark = await editor.Published.Mark();

@@ -154,8 +154,9 @@ public sealed partial class SalesforceResources(
     public async Task<SalesforceResult> UpdateCollection(SalesforceRequest request, CancellationToken cancellationToken)
     {
         var (allOrNone, records) = CollectionBody(request);
-        var typed = records.Select(TypedRecord).ToList();
-        var valid = typed.Where(record => record.Error is null).Select(record => new RecordChange(record.Type!, IdOf(record.Body), record.Body)).ToList();
+        var typed = records.Select(TypedRecord).Select(WithReadMoment).ToList();
+        var valid = typed.Where(record => record.Error is null)
+            .Select(record => new RecordChange(record.Type!, IdOf(record.Body), record.Body, record.IfUnmodifiedSince)).ToList();
         if (allOrNone && valid.Count < typed.Count)
             return CollectionAnswer(typed.Select(record => SaveOutcome.Failed(IdOf(record.Body), record.Error ?? CrmApiError.RolledBack())));
         var saved = new Queue<SaveOutcome>(await writer.Update(request.User, valid, allOrNone, cancellationToken));
@@ -371,6 +372,20 @@ public sealed partial class SalesforceResources(
             : (null, json, new CrmApiError("INVALID_TYPE", typeName is null
                 ? "Each record needs attributes.type naming its object."
                 : $"sObject type '{typeName}' is not supported."));
+    }
+
+    /// <summary>
+    /// A simulator extension of Salesforce's If-Unmodified-Since header, per record of an update collection:
+    /// <c>attributes.ifUnmodifiedSince</c>, the LastModifiedDate the caller read.
+    /// </summary>
+    private static (SObjectDescribe? Type, JsonObject Body, CrmApiError? Error, DateTimeOffset? IfUnmodifiedSince) WithReadMoment(
+        (SObjectDescribe? Type, JsonObject Body, CrmApiError? Error) record)
+    {
+        if (record.Error is not null || record.Body["attributes"] is not JsonObject attributes || attributes["ifUnmodifiedSince"] is not { } given)
+            return (record.Type, record.Body, record.Error, null);
+        return given.GetValueKind() == JsonValueKind.String && FieldValues.ParseDateTime(given.GetValue<string>()) is { } readAt
+            ? (record.Type, record.Body, null, readAt)
+            : (record.Type, record.Body, CrmApiError.JsonParser("attributes.ifUnmodifiedSince must be an ISO 8601 date-time, such as 2026-11-27T10:00:00.000+0000."), null);
     }
 
     private static SalesforceResult CollectionAnswer(IEnumerable<SaveOutcome> outcomes) =>

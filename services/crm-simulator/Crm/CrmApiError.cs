@@ -58,6 +58,10 @@ public sealed record CrmApiError(string ErrorCode, string Message, IReadOnlyList
     public static CrmApiError UnableToLockRow() =>
         new("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record; other requests kept changing it");
 
+    public static CrmApiError ModifiedSince(DateTimeOffset readAt, DateTimeOffset lastModified) =>
+        new("PRECONDITION_FAILED",
+            $"The record was modified at {FieldValues.FormatDateTime(lastModified)}, after {FieldValues.FormatDateTime(readAt)} (ifUnmodifiedSince); read it again before saving.");
+
     public static CrmApiError RolledBack() =>
         new("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid and the request was using AllOrNone header");
 

@@ -10,7 +10,11 @@ namespace Sync.CrmSimulator.Crm;
 
 public sealed record NewRecord(SObjectDescribe Type, JsonObject Fields);
 
-public sealed record RecordChange(SObjectDescribe Type, string? Id, JsonObject Fields);
+/// <summary>
+/// A change to one record. With <paramref name="IfUnmodifiedSince"/> (the LastModifiedDate the caller read) it is saved only
+/// if nobody changed the record since, so a writer that merged what it read never overwrites a newer edit unseen.
+/// </summary>
+public sealed record RecordChange(SObjectDescribe Type, string? Id, JsonObject Fields, DateTimeOffset? IfUnmodifiedSince = null);
 
 /// <summary>One record's answer in a save: its id, or why it was not saved.</summary>
 public sealed record SaveOutcome(string? Id, IReadOnlyList<CrmApiError> Errors)
@@ -180,6 +184,12 @@ public sealed class CrmWriter(ICrmRecordStore store, CrmOrg org, CrmUsers users,
             if (type == SObjectSchema.Lead && record["IsConverted"] == "true")
             {
                 batch.Outcomes[i] = SaveOutcome.Failed(record.Id, CrmApiError.ConvertedLead());
+                continue;
+            }
+            if (records[i].IfUnmodifiedSince is { } readAt
+                && FieldValues.ParseDateTime(record[SObjectSchema.LastModifiedDate]) is { } lastModified && lastModified > readAt)
+            {
+                batch.Outcomes[i] = SaveOutcome.Failed(record.Id, CrmApiError.ModifiedSince(readAt, lastModified));
                 continue;
             }
             var errors = new List<CrmApiError>();

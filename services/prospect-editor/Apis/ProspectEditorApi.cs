@@ -201,16 +201,15 @@ public static class ProspectEditorApi
         {
             // The CRM's fields map onto the prospect's by name; the e-mail address stays the prospect's identity, and
             // fields the marketing side does not have are not created by a sync.
-            var fields = (write.Fields ?? new Dictionary<string, string?>())
-                .Select(field => (Name: catalog.Resolve(field.Key), field.Value))
-                .Where(field => field.Name is not null)
-                .GroupBy(field => field.Name!, StringComparer.Ordinal)
-                .ToDictionary(group => group.Key, group => group.Last().Value, StringComparer.Ordinal);
+            var fields = Known(write.Fields, catalog);
+            var readValues = Known(write.ReadValues, catalog);
+            if (write.ReadValues is not null && write.ReadValues.TryGetValue(ProspectFields.AssignedUser, out var readUser))
+                readValues[ProspectFields.AssignedUser] = readUser;
             var by = new ChangeAttribution(ChangeOrigin.Sync, "sync", write.SyncId);
             WriteResult? result;
             try
             {
-                result = await writer.Update(write.ProspectId, prospect => ProspectEdits.ApplySyncWrite(prospect, write, fields), by, cancellationToken);
+                result = await writer.Update(write.ProspectId, prospect => ProspectEdits.ApplySyncWrite(prospect, write, fields, readValues), by, cancellationToken);
             }
             catch (Exception exception) when (PartlyApplied.IsStoreFailure(exception))
             {
@@ -231,6 +230,14 @@ public static class ProspectEditorApi
         }
         return Results.Ok(new SyncWriteBackResult(written, missing));
     }
+
+    /// <summary>The values of fields a prospect has, by their canonical names; the others (the CRM's own fields) are ignored.</summary>
+    private static Dictionary<string, string?> Known(IReadOnlyDictionary<string, string?>? values, ProspectFields catalog) =>
+        (values ?? new Dictionary<string, string?>())
+            .Select(field => (Name: catalog.Resolve(field.Key), field.Value))
+            .Where(field => field.Name is not null)
+            .GroupBy(field => field.Name!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Last().Value, StringComparer.Ordinal);
 
     private static void SyncWrite(SyncWriteBack? write, string member, ProspectFields catalog, RequestValidation validation)
     {

@@ -58,9 +58,16 @@ public static class ProspectEdits
     public static ProspectEdit? Unsubscribe(Prospect prospect) =>
         prospect.OptedOut ? null : new ProspectEdit(prospect with { OptedOut = true }, ProspectChangeKind.Unsubscribed, ["optedOut"]);
 
-    /// <summary>What a sync writes back: the CRM's values and the record it matched. Fields the CRM sent empty are left as they are.</summary>
-    public static ProspectEdit? ApplySyncWrite(Prospect prospect, SyncWriteBack write, IReadOnlyDictionary<string, string?> fields)
+    /// <summary>
+    /// What a sync writes back: the CRM's values and the record it matched. Fields the CRM sent empty are left as they are,
+    /// and so are fields changed since the sync read them (<paramref name="readValues"/>): a sync never overwrites a newer edit.
+    /// </summary>
+    public static ProspectEdit? ApplySyncWrite(
+        Prospect prospect, SyncWriteBack write, IReadOnlyDictionary<string, string?> fields, IReadOnlyDictionary<string, string?> readValues)
     {
+        bool StillAsRead(string name, string? value) =>
+            !readValues.TryGetValue(name, out var read) || string.Equals(read ?? "", value ?? "", StringComparison.Ordinal);
+
         var steps = new List<ProspectEdit?>();
         var current = prospect;
         ProspectEdit? Step(ProspectEdit? edit)
@@ -73,9 +80,9 @@ public static class ProspectEdits
             return edit;
         }
 
-        Step(SetFields(current, fields.Where(field => !string.IsNullOrEmpty(field.Value))
+        Step(SetFields(current, fields.Where(field => !string.IsNullOrEmpty(field.Value) && StillAsRead(field.Key, prospect.Fields.GetValueOrDefault(field.Key)))
             .ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal)));
-        if (write.AssignedUser is not null)
+        if (write.AssignedUser is not null && StillAsRead(ProspectFields.AssignedUser, prospect.AssignedUser))
             Step(AssignUser(current, write.AssignedUser));
         if (write.CrmRecordId is not null && write.CrmRecordId != current.CrmRecordId)
             Step(new ProspectEdit(current with { CrmRecordId = write.CrmRecordId }, ProspectChangeKind.FieldsUpdated, ["crmRecordId"]));

@@ -40,8 +40,11 @@ public sealed partial class BatchSynchronizer(
     private const string ProspectNotFound = "PROSPECT_NOT_FOUND";
     private const string EntityIsDeleted = "ENTITY_IS_DELETED";
 
-    /// <summary>Per-record errors Salesforce gives for a record it could not write just now; the next attempt usually succeeds.</summary>
-    private static readonly HashSet<string> TransientRecordErrors = new(StringComparer.Ordinal) { "UNABLE_TO_LOCK_ROW" };
+    /// <summary>
+    /// Per-record errors for a record the CRM could not write just now: locked by another request, or changed by someone
+    /// after this batch read it (so the merge missed their edit). The next attempt reads it again and merges their values.
+    /// </summary>
+    private static readonly HashSet<string> TransientRecordErrors = new(StringComparer.Ordinal) { "UNABLE_TO_LOCK_ROW", CrmErrorCodes.PreconditionFailed };
     private const string DuplicateMatch = "DUPLICATE_MATCH";
     private const string CannotUpdateConvertedLead = "CANNOT_UPDATE_CONVERTED_LEAD";
 
@@ -118,7 +121,7 @@ public sealed partial class BatchSynchronizer(
             var retried = prospects.Where(prospect => prospect.RetryReason is not null).ToList();
             if (retried.Count > 0)
             {
-                // Records the CRM could not lock (a person editing them at the same moment) are synced again after a delay;
+                // Records the CRM could not lock, or that someone changed after the lookup, are synced again after a delay;
                 // the rest of the batch completes now.
                 var requests = retried.SelectMany(prospect => prospect.Requests).ToList();
                 await retries.ScheduleRetry(requests, cancellationToken);
@@ -283,7 +286,7 @@ public sealed partial class BatchSynchronizer(
             if (string.IsNullOrWhiteSpace(record.Email) && !string.IsNullOrWhiteSpace(snapshot.Email))
                 changes[CrmFields.Email] = snapshot.Email;
             if (changes.Count > 0)
-                prospect.Update = new CrmRecord { Id = record.Id, Type = record.Type, Fields = changes };
+                prospect.Update = new CrmRecord { Id = record.Id, Type = record.Type, Fields = changes, IfUnmodifiedSince = record.LastModifiedDate };
             else
                 prospect.Result = Synced(prospect, record.Type, record.Id!, record.LastModifiedDate);
         }
@@ -355,6 +358,7 @@ public sealed partial class BatchSynchronizer(
                 SyncId = syncId,
                 Fields = fields.ToDictionary(entry => entry.Key, entry => (string?)entry.Value),
                 AssignedUser = assignedUser,
+                ReadValues = ReadValues(snapshot, fields.Keys, assignedUser is not null),
                 CrmRecordId = recordChanged ? result.RecordId : null,
                 CrmObjectType = recordChanged ? result.Type : null,
             });
@@ -362,6 +366,15 @@ public sealed partial class BatchSynchronizer(
 
         if (writes.Count > 0)
             await editor.ApplySyncWrites(writes, cancellationToken);
+    }
+
+    /// <summary>What this batch read of the fields it writes back, so prospect-editor leaves alone any that changed since.</summary>
+    private static Dictionary<string, string?> ReadValues(ProspectDto snapshot, IEnumerable<string> fields, bool writesAssignedUser)
+    {
+        var read = fields.ToDictionary(field => field, field => snapshot.Fields.GetValueOrDefault(field), StringComparer.Ordinal);
+        if (writesAssignedUser)
+            read[FieldMappingOptions.AssignedUser] = snapshot.AssignedUser;
+        return read;
     }
 
     /// <summary>Once both sides hold the merged values (the CRM written, the prospect written back), they are the next merge base.</summary>

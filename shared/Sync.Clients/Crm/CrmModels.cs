@@ -15,6 +15,12 @@ public sealed record CrmRecord
 
     public IReadOnlyDictionary<string, string?> Fields { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// On an update, the record's LastModifiedDate as the writer read it: the CRM refuses the update with
+    /// <see cref="CrmErrorCodes.PreconditionFailed"/> when someone changed the record since, instead of overwriting them.
+    /// </summary>
+    public DateTimeOffset? IfUnmodifiedSince { get; init; }
+
     public string? this[string field] => Fields.TryGetValue(field, out var value) ? value : null;
 
     public string? Email => this[CrmFields.Email];
@@ -68,6 +74,13 @@ public sealed record CrmLookupResult
 
 /// <summary>The CRM's answer for one record of a batch write, in the order the records were sent.</summary>
 public sealed record CrmSaveResult(string? Id, bool Success, IReadOnlyList<CrmError> Errors);
+
+/// <summary>Error codes the sync handles by name.</summary>
+public static class CrmErrorCodes
+{
+    /// <summary>The record changed after the LastModifiedDate an update named in <see cref="CrmRecord.IfUnmodifiedSince"/>.</summary>
+    public const string PreconditionFailed = "PRECONDITION_FAILED";
+}
 
 /// <summary>A Salesforce-style error: a code such as REQUIRED_FIELD_MISSING or ENTITY_IS_DELETED, a message and the fields at fault.</summary>
 public sealed record CrmError(string ErrorCode, string Message, IReadOnlyList<string> Fields);

@@ -256,9 +256,12 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
         ["allOrNone"] = false,
         ["records"] = new JsonArray([.. records.Select(record =>
         {
-            var json = new JsonObject { ["attributes"] = new JsonObject { ["type"] = record.Type.ToString() } };
+            var attributes = new JsonObject { ["type"] = record.Type.ToString() };
+            var json = new JsonObject { ["attributes"] = attributes };
             if (withId)
                 json[CrmFields.Id] = record.Id ?? record[CrmFields.Id];
+            if (withId && record.IfUnmodifiedSince is { } readAt)
+                attributes["ifUnmodifiedSince"] = readAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
             foreach (var (name, value) in record.Fields.Where(field => field.Key != CrmFields.Id))
                 json[name] = value;
             return (JsonNode)json;

@@ -75,6 +75,13 @@ public sealed record SyncWriteBack
 
     public string? AssignedUser { get; init; }
 
+    /// <summary>
+    /// The values the sync read of the fields it writes back (the assigned user under "assignedUser"). A field whose value
+    /// someone changed since is left as it is: their edit is the newer, and its own change queues the next sync, which
+    /// merges it. A field not named here is written regardless.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? ReadValues { get; init; }
+
     public string? CrmRecordId { get; init; }
 
     public CrmObjectType? CrmObjectType { get; init; }

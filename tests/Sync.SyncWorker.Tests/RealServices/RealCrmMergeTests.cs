@@ -81,6 +81,41 @@ public sealed class RealCrmMergeTests(RealCrmMergeFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ASalesEditBetweenTheWorkersLookupAndItsWriteIsMergedNotOverwritten()
+    {
+        var (prospect, leadId) = await SyncedLead("drucker", new { lastName = "Drucker", company = "Initech", city = "Austin" });
+        await Services.UpdateProspect(prospect.Id, new { company = "Initrode" });
+        Services.Traffic.BeforeNextWrite(() => Crm.Update("Lead", leadId, new { Company = "Penetrode" }));
+
+        var completed = await Services.SyncOne(prospect.Id);
+
+        // The write named the LastModifiedDate the lookup read; the CRM refused it, and the retry merged the sales edit,
+        // the later of the two changes to company.
+        Assert.Equal(SyncOutcome.Synced, completed.Outcome);
+        Assert.Contains("conflict: both sides changed company (Company) since the last sync, and the CRM record's values were kept", completed.Detail);
+        await BothSidesHold(prospect.Id, leadId, company: "Penetrode", city: "Austin");
+    }
+
+    [Fact]
+    public async Task AMarketingEditBetweenTheWorkersReadAndItsWriteBackStandsAndReachesTheCrmNextSync()
+    {
+        var (prospect, leadId) = await SyncedLead("harbaugh", new { lastName = "Harbaugh", company = "Initech", city = "Austin" });
+        await Crm.Update("Lead", leadId, new { City = "Marseille" });
+        await Services.UpdateProspect(prospect.Id, new { company = "Initrode" });
+        Services.Traffic.BeforeNextWrite(async () => await Services.UpdateProspect(prospect.Id, new { city = "Lyon" }));
+
+        await Services.SyncOne(prospect.Id);
+
+        // The write-back of the CRM's city met a prospect changed since the worker read it, and left the newer value alone.
+        Assert.Equal("Lyon", (await Services.Prospect(prospect.Id)).Fields["city"]);
+        Assert.Equal("Marseille", SimulatorHost.Text(await Crm.Read("Lead", leadId), "City"));
+
+        await Services.SyncOne(prospect.Id);
+
+        await BothSidesHold(prospect.Id, leadId, company: "Initrode", city: "Lyon");
+    }
+
+    [Fact]
     public async Task TheMergeBaseIsKeptInRedisPerProspectAcrossAWorkerRestart()
     {
         var (prospect, leadId) = await SyncedLead("waddams", new { lastName = "Waddams", company = "Initech", city = "Austin" });
