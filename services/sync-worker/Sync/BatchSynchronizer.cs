@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -61,18 +63,18 @@ public sealed partial class BatchSynchronizer(
             .ToList();
 
         var claimed = await state.Claim(prospects.Select(prospect => prospect.ProspectId).ToList(), batchId, options.Value.ProspectClaimTimeout);
-        var busy = prospects.Where(prospect => !claimed.Contains(prospect.ProspectId)).ToList();
-        if (busy.Count > 0)
-        {
-            // Another batch (a replica, or a re-issued request) is syncing these prospects now: try again after it.
-            await retries.Postpone(busy.SelectMany(prospect => prospect.Requests).ToList(), cancellationToken);
-            LogPostponed(busy.Count);
-        }
-        prospects = prospects.Where(prospect => claimed.Contains(prospect.ProspectId)).ToList();
-
         var report = new BatchReport();
         try
         {
+            var busy = prospects.Where(prospect => !claimed.Contains(prospect.ProspectId)).ToList();
+            if (busy.Count > 0)
+            {
+                // Another batch (a replica, or a re-issued request) is syncing these prospects now: try again after it.
+                await retries.Postpone(busy.SelectMany(prospect => prospect.Requests).ToList(), cancellationToken);
+                LogPostponed(busy.Count);
+            }
+            prospects = prospects.Where(prospect => claimed.Contains(prospect.ProspectId)).ToList();
+
             var completions = await TakeOutDuplicates(prospects, report);
             var active = prospects.Where(prospect => prospect.Requests.Count > 0).ToList();
             if (active.Count > 0)
@@ -160,7 +162,7 @@ public sealed partial class BatchSynchronizer(
         }
         catch (CrmRequestException refused)
         {
-            // The CRM refused the request itself: no retry mends it, so every prospect of it goes to the sync-error list.
+            // The CRM refused the lookup itself: no retry mends it, so every prospect of it goes to the sync-error list.
             var error = refused.Errors.FirstOrDefault() ?? new CrmError("REQUEST_REFUSED", refused.Message, []);
             foreach (var prospect in prospects.Where(prospect => prospect.Result is null))
                 prospect.Fail(error, "the CRM refused the whole request");
@@ -235,7 +237,8 @@ public sealed partial class BatchSynchronizer(
     {
         var settings = mapping.Value;
         var claimedRecords = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var prospect in prospects)
+        // A prospect's own record goes to it before any other prospect of the batch can take it by e-mail, whatever the order.
+        foreach (var prospect in prospects.OrderBy(prospect => prospect.Match?.Kind == CrmMatchKind.ByEmail))
         {
             var snapshot = prospect.Prospect!;
             var match = prospect.Match!;
@@ -299,10 +302,23 @@ public sealed partial class BatchSynchronizer(
         if (creating.Count == 0 && updating.Count == 0)
             return;
 
-        var written = await Call(() => crm.Write(
-            creating.Select(prospect => prospect.Create!).ToList(),
-            updating.Select(prospect => prospect.Update!).ToList(),
-            cancellationToken), cancellationToken);
+        CrmWriteResult written;
+        try
+        {
+            written = await Call(() => crm.Write(
+                creating.Select(prospect => prospect.Create!).ToList(),
+                updating.Select(prospect => prospect.Update!).ToList(),
+                cancellationToken), cancellationToken);
+        }
+        catch (CrmRequestException refused) when (!IsTransient(refused, cancellationToken))
+        {
+            // The CRM refused the write as a whole: its records fail, and the prospects that needed no CRM write are
+            // still written back below.
+            var error = refused.Errors.FirstOrDefault() ?? new CrmError("REQUEST_REFUSED", refused.Message, []);
+            LogRequestRefused(creating.Count + updating.Count, error.ErrorCode, Redaction.WithoutEmails(refused.Message));
+            var failed = new CrmSaveResult(null, false, [error]);
+            written = new CrmWriteResult([.. creating.Select(_ => failed)], [.. updating.Select(_ => failed)]);
+        }
 
         Settle(creating, written.Created, CrmObjectType.Lead);
         Settle(updating, written.Updated, null);
@@ -333,7 +349,7 @@ public sealed partial class BatchSynchronizer(
     /// <summary>The CRM's values and the matched record go back into the prospects, marked as this sync's own write.</summary>
     private async Task WriteBack(List<ProspectSync> prospects, CancellationToken cancellationToken)
     {
-        var writes = new List<SyncWriteBack>();
+        var writes = new List<(ProspectSync Prospect, SyncWriteBack Write)>();
         foreach (var prospect in prospects.Where(prospect => prospect.Prospect is not null && prospect.Result is not null))
         {
             var snapshot = prospect.Prospect!;
@@ -341,7 +357,7 @@ public sealed partial class BatchSynchronizer(
             var syncId = prospect.Requests.MaxBy(pending => pending.Request.Version)!.Request.SyncId;
             if (result.Outcome == SyncOutcome.CrmRecordDeleted && !snapshot.CrmDeleted)
             {
-                writes.Add(new SyncWriteBack { ProspectId = snapshot.Id, SyncId = syncId, CrmDeleted = true });
+                writes.Add((prospect, new SyncWriteBack { ProspectId = snapshot.Id, SyncId = syncId, CrmDeleted = true }));
                 continue;
             }
             if (result.Outcome != SyncOutcome.Synced)
@@ -352,7 +368,7 @@ public sealed partial class BatchSynchronizer(
             var recordChanged = !string.Equals(snapshot.CrmRecordId, result.RecordId, StringComparison.Ordinal) || snapshot.CrmObjectType != result.Type;
             if (fields.Count == 0 && assignedUser is null && !recordChanged)
                 continue;
-            writes.Add(new SyncWriteBack
+            writes.Add((prospect, new SyncWriteBack
             {
                 ProspectId = snapshot.Id,
                 SyncId = syncId,
@@ -361,12 +377,49 @@ public sealed partial class BatchSynchronizer(
                 ReadValues = ReadValues(snapshot, fields.Keys, assignedUser is not null),
                 CrmRecordId = recordChanged ? result.RecordId : null,
                 CrmObjectType = recordChanged ? result.Type : null,
-            });
+            }));
         }
 
-        if (writes.Count > 0)
-            await editor.ApplySyncWrites(writes, cancellationToken);
+        if (writes.Count == 0)
+            return;
+        try
+        {
+            await editor.ApplySyncWrites([.. writes.Select(entry => entry.Write)], cancellationToken);
+        }
+        catch (ProspectEditorException refused) when (refused.Status == HttpStatusCode.BadRequest && RefusedWrites(refused) is { Count: > 0 } refusals)
+        {
+            // prospect-editor refused some of the CRM's values (longer than a prospect field holds, say): those prospects
+            // fail alone, and the rest of the batch is written back.
+            foreach (var (index, members) in refusals)
+            {
+                if (index < writes.Count)
+                    writes[index].Prospect.Fail(new CrmError("PROSPECT_WRITE_REFUSED",
+                        $"prospect-editor refused the CRM's values: {string.Join("; ", members.Select(member => $"{member.Name}: {member.Reason}"))}",
+                        [.. members.Select(member => member.Name)]), "writing the CRM's values back into the prospect");
+            }
+            var accepted = writes.Where((_, index) => !refusals.ContainsKey(index)).Select(entry => entry.Write).ToList();
+            if (accepted.Count > 0)
+                await editor.ApplySyncWrites(accepted, cancellationToken);
+        }
     }
+
+    /// <summary>The writes a 400 from prospect-editor names ("writes[3].fields.Company"), each with its refused members.</summary>
+    private static Dictionary<int, List<(string Name, string Reason)>> RefusedWrites(ProspectEditorException refused)
+    {
+        var byWrite = new Dictionary<int, List<(string Name, string Reason)>>();
+        foreach (var (member, reasons) in refused.Errors ?? new Dictionary<string, string[]>())
+        {
+            if (RefusedWriteMember().Match(member) is not { Success: true } match)
+                return [];
+            var index = int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture);
+            byWrite.TryAdd(index, []);
+            byWrite[index].Add((match.Groups["member"].Value, string.Join(" ", reasons)));
+        }
+        return byWrite;
+    }
+
+    [GeneratedRegex(@"^writes\[(?<index>\d+)\]\.(?:fields\.)?(?<member>.+)$")]
+    private static partial Regex RefusedWriteMember();
 
     /// <summary>What this batch read of the fields it writes back, so prospect-editor leaves alone any that changed since.</summary>
     private static Dictionary<string, string?> ReadValues(ProspectDto snapshot, IEnumerable<string> fields, bool writesAssignedUser)
@@ -408,8 +461,6 @@ public sealed partial class BatchSynchronizer(
             }))
             .ToList();
 
-        await state.RememberCompleted(completions, options.Value.RememberCompletedSyncsFor);
-
         var failures = prospects.Where(prospect => prospect.Error is not null).ToList();
         if (failures.Count > 0)
         {
@@ -422,6 +473,9 @@ public sealed partial class BatchSynchronizer(
         var settled = prospects.Where(prospect => prospect.Result!.Outcome is SyncOutcome.Synced or SyncOutcome.CrmRecordDeleted)
             .Select(prospect => prospect.ProspectId).ToList();
         await errors.Clear(settled);
+
+        // Only after the error list holds the failures: a redelivery of a batch remembered as completed records nothing again.
+        await state.RememberCompleted(completions, options.Value.RememberCompletedSyncsFor);
 
         foreach (var prospect in prospects)
         {
@@ -485,7 +539,10 @@ public sealed partial class BatchSynchronizer(
     private static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         CrmTransientException or HttpRequestException or TimeoutException or RedisConnectionException or RedisTimeoutException => true,
-        ProspectEditorException editorError => editorError.Transient,
+        // Refused credentials are the configuration's fault, not the prospects': the batch waits in the retry queues until
+        // an operator mends them, instead of failing every prospect of the backlog.
+        CrmRequestException { Status: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => true,
+        ProspectEditorException editorError => editorError.Transient || editorError.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden,
         // An HttpClient timeout, not the batch being cancelled.
         TaskCanceledException => !cancellationToken.IsCancellationRequested,
         _ => false,

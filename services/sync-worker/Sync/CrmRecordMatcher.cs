@@ -56,8 +56,9 @@ public sealed class CrmLookupIndex
 
 /// <summary>
 /// Finds a prospect's CRM record the way the sync promises: the record it is synced with (following a converted Lead
-/// to its Contact); otherwise by e-mail, a Contact before a Lead, and among several records with the address the most
-/// recently modified (ties: the lowest id); otherwise a new Lead. A record the CRM deleted is never replaced.
+/// to its Contact); otherwise by e-mail, a Contact before a Lead, never one another prospect is synced with, and among
+/// several records with the address the most recently modified (ties: the lowest id); otherwise a new Lead. A record the
+/// CRM deleted is never replaced.
 /// </summary>
 public static class CrmRecordMatcher
 {
@@ -73,17 +74,17 @@ public static class CrmRecordMatcher
             if (known is null && index.IsMissing(id))
                 return new CrmMatch(CrmMatchKind.Deleted, null, $"{prospect.CrmObjectType?.ToString() ?? "Record"} {id} was deleted in the CRM");
             if (known is not null)
-                return FollowConversion(known, $"{known.Type} {id}, the record the prospect is synced with", index, out contactToFetch);
+                return FollowConversion(known, $"{known.Type} {id}, the record the prospect is synced with", byEmail: false, index, out contactToFetch);
         }
 
         if (string.IsNullOrWhiteSpace(prospect.Email))
             return new CrmMatch(CrmMatchKind.NewLead, null, "new Lead: the prospect has no e-mail address to match by");
 
-        var contacts = index.WithEmail(CrmObjectType.Contact, prospect.Email);
+        var contacts = Unclaimed(index.WithEmail(CrmObjectType.Contact, prospect.Email), prospect.Id);
         if (contacts.Count > 0)
             return Choose(contacts, CrmMatchKind.ByEmail);
 
-        var leads = index.WithEmail(CrmObjectType.Lead, prospect.Email);
+        var leads = Unclaimed(index.WithEmail(CrmObjectType.Lead, prospect.Email), prospect.Id);
         var openLeads = leads.Where(lead => !IsConverted(lead)).ToList();
         if (openLeads.Count > 0)
             return Choose(openLeads, CrmMatchKind.ByEmail);
@@ -91,12 +92,26 @@ public static class CrmRecordMatcher
         // Only converted Leads carry the address: the Contact each became is the prospect's record.
         var converted = MostRecent(leads);
         if (converted is not null)
-            return FollowConversion(converted, $"Lead {converted.Id} with the prospect's e-mail address", index, out contactToFetch);
+            return FollowConversion(converted, $"Lead {converted.Id} with the prospect's e-mail address", byEmail: true, index, out contactToFetch);
 
         return new CrmMatch(CrmMatchKind.NewLead, null, "new Lead: no Contact or Lead has the prospect's e-mail address");
     }
 
-    private static CrmMatch? FollowConversion(CrmRecord record, string description, CrmLookupIndex index, out string? contactToFetch)
+    /// <summary>
+    /// Records another prospect is synced with (its id in ProspectId__c) are never taken by e-mail: a sales rep retyping an
+    /// address must not make two prospects write one record.
+    /// </summary>
+    private static List<CrmRecord> Unclaimed(IReadOnlyList<CrmRecord> records, long prospectId)
+    {
+        var own = prospectId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return [.. records.Where(record => record[CrmFields.ProspectId] is not { Length: > 0 } owner || string.Equals(owner, own, StringComparison.Ordinal))];
+    }
+
+    /// <param name="byEmail">
+    /// The Lead was found by e-mail, not as the prospect's own record: when its Contact is gone, the prospect never had a
+    /// record to lose, and gets a new Lead.
+    /// </param>
+    private static CrmMatch? FollowConversion(CrmRecord record, string description, bool byEmail, CrmLookupIndex index, out string? contactToFetch)
     {
         contactToFetch = null;
         if (!IsConverted(record))
@@ -107,7 +122,11 @@ public static class CrmRecordMatcher
         if (index.Find(CrmObjectType.Contact, contactId) is { } contact)
             return new CrmMatch(CrmMatchKind.ConvertedLead, contact, $"Contact {contactId}, which Lead {record.Id} was converted into");
         if (index.IsMissing(contactId))
-            return new CrmMatch(CrmMatchKind.Deleted, null, $"Contact {contactId}, which Lead {record.Id} was converted into, was deleted in the CRM");
+        {
+            return byEmail
+                ? new CrmMatch(CrmMatchKind.NewLead, null, $"new Lead: the only record with the prospect's e-mail address is Lead {record.Id}, whose Contact {contactId} was deleted in the CRM")
+                : new CrmMatch(CrmMatchKind.Deleted, null, $"Contact {contactId}, which Lead {record.Id} was converted into, was deleted in the CRM");
+        }
         contactToFetch = contactId;
         return null;
     }

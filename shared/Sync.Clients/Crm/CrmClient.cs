@@ -1,3 +1,4 @@
+using System.Net;
 using Sync.Contracts;
 
 namespace Sync.Clients.Crm;
@@ -37,9 +38,12 @@ public sealed class CrmRequestLimitExceededException(CrmApiUsage? usage, DateTim
 public sealed class CrmTransientException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The CRM refused the request itself (not one record of it): retrying the same request will fail again.</summary>
-public sealed class CrmRequestException(string message, IReadOnlyList<CrmError> errors) : Exception(message)
+public sealed class CrmRequestException(string message, IReadOnlyList<CrmError> errors, HttpStatusCode? status = null) : Exception(message)
 {
     public IReadOnlyList<CrmError> Errors { get; } = errors;
+
+    /// <summary>The answer's status; 401 and 403 mean the CRM refused this client's credentials, whatever was asked.</summary>
+    public HttpStatusCode? Status { get; } = status;
 }
 
 /// <summary>The "Services:Crm" configuration section.</summary>

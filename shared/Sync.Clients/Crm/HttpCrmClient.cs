@@ -98,8 +98,29 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
                 new JsonObject { ["method"] = "POST", ["url"] = $"/{ApiPath}composite/sobjects", ["referenceId"] = "creates", ["body"] = createBody },
                 new JsonObject { ["method"] = "PATCH", ["url"] = $"/{ApiPath}composite/sobjects", ["referenceId"] = "updates", ["body"] = updateBody }),
         };
-        var bodies = SubrequestBodies(await Send(HttpMethod.Post, "composite", composite, cancellationToken), "composite").ToList();
-        return new CrmWriteResult(SaveResults(bodies[0]), SaveResults(bodies[1]));
+        var answer = await Send(HttpMethod.Post, "composite", composite, cancellationToken);
+        var subrequests = (answer?["compositeResponse"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        return new CrmWriteResult(
+            SubrequestSaveResults(subrequests.ElementAtOrDefault(0), creates.Count, "the creates"),
+            SubrequestSaveResults(subrequests.ElementAtOrDefault(1), updates.Count, "the updates"));
+    }
+
+    /// <summary>
+    /// The answers of one write subrequest. The two subrequests of a write commit apart, so one refused as a whole fails
+    /// its own records only: the other's records are saved and must be reported so. A 5xx still fails the call, since a
+    /// retry finds what was saved by e-mail.
+    /// </summary>
+    private static IReadOnlyList<CrmSaveResult> SubrequestSaveResults(JsonObject? subrequest, int records, string what)
+    {
+        var status = subrequest?["httpStatusCode"]?.GetValue<int>() ?? 500;
+        if (status is >= 200 and < 300)
+            return SaveResults(subrequest!["body"]);
+        var errors = subrequest?["body"] is JsonArray array ? array.OfType<JsonObject>().Select(ToError).Select(error => error.Error).ToList() : [];
+        var summary = $"{status} {string.Join(", ", errors.Select(error => error.ErrorCode).Distinct())}";
+        if (status >= 500)
+            throw new CrmTransientException($"The composite write's subrequest for {what} failed with {summary}.");
+        var refused = new CrmSaveResult(null, false, errors.Count > 0 ? errors : [new CrmError($"HTTP_{status}", $"The CRM refused {what} of a composite write.", [])]);
+        return [.. Enumerable.Repeat(refused, records)];
     }
 
     public async Task<CrmLimits> GetLimits(CancellationToken cancellationToken)
@@ -171,7 +192,7 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
             return new CrmFeedCursorExpiredException(requested, first.OldestPosition);
         if (status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500)
             return new CrmTransientException($"The CRM answered {what} with {summary}.");
-        return new CrmRequestException($"The CRM refused {what}: {summary}.", [.. errors.Select(error => error.Error)]);
+        return new CrmRequestException($"The CRM refused {what}: {summary}.", [.. errors.Select(error => error.Error)], status);
     }
 
     // Salesforce does not say when the allowance resets; the limits resource of this CRM does, and costs nothing.

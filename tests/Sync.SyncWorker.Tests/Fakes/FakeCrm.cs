@@ -36,6 +36,15 @@ public sealed class FakeCrm : ICrmClient
     /// <summary>The next this-many charged calls fail with a 5xx.</summary>
     public int FailNextCalls { get; set; }
 
+    /// <summary>Refuses the next write call as a whole with this, as the CRM refuses a request it cannot parse.</summary>
+    public CrmRequestException? RefuseNextWrite { get; set; }
+
+    /// <summary>While set, every charged call is refused with this, as the CRM refuses revoked credentials.</summary>
+    public CrmRequestException? RefuseEveryCall { get; set; }
+
+    /// <summary>Calls refused by <see cref="RefuseEveryCall"/>.</summary>
+    public int RefusedCalls { get; private set; }
+
     /// <summary>A per-record validation rule: an error refuses that record alone.</summary>
     public Func<CrmRecord, CrmError?>? Validate { get; set; }
 
@@ -155,6 +164,11 @@ public sealed class FakeCrm : ICrmClient
             if (creates.Count + updates.Count > 200)
                 throw new CrmRequestException("EXCEEDED_ID_LIMIT", [new CrmError("EXCEEDED_ID_LIMIT", "More than 200 records in one call.", [])]);
             Charge();
+            if (RefuseNextWrite is { } refusal)
+            {
+                RefuseNextWrite = null;
+                throw refusal;
+            }
             WriteCalls++;
             WriteSizes.Add(creates.Count + updates.Count);
             return Task.FromResult(new CrmWriteResult(creates.Select(CreateOne).ToList(), updates.Select(UpdateOne).ToList()));
@@ -209,6 +223,11 @@ public sealed class FakeCrm : ICrmClient
 
     private void Charge()
     {
+        if (RefuseEveryCall is { } refusal)
+        {
+            RefusedCalls++;
+            throw refusal;
+        }
         if (FailNextCalls > 0)
         {
             FailNextCalls--;

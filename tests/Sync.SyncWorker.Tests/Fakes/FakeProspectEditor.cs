@@ -18,6 +18,9 @@ public sealed class FakeProspectEditor : IProspectEditorClient
     /// <summary>The next this-many calls answer 503.</summary>
     public int FailNextCalls { get; set; }
 
+    /// <summary>A validation rule for write-backs: a refused write answers the whole call 400, naming it and its field, as prospect-editor does.</summary>
+    public Func<SyncWriteBack, (string Field, string Reason)?>? ValidateWriteBack { get; set; }
+
     public ProspectDto Add(long id, string email, IReadOnlyDictionary<string, string?>? fields = null, DateTimeOffset? updatedAt = null,
         string? assignedUser = null, bool doNotSync = false, string? crmRecordId = null, Contracts.CrmObjectType? crmObjectType = null)
     {
@@ -76,6 +79,11 @@ public sealed class FakeProspectEditor : IProspectEditorClient
         {
             FailIfAsked();
             WriteBackCalls++;
+            var refused = writes.Select((write, index) => (Index: index, Problem: ValidateWriteBack?.Invoke(write)))
+                .Where(entry => entry.Problem is not null)
+                .ToDictionary(entry => $"writes[{entry.Index}].fields.{entry.Problem!.Value.Field}", entry => new[] { entry.Problem!.Value.Reason });
+            if (refused.Count > 0)
+                throw new ProspectEditorException(HttpStatusCode.BadRequest, "One or more validation errors occurred.") { Errors = refused };
             var applied = new List<ProspectDto>();
             foreach (var write in writes)
             {

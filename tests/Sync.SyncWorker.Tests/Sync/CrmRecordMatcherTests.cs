@@ -71,6 +71,33 @@ public sealed class CrmRecordMatcherTests
         Assert.Null(match.Record);
     }
 
+    [Fact]
+    public void ARecordAnotherProspectIsSyncedWithIsNeverTakenByEmail()
+    {
+        var others = Record(CrmObjectType.Contact, "003OTHER", Day.AddDays(1), ("ProspectId__c", "2"));
+        var own = Record(CrmObjectType.Lead, "00QOWN", Day, ("ProspectId__c", "1"));
+
+        var match = CrmRecordMatcher.Match(Prospect(), Index(new CrmLookupResult { Contacts = [others], Leads = [own] }), out _);
+        var alone = CrmRecordMatcher.Match(Prospect(), Index(new CrmLookupResult { Contacts = [others] }), out _);
+
+        Assert.Equal(("00QOWN", CrmMatchKind.ByEmail), (match!.Record!.Id, match.Kind));
+        Assert.Equal(CrmMatchKind.NewLead, alone!.Kind);
+    }
+
+    [Fact]
+    public void AConvertedLeadFoundByEmailWhoseContactWasDeletedMeansANewLeadNotADeletedRecord()
+    {
+        var lead = Record(CrmObjectType.Lead, "00QA", Day, ("IsConverted", "true"), ("ConvertedContactId", "003GONE"));
+        var index = Index(new CrmLookupResult { Leads = [lead], MissingIds = ["003GONE"] });
+
+        var byEmail = CrmRecordMatcher.Match(Prospect(), index, out _);
+        var own = CrmRecordMatcher.Match(Prospect("00QA", CrmObjectType.Lead), index, out _);
+
+        Assert.Equal((CrmMatchKind.NewLead, null), (byEmail!.Kind, byEmail.Record));
+        Assert.Contains("Contact 003GONE was deleted", byEmail.Description);
+        Assert.Equal(CrmMatchKind.Deleted, own!.Kind);
+    }
+
     private static CrmLookupIndex Index(CrmLookupResult result)
     {
         var index = new CrmLookupIndex();
