@@ -64,6 +64,23 @@ public sealed class RabbitMqBroker
         return new IsolatedVirtualHost(this, name);
     }
 
+    /// <summary>
+    /// Imports a definitions file (RabbitMQ's export format, as <c>rabbitmqadmin import</c> takes it) into one virtual host:
+    /// the vhost each object names is replaced by <paramref name="virtualHost"/>.
+    /// </summary>
+    internal async Task ImportDefinitions(string virtualHost, string definitions)
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(definitions)!.AsObject();
+        foreach (var kind in new[] { "exchanges", "queues", "bindings" })
+        {
+            foreach (var item in document[kind]?.AsArray().OfType<System.Text.Json.Nodes.JsonObject>() ?? [])
+                item["vhost"] = virtualHost;
+        }
+        using var response = await _management.PostAsync("definitions", new StringContent(document.ToJsonString(), Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Importing definitions answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     internal async Task DeleteVirtualHost(string name) =>
         await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(name)}");
 
@@ -286,6 +303,9 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
 
     public Task<bool> PublishJson(string exchange, string routingKey, string json, IReadOnlyDictionary<string, object>? headers = null) =>
         Broker.PublishJson(Name, exchange, routingKey, json, headers);
+
+    /// <summary>Imports a definitions file (see deploy/rabbitmq/definitions.json) into this virtual host.</summary>
+    public Task ImportDefinitions(string definitions) => Broker.ImportDefinitions(Name, definitions);
 
     /// <summary>
     /// A barrier: every queue (error queues aside) is empty with nothing unacknowledged, and stays so for two of the broker's

@@ -42,6 +42,7 @@ public class EvaluatorHost : IAsyncLifetime
     {
         Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost(Purpose);
         Redis = (await RedisTestServer.Shared()).CreateKeyPrefix(Purpose);
+        await BeforeEvaluatorStarts();
         Host = await TestServiceHost.Start(
             "sync-evaluator",
             TestSettings.Combine(Broker.Settings, Redis.Settings, new Dictionary<string, string?> { ["Sync:ApiKey"] = ApiKey }, Settings),
@@ -55,6 +56,9 @@ public class EvaluatorHost : IAsyncLifetime
             app => app.MapSyncEvaluatorApi());
         Host.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
     }
+
+    /// <summary>What happens on the broker before the evaluator first connects to it.</summary>
+    protected virtual Task BeforeEvaluatorStarts() => Task.CompletedTask;
 
     /// <summary>Replaces services after the evaluator registered its own.</summary>
     protected virtual void AddTestServices(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder)
