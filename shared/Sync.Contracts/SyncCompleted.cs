@@ -28,6 +28,12 @@ public sealed record SyncCompleted
     /// <summary>The CRM record's LastModifiedDate after the sync's own write.</summary>
     public DateTimeOffset? CrmLastModifiedDate { get; init; }
 
+    /// <summary>
+    /// For <see cref="SyncOutcome.SkippedDoNotSync"/>: the prospect's revision at which the worker read Do Not Sync set, so the
+    /// evaluator knows of it even before the change that set it arrives.
+    /// </summary>
+    public long? DoNotSyncRevision { get; init; }
+
     /// <summary>Why, in words, when the outcome is not <see cref="SyncOutcome.Synced"/>.</summary>
     public string? Detail { get; init; }
 }

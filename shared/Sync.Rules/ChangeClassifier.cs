@@ -63,7 +63,23 @@ public static class ChangeClassifier
         Rule = RuleFor(change),
         ReportedDate = change.OccurredAt,
         Revision = change.Revision,
+        AlsoTriggers = AlsoTriggers(change),
     };
+
+    /// <summary>
+    /// An edit that set or cleared Do Not Sync and changed other fields too (an automation rule's actions come as one
+    /// change, named after Do Not Sync): what those other changes would trigger on their own.
+    /// </summary>
+    private static SyncRule? AlsoTriggers(ProspectChanged change)
+    {
+        if (change.Kind is not (ProspectChangeKind.DoNotSyncSet or ProspectChangeKind.DoNotSyncCleared)
+            || change.ChangedFields.All(field => string.Equals(field, DoNotSyncField, StringComparison.OrdinalIgnoreCase)))
+            return null;
+        return change.Origin == ChangeOrigin.AutomationRule ? SyncRules.AutomationRuleChange : SyncRules.ProspectFieldChange;
+    }
+
+    /// <summary>The name prospect-editor gives the Do Not Sync flag in <see cref="ProspectChanged.ChangedFields"/>.</summary>
+    public const string DoNotSyncField = "doNotSync";
 
     public static SyncChange Classify(CrmRecordChanged change) => new()
     {
@@ -101,6 +117,6 @@ public static class ChangeClassifier
         EventType = nameof(SyncCompleted),
         Rule = SyncRules.SyncCompleted,
         ReportedDate = completed.OccurredAt,
-        Completion = new SyncCompletion(completed.SyncId, completed.Version, completed.Outcome, completed.CrmLastModifiedDate),
+        Completion = new SyncCompletion(completed.SyncId, completed.Version, completed.Outcome, completed.CrmLastModifiedDate, completed.DoNotSyncRevision),
     };
 }

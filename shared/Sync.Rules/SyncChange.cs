@@ -23,8 +23,15 @@ public sealed record SyncChange
     /// <summary>The prospect's revision after a marketing-side change; orders Do Not Sync changes without clocks.</summary>
     public long Revision { get; init; }
 
+    /// <summary>
+    /// For a Do Not Sync change that changed other fields in the same edit (an automation rule's actions, combined): the rule
+    /// those other changes fall under. They count like any change, so clearing Do Not Sync later finds them pending.
+    /// </summary>
+    public SyncRule? AlsoTriggers { get; init; }
+
     /// <summary>For a completion: the sync that finished, the version it covered and how it ended.</summary>
     public SyncCompletion? Completion { get; init; }
 }
 
-public sealed record SyncCompletion(Guid SyncId, long Version, SyncOutcome Outcome, DateTimeOffset? CrmLastModifiedDate);
+/// <param name="DoNotSyncRevision">For a sync skipped for Do Not Sync: the prospect's revision at which the worker read it set.</param>
+public sealed record SyncCompletion(Guid SyncId, long Version, SyncOutcome Outcome, DateTimeOffset? CrmLastModifiedDate, long? DoNotSyncRevision = null);

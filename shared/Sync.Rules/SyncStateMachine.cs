@@ -73,8 +73,15 @@ public static class SyncStateMachine
                 return Done(state, decision with { Outcome = DecisionOutcome.OwnWrite });
 
             case SyncEffect.SetDoNotSync or SyncEffect.ClearDoNotSync:
+                // Other changes of the same edit count like any change, whatever becomes of Do Not Sync.
+                if (change.AlsoTriggers is { } trigger)
+                    state = state with { Version = state.Version + 1, PendingRule = trigger.Name };
                 if (change.Revision != 0 && change.Revision < state.DoNotSyncRevision)
-                    return Done(state, decision with { Outcome = DecisionOutcome.OutOfOrderIgnored });
+                {
+                    return change.AlsoTriggers is null
+                        ? Done(state, decision with { Outcome = DecisionOutcome.OutOfOrderIgnored })
+                        : IssueIfNeeded(state, decision, state.SettledVersion, change.ProspectId, now, ids, settings);
+                }
 
                 state = state with
                 {
@@ -150,6 +157,11 @@ public static class SyncStateMachine
     {
         if (completion.CrmLastModifiedDate is { } crmModified)
             state = MoveDate(state, ProspectDate.CrmLastModified, Clamp(crmModified, now, settings.MaxClockSkew).Recorded);
+
+        // The worker read Do Not Sync set at a revision newer than any this state knows: it is set, though the change that
+        // set it has yet to arrive. Without this, the skip would settle nothing and the sync would be issued again and again.
+        if (completion is { Outcome: SyncOutcome.SkippedDoNotSync, DoNotSyncRevision: { } seenAt } && seenAt > state.DoNotSyncRevision)
+            state = state with { DoNotSync = true, DoNotSyncRevision = seenAt };
 
         // A sync covers at most what had been issued: a version beyond the state's own cannot settle changes yet to come.
         var covered = Math.Min(completion.Version, state.Version);

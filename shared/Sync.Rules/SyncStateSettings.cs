@@ -19,21 +19,21 @@ public sealed record SyncStateSettings
 
     /// <summary>
     /// How many decisions are kept per prospect for the explanation, newest first: enough for the last few syncs and every event
-    /// between them (each decision is also logged and traced, for anything older). About 340 bytes each in Redis, so 20 take
-    /// about 7 KB per prospect; see <see cref="DecisionsRetention"/>.
+    /// between them (each decision is also logged and traced, for anything older). About 340 bytes each in Redis, so 50 take
+    /// about 18 KB per prospect; see <see cref="DecisionsRetention"/>.
     /// </summary>
-    public int DecisionsKept { get; init; } = 20;
+    public int DecisionsKept { get; init; } = 50;
 
     /// <summary>
     /// How long a prospect's decisions are kept after its latest one; each new decision starts the time again. The prospect's
     /// state is kept for good: Do Not Sync and the versions must never be forgotten.
     /// <para>
     /// Memory per prospect in Redis 7 (measured with services/sync-evaluator/Storage/measure-prospect-memory.sh): the state hash
-    /// about 350 bytes, for good; the decisions about 340 bytes each, up to <see cref="DecisionsKept"/> (7.4 KB for 20), until
+    /// about 350 bytes, for good; the decisions about 340 bytes each, up to <see cref="DecisionsKept"/> (18 KB for 50), until
     /// this retention passes without one, so only prospects active within it pay for them; the outbox about 380 bytes while a
     /// sync is outstanding; the ids of the events of the last <see cref="DedupeWindow"/>, about 55 bytes each up to 128 of them
-    /// and about 140 bytes each beyond. So a prospect with 30 events this month takes about 9 KB, one with 200 events this week
-    /// about 36 KB (28 KB of it event ids, gone with the week), one quiet for a month about 350 bytes.
+    /// and about 140 bytes each beyond. So a prospect with 30 events this month takes about 12.5 KB, one with 200 events this
+    /// week about 46 KB (28 KB of it event ids, gone with the week), one quiet for a month about 350 bytes.
     /// </para>
     /// </summary>
     public TimeSpan DecisionsRetention { get; init; } = TimeSpan.FromDays(30);

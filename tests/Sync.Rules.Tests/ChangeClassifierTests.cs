@@ -104,6 +104,22 @@ public class ChangeClassifierTests
         Assert.All(changes, change => Assert.Equal(SyncEffect.Force, change.Rule.Effect));
     }
 
+    [Theory]
+    [InlineData(new[] { "doNotSync" }, ChangeOrigin.AutomationRule, null)]
+    [InlineData(new[] { "doNotSync", "company" }, ChangeOrigin.AutomationRule, nameof(SyncRules.AutomationRuleChange))]
+    [InlineData(new[] { "assignedUser", "doNotSync" }, ChangeOrigin.User, nameof(SyncRules.ProspectFieldChange))]
+    public void ADoNotSyncChangeNamesWhatTheOtherChangesOfItsEditTrigger(string[] changedFields, ChangeOrigin origin, string? alsoTriggers)
+    {
+        var change = ChangeClassifier.Classify(new ProspectChanged
+        {
+            EventId = Guid.NewGuid(), ProspectId = 1, OccurredAt = At, Kind = ProspectChangeKind.DoNotSyncSet, Origin = origin,
+            Revision = 4, ChangedFields = changedFields, DoNotSync = true,
+        });
+
+        Assert.Equal(nameof(SyncRules.DoNotSyncSet), change.Rule.Name);
+        Assert.Equal(alsoTriggers, change.AlsoTriggers?.Name);
+    }
+
     [Fact]
     public void EveryRuleHasAUniqueNameAndAReason()
     {

@@ -378,4 +378,44 @@ public class SyncStateMachineTests
         Assert.EndsWith("Do Not Sync has been cleared since: sync " + skipped.ToPublish.SyncId.ToString("N")[..8] + " queued",
             DecisionExplainer.Explain(skipped.Decision), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ADoNotSyncChangeThatAlsoChangedAFieldHoldsThatChangeUntilDoNotSyncIsCleared()
+    {
+        var combined = Change(SyncRules.DoNotSyncSet, revision: 3) with { AlsoTriggers = SyncRules.AutomationRuleChange };
+
+        var set = Apply(SyncState.New, combined);
+        var cleared = Apply(set.State, Change(SyncRules.DoNotSyncCleared, revision: 4));
+
+        Assert.Equal((DecisionOutcome.BlockedByDoNotSync, 1L), (set.Decision.Outcome, set.State.Version));
+        Assert.Equal(DecisionOutcome.SyncQueued, cleared.Decision.Outcome);
+        Assert.Equal(nameof(SyncRules.AutomationRuleChange), cleared.ToPublish!.Rule);
+    }
+
+    [Fact]
+    public void AFieldChangedWithAnOutOfOrderDoNotSyncChangeStillCounts()
+    {
+        var cleared = Apply(SyncState.New, Change(SyncRules.DoNotSyncCleared, revision: 5));
+        var lateCombined = Apply(cleared.State, Change(SyncRules.DoNotSyncSet, revision: 4) with { AlsoTriggers = SyncRules.ProspectFieldChange });
+
+        Assert.False(lateCombined.State.DoNotSync);
+        Assert.Equal(DecisionOutcome.SyncQueued, lateCombined.Decision.Outcome);
+    }
+
+    [Fact]
+    public void ASkipForADoNotSyncNotYetHeardOfSettlesAndTheLateChangeThatSetItIsNoLongerNews()
+    {
+        var queued = Apply(SyncState.New, Change(SyncRules.FormSubmission));
+        var skip = Completion(queued.ToPublish!.SyncId, 1, SyncOutcome.SkippedDoNotSync);
+        var skipped = Apply(queued.State, skip with { Completion = skip.Completion! with { DoNotSyncRevision = 3 } });
+        var lateSet = Apply(skipped.State, Change(SyncRules.DoNotSyncSet, revision: 3));
+        var cleared = Apply(lateSet.State, Change(SyncRules.DoNotSyncCleared, revision: 4));
+
+        Assert.Equal(DecisionOutcome.NothingPending, skipped.Decision.Outcome);
+        Assert.Null(skipped.ToPublish);
+        Assert.True(skipped.State.DoNotSync);
+        Assert.Equal(DecisionOutcome.BlockedByDoNotSync, lateSet.Decision.Outcome);
+        Assert.Equal(DecisionOutcome.SyncQueued, cleared.Decision.Outcome);
+        Assert.Equal(1, cleared.ToPublish!.Version);
+    }
 }

@@ -70,6 +70,14 @@ public sealed class TestServiceHost : IAsyncDisposable
         return new TestServiceHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{listenPort}/")));
     }
 
+    /// <summary>
+    /// Waits until the service's bus and every receive endpoint are up: only then are the queues a plain-JSON upstream
+    /// publishes to bound (MassTransit starts the bus after the host has started).
+    /// </summary>
+    public Task UntilBusReady() =>
+        Eventually.True(() => Service<MassTransit.IBusControl>().CheckHealth().Status == MassTransit.BusHealthStatus.Healthy,
+            "the bus and its receive endpoints to be ready");
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

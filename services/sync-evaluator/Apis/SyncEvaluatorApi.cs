@@ -125,6 +125,9 @@ internal static class WhatIfEvents
 
         foreach (var problem in ContractValidation.Problems(message))
             validation.Add(MemberOf(problem, type), problem);
+        // An event the contract refuses (an undefined kind, no prospect ids) is not classified: it would fall under no rule.
+        if (!validation.IsValid)
+            return false;
         var found = message switch
         {
             ProspectActivityRecorded activity => ChangeClassifier.Classify(activity),
@@ -135,7 +138,7 @@ internal static class WhatIfEvents
             SyncCompleted completed => ChangeClassifier.Classify(completed),
             _ => null,
         };
-        if (validation.IsValid && found?.ProspectId != prospectId)
+        if (found?.ProspectId != prospectId)
             validation.Add(type == typeof(ProspectsImported) ? "event.prospectIds" : "event.prospectId",
                 $"the event is about another prospect; this is the sync status of prospect {prospectId}");
         if (!validation.IsValid)

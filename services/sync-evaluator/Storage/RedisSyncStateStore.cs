@@ -131,6 +131,8 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
                 Settings.DecisionsKept,
                 dryRun ? "1" : "0",
                 Milliseconds(Settings.DecisionsRetention),
+                change.AlsoTriggers?.Name ?? "",
+                completion?.DoNotSyncRevision is { } doNotSyncRevision ? doNotSyncRevision : "",
             ]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();

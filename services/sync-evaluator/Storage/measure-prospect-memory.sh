@@ -26,7 +26,7 @@ apply_event() { # event type, rule, moves, effect, completion sync id, version, 
   local crm_modified=""; [ "$4" = Completion ] && crm_modified=$now
   "${cli[@]}" EVAL "$apply" 4 "$state" "$outbox" "$decisions" "$seen" \
     "$(cat /proc/sys/kernel/random/uuid)" "$1" "$2" "$3" "$4" "$now" 0 "$5" "$6" "$7" "$crm_modified" \
-    "$(cat /proc/sys/kernel/random/uuid)" "$(cat /proc/sys/kernel/random/uuid)" 300000 30000 604800000 "$kept" 0 2592000000 > /dev/null
+    "$(cat /proc/sys/kernel/random/uuid)" "$(cat /proc/sys/kernel/random/uuid)" 300000 30000 604800000 "$kept" 0 2592000000 "" "" > /dev/null
 }
 
 for ((i = 0; i < events; i++)); do

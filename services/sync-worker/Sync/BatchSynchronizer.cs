@@ -457,6 +457,7 @@ public sealed partial class BatchSynchronizer(
                 CrmObjectType = prospect.Result.Type,
                 CrmRecordId = prospect.Result.RecordId,
                 CrmLastModifiedDate = prospect.Result.LastModified,
+                DoNotSyncRevision = prospect.Result.Outcome == SyncOutcome.SkippedDoNotSync ? prospect.Prospect?.Revision : null,
                 Detail = prospect.Result.Detail,
             }))
             .ToList();

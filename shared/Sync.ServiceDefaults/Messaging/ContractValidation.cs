@@ -15,7 +15,10 @@ public static class ContractValidation
         ProspectChanged change => Collect(Common(change.EventId, change.ProspectId, change.OccurredAt),
             Defined(change.Kind, "kind"), Defined(change.Origin, "origin"),
             change.Origin == ChangeOrigin.Sync && change.SyncId is null ? ["syncId is required when origin is Sync"] : [],
-            change.Revision < 0 ? ["revision must not be negative"] : []),
+            change.Revision < 0 ? ["revision must not be negative"] : [],
+            // Revisions order Do Not Sync changes without clocks: one without its revision could undo a newer one.
+            change.Kind is ProspectChangeKind.DoNotSyncSet or ProspectChangeKind.DoNotSyncCleared && change.Revision == 0
+                ? ["revision is required for a Do Not Sync change: it orders them without clocks"] : []),
         CrmRecordChanged change => Collect(Common(change.EventId, change.ProspectId, change.OccurredAt),
             Defined(change.ObjectType, "objectType"), Defined(change.Kind, "kind"),
             string.IsNullOrWhiteSpace(change.CrmRecordId) ? ["crmRecordId is required"] : []),

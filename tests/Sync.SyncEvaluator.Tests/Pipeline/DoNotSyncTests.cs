@@ -50,6 +50,61 @@ public sealed class DoNotSyncTests(EvaluatorHost evaluator)
     }
 
     [Fact]
+    public async Task AnAutomationRuleThatSetsDoNotSyncAndChangesAFieldHoldsThatChangeUntilDoNotSyncIsCleared()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        var first = Events.ProspectChange(prospect, ProspectChangeKind.FieldsUpdated, revision: 2);
+        await evaluator.Publish(first);
+        var synced = (await evaluator.SyncRequests(prospect, 1)).Single();
+        var completion = Events.Completed(synced);
+        await evaluator.Publish(completion);
+        await evaluator.Consumed(completion.EventId);
+
+        // The rule's actions come as one change named after Do Not Sync, listing every field it changed.
+        var rule = Events.ProspectChange(prospect, ProspectChangeKind.DoNotSyncSet, ChangeOrigin.AutomationRule, revision: 3)
+            with { ChangedFields = ["doNotSync", "company"] };
+        await evaluator.Publish(rule);
+        Assert.Equal(DecisionOutcome.BlockedByDoNotSync, (await evaluator.Decision(prospect, rule.EventId)).Outcome);
+        Assert.True((await evaluator.Status(prospect))!.ChangesPending);
+
+        var cleared = Events.ProspectChange(prospect, ProspectChangeKind.DoNotSyncCleared, revision: 4);
+        await evaluator.Publish(cleared);
+
+        Assert.Equal(DecisionOutcome.SyncQueued, (await evaluator.Decision(prospect, cleared.EventId)).Outcome);
+        var requests = await evaluator.SyncRequests(prospect, 2);
+        Assert.Equal((2, nameof(SyncRules.AutomationRuleChange)), (requests[1].Version, requests[1].Rule));
+    }
+
+    [Fact]
+    public async Task ASyncTheWorkerSkippedForADoNotSyncTheEvaluatorHasNotHeardOfYetSettlesInsteadOfBeingIssuedAgain()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        var change = Events.ProspectChange(prospect, ProspectChangeKind.FieldsUpdated, revision: 2);
+        await evaluator.Publish(change);
+        var request = (await evaluator.SyncRequests(prospect, 1)).Single();
+
+        // The worker read Do Not Sync set at revision 3; the change that set it is still on its way.
+        var skipped = Events.Completed(request, SyncOutcome.SkippedDoNotSync) with { DoNotSyncRevision = 3, CrmLastModifiedDate = null };
+        await evaluator.Publish(skipped);
+        Assert.Equal(DecisionOutcome.NothingPending, (await evaluator.Decision(prospect, skipped.EventId)).Outcome);
+        await evaluator.Consumed(skipped.EventId);
+        var held = (await evaluator.Status(prospect))!;
+        Assert.True(held.DoNotSync);
+        Assert.False(held.SyncOutstanding);
+        Assert.Single(await evaluator.SyncRequests(prospect));
+
+        var lateSet = Events.ProspectChange(prospect, ProspectChangeKind.DoNotSyncSet, revision: 3);
+        await evaluator.Publish(lateSet);
+        Assert.Equal(DecisionOutcome.BlockedByDoNotSync, (await evaluator.Decision(prospect, lateSet.EventId)).Outcome);
+        var cleared = Events.ProspectChange(prospect, ProspectChangeKind.DoNotSyncCleared, revision: 4);
+        await evaluator.Publish(cleared);
+
+        // The change the skipped sync did not write is still due once Do Not Sync is cleared.
+        Assert.Equal(DecisionOutcome.SyncQueued, (await evaluator.Decision(prospect, cleared.EventId)).Outcome);
+        Assert.Equal(2, (await evaluator.SyncRequests(prospect, 2)).Count);
+    }
+
+    [Fact]
     public async Task DoNotSyncSetInBulkByAnAutomationRuleHoldsEachProspectUntilClearedOneByOne()
     {
         var prospects = Enumerable.Range(0, 6).Select(_ => EvaluatorHost.NewProspect()).ToList();

@@ -55,6 +55,7 @@ public class EvaluatorHost : IAsyncLifetime
             },
             app => app.MapSyncEvaluatorApi());
         Host.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        await Host.UntilBusReady();
     }
 
     /// <summary>What happens on the broker before the evaluator first connects to it.</summary>

@@ -146,6 +146,37 @@ public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
     }
 
     [Fact]
+    public async Task SyncStatusShowsTheLast50DecisionsNewestFirst()
+    {
+        var prospect = EvaluatorHost.NewProspect();
+        var opens = Enumerable.Range(0, 53).Select(_ => Events.Activity(prospect, ActivityKind.EmailOpen)).ToList();
+
+        await Task.WhenAll(opens.Select(evaluator.Publish));
+        foreach (var open in opens)
+            await evaluator.Consumed(open.EventId);
+        var decisions = (await evaluator.Status(prospect))!.Decisions;
+
+        Assert.Equal(50, decisions.Count);
+        Assert.Equal(decisions.Select(decision => decision.At), decisions.Select(decision => decision.At).OrderDescending());
+        Assert.Subset(opens.Select(open => open.EventId).ToHashSet(), decisions.Select(decision => decision.EventId).ToHashSet());
+    }
+
+    [Theory]
+    [InlineData("ProspectActivityRecorded", """{"kind":42}""", "event.kind")]
+    [InlineData("ProspectChanged", """{"kind":99,"origin":"User"}""", "event.kind")]
+    [InlineData("ProspectsImported", """{"prospectIds":null}""", "event.prospectIds")]
+    public async Task WhatIfWithAnEventTheContractRefusesAnswers400NotAServerError(string eventType, string json, string member)
+    {
+        var prospect = EvaluatorHost.NewProspect();
+
+        var answer = await evaluator.Host.Http.PostAsync($"prospects/{prospect}/sync-status/what-if", new StringContent(
+            $$"""{"eventType":"{{eventType}}","event":{{json}}}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.True((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(member, out _), await answer.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task RuleCatalogueListsEveryTriggerAndNonTrigger()
     {
         var rules = (await evaluator.Host.Http.GetFromJsonAsync<List<RuleResponse>>("rules", EvaluatorHost.Json))!;

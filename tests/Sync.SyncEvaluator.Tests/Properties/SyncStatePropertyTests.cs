@@ -47,7 +47,12 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         SyncRules.FormSubmission, SyncRules.TrackedPageView, SyncRules.ProspectFieldChange, SyncRules.CrmFieldChange, SyncRules.Unsubscribe,
         SyncRules.EmailOpen, SyncRules.CrmAccountChange, SyncRules.SyncOwnWrite, SyncRules.DoNotSyncSet, SyncRules.DoNotSyncCleared,
         SyncRules.Import, SyncRules.OperatorForcedSync,
+        // An automation rule's actions, combined into one change named after Do Not Sync, that also changed a field.
+        SyncRules.DoNotSyncSet, SyncRules.DoNotSyncCleared,
     ];
+
+    /// <summary>Rules from this index on are Do Not Sync changes that also changed other fields.</summary>
+    private const int FirstCombinedRule = 12;
 
     /// <summary>How long draining one run may take: leases of a few milliseconds run out many times over in it.</summary>
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
@@ -322,6 +327,7 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                     Rule = rule,
                     ReportedDate = date,
                     Revision = rule.Effect is SyncEffect.SetDoNotSync or SyncEffect.ClearDoNotSync ? deliver.Revision : 0,
+                    AlsoTriggers = deliver.Rule >= FirstCombinedRule ? SyncRules.AutomationRuleChange : null,
                 },
             ];
         }

@@ -4,7 +4,8 @@
 --       completion sync id, version, outcome, CRM last modified (ms or ''),
 --       new sync id, new request event id,
 --       max clock skew, publish grace, dedupe window (ms), decisions kept, dry run ('1': decide, change nothing),
---       decisions retention (ms).
+--       decisions retention (ms), the rule other changes of a Do Not Sync edit trigger (or ''),
+--       the revision a skipped completion read Do Not Sync set at (or '').
 -- Returns JSON: { applied, now, issued, decision, reissue, outstanding }. Like every step, it also issues the outstanding sync
 -- again when its time ran out (reissue: that decision, recorded after the event's). An event applied before (already in seen)
 -- changes nothing of its own: applied = false, the reissue if its sync's time ran out, and the outstanding sync, so that a
@@ -20,6 +21,8 @@ local max_skew, publish_grace, dedupe_window = tonumber(ARGV[14]), tonumber(ARGV
 local kept = tonumber(ARGV[17])
 local dry_run = ARGV[18] == '1'
 local retention = tonumber(ARGV[19])
+local also_triggers = ARGV[20] or ''
+local completion_do_not_sync_revision = optional_number(ARGV[21])
 
 local now = now_ms()
 local state = load_state(state_key, outbox_key)
@@ -108,8 +111,17 @@ elseif effect == 'NoSync' then
 elseif effect == 'OwnWrite' then
   decision.outcome = 'OwnWrite'
 elseif effect == 'SetDoNotSync' or effect == 'ClearDoNotSync' then
+  -- Other changes of the same edit count like any change, whatever becomes of Do Not Sync.
+  if also_triggers ~= '' then
+    state.version = state.version + 1
+    state.pending_rule = also_triggers
+  end
   if revision ~= 0 and revision < state.do_not_sync_revision then
-    decision.outcome = 'OutOfOrderIgnored'
+    if also_triggers ~= '' then
+      issue_if_needed(state.settled_version)
+    else
+      decision.outcome = 'OutOfOrderIgnored'
+    end
   else
     state.do_not_sync = effect == 'SetDoNotSync'
     state.do_not_sync_revision = math.max(state.do_not_sync_revision, revision)
@@ -125,6 +137,13 @@ elseif effect == 'Completion' then
   if completion_crm_modified ~= nil then
     decision.completion.crmLastModifiedDate = int(completion_crm_modified)
     move_date('CrmLastModified', (clamp(completion_crm_modified)))
+  end
+  -- The worker read Do Not Sync set at a revision newer than any this state knows: it is set, though the change that set
+  -- it has yet to arrive. Without this, the skip would settle nothing and the sync would be issued again and again.
+  if completion_outcome == 'SkippedDoNotSync' and completion_do_not_sync_revision ~= nil
+      and completion_do_not_sync_revision > state.do_not_sync_revision then
+    state.do_not_sync = true
+    state.do_not_sync_revision = completion_do_not_sync_revision
   end
   -- A sync covers at most what had been issued. One skipped for Do Not Sync settles nothing once Do Not Sync was cleared.
   local covered = math.min(completion_version, state.version)
