@@ -221,9 +221,18 @@ public abstract class CrmOrgStoreContract : IAsyncLifetime
         Assert.Null(await Store.GetSettings(CancellationToken.None));
         var settings = new OrgSettings { ClockOffset = TimeSpan.FromHours(-3), DailyApiRequests = 15_000, ScoreBand = new ScoreBandFormula(10, 20) };
 
-        await Store.SaveSettings(settings, CancellationToken.None);
+        Assert.Equal(settings, await Store.UpdateSettings(_ => settings, CancellationToken.None));
 
         Assert.Equal(settings, await Store.GetSettings(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SettingsChangedAtOnceAllApply()
+    {
+        await Task.WhenAll(Enumerable.Range(1, 20).Select(minutes => Store.UpdateSettings(
+            settings => settings with { ClockOffset = (settings.ClockOffset ?? TimeSpan.Zero) + TimeSpan.FromMinutes(minutes) }, CancellationToken.None)));
+
+        Assert.Equal(TimeSpan.FromMinutes(20 * 21 / 2), (await Store.GetSettings(CancellationToken.None))!.ClockOffset);
     }
 }
 

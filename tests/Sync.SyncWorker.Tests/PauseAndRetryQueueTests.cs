@@ -75,4 +75,25 @@ public sealed class PauseAndRetryQueueTests
         await worker.Api.PostAsync("sync/resume", null);
         Assert.Equal(SyncOutcome.Synced, (await worker.Completions([request]))[0].Outcome);
     }
+
+    [Fact]
+    public async Task ARetryWhoseQueueAnOperatorDeletedIsNotLostButSyncsAfterTheQueueIsDeclaredAgain()
+    {
+        await using var worker = await WorkerHost.Start("worker-retry-queue-deleted");
+        var firstStep = SyncWorkerOptions.RetryQueueName(TimeSpan.FromMilliseconds(500));
+        await worker.Broker.DeleteQueue(firstStep);
+        Assert.Null(await worker.Broker.CountNow(firstStep));
+        var id = WorkerHost.NextProspectId();
+        worker.Editor.Add(id, $"p{id}@example.test");
+        // The first call fails as a 5xx would: the request goes to the first retry step, whose queue is gone.
+        worker.Crm.FailNextCalls = 1;
+
+        var completed = (await worker.Sync(WorkerHost.Request(id)))[0];
+
+        Assert.Equal(SyncOutcome.Synced, completed.Outcome);
+        Assert.Equal(0, worker.Crm.FailNextCalls);
+        Assert.Single(worker.Crm.WithEmail($"p{id}@example.test"));
+        Assert.NotNull(await worker.Broker.CountNow(firstStep));
+        await worker.Broker.WaitUntilDrained();
+    }
 }

@@ -126,6 +126,7 @@ public sealed class WorkerHost : IAsyncDisposable
                 _addServices?.Invoke(builder.Services);
                 builder.Services.AddSingleton(Recorded);
                 builder.Services.AddPublishObserver<PublishRecorder>();
+                builder.Services.AddSendObserver<SendRecorder>();
                 builder.AddSyncBus(bus =>
                 {
                     bus.AddSyncWorkerConsumers();
@@ -205,7 +206,7 @@ public sealed class WorkerHost : IAsyncDisposable
         await Redis.DisposeAsync();
     }
 
-    /// <summary>What left the worker: every SyncCompleted and ProspectSyncForced by the queue that received it, and every type it published.</summary>
+    /// <summary>What left the worker: every SyncCompleted and ProspectSyncForced by the queue that received it, and every message published in its process.</summary>
     public sealed class Recording
     {
         private long _lastCompletionTimestamp;
@@ -217,7 +218,11 @@ public sealed class WorkerHost : IAsyncDisposable
 
         public ConcurrentQueue<ProspectSyncForced> Forced { get; } = new();
 
-        public ConcurrentQueue<Type> PublishedTypes { get; } = new();
+        /// <summary>Every message published on the worker's bus: the worker's own, and those a test published through it (<see cref="Publish"/>).</summary>
+        public ConcurrentQueue<object> Published { get; } = new();
+
+        /// <summary>Every message sent (not published) on the worker's bus, with the address it went to: retries, postponed and returned requests.</summary>
+        public ConcurrentQueue<(Uri? Address, object Message)> Sent { get; } = new();
 
         public int CompletionCount => Completions.Values.Sum(queue => queue.Count);
 
@@ -256,6 +261,22 @@ public sealed class WorkerHost : IAsyncDisposable
         public ForcedSyncRecorderDefinition() => EndpointName = SyncQueues.EvaluatorEvents;
     }
 
+    private sealed class SendRecorder(Recording recorded) : ISendObserver
+    {
+        public Task PreSend<T>(SendContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task PostSend<T>(SendContext<T> context)
+            where T : class
+        {
+            recorded.Sent.Enqueue((context.DestinationAddress, context.Message));
+            return Task.CompletedTask;
+        }
+
+        public Task SendFault<T>(SendContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
+    }
+
     private sealed class PublishRecorder(Recording recorded) : IPublishObserver
     {
         public Task PrePublish<T>(PublishContext<T> context)
@@ -264,7 +285,7 @@ public sealed class WorkerHost : IAsyncDisposable
         public Task PostPublish<T>(PublishContext<T> context)
             where T : class
         {
-            recorded.PublishedTypes.Enqueue(typeof(T));
+            recorded.Published.Enqueue(context.Message);
             return Task.CompletedTask;
         }
 

@@ -103,6 +103,9 @@ public sealed class RabbitMqBroker
         return queues ?? [];
     }
 
+    internal async Task DeleteQueue(string virtualHost, string queue) =>
+        (await _management.DeleteAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}")).EnsureSuccessStatusCode();
+
     internal async Task<IReadOnlyList<BindingState>> Bindings(string virtualHost) =>
         await _management.GetFromJsonAsync<List<BindingState>>($"bindings/{Uri.EscapeDataString(virtualHost)}") ?? [];
 
@@ -287,6 +290,9 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     public async Task<QueueState?> Queue(string queue) => (await Queues()).FirstOrDefault(state => state.Name == queue);
 
     public Task<IReadOnlyList<BindingState>> Bindings() => Broker.Bindings(Name);
+
+    /// <summary>Deletes a queue with its messages and bindings, as an operator can in the management UI; its exchanges stay.</summary>
+    public Task DeleteQueue(string queue) => Broker.DeleteQueue(Name, queue);
 
     /// <summary>
     /// The queue's ready messages and consumers as the broker counts them this moment (an AMQP passive declare), where

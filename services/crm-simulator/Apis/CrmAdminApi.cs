@@ -74,8 +74,7 @@ public static partial class CrmAdminApi
         {
             if (advance.By <= TimeSpan.Zero)
                 return new RequestValidation().Add("by", "by must be a positive duration, such as \"1.00:00:00\" for a day.").Problem();
-            var current = (await org.State(cancellationToken)).ClockOffset;
-            var state = await org.Update(settings => settings with { ClockOffset = current + advance.By }, cancellationToken);
+            var state = await org.AdvanceClock(advance.By, cancellationToken);
             LogClockMoved(logger, state.ClockOffset, state.Now);
             return Results.Ok(new ClockState(state.Now, state.ClockOffset));
         });

@@ -35,8 +35,7 @@ public sealed class CrmOrg(ICrmOrgStore store, IOptions<CrmSimulatorOptions> opt
         await _update.WaitAsync(cancellationToken);
         try
         {
-            var settings = change(await store.GetSettings(cancellationToken) ?? new OrgSettings());
-            await store.SaveSettings(settings, cancellationToken);
+            var settings = await store.UpdateSettings(change, cancellationToken);
             _held = new Held(settings, time.GetTimestamp());
             return Resolve(settings);
         }
@@ -45,6 +44,10 @@ public sealed class CrmOrg(ICrmOrgStore store, IOptions<CrmSimulatorOptions> opt
             _update.Release();
         }
     }
+
+    /// <summary>Moves the CRM's clock on from the offset stored, not the one held: advances made at once all count.</summary>
+    public Task<OrgState> AdvanceClock(TimeSpan by, CancellationToken cancellationToken) =>
+        Update(settings => settings with { ClockOffset = (settings.ClockOffset ?? options.Value.ClockOffset) + by }, cancellationToken);
 
     private sealed record Held(OrgSettings Settings, long ReadAt);
 

@@ -7,7 +7,11 @@ public interface ICrmOrgStore
 {
     Task<OrgSettings?> GetSettings(CancellationToken cancellationToken);
 
-    Task SaveSettings(OrgSettings settings, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored settings and stores the result in one step, so changes made at once,
+    /// from one simulator or several, all apply; <paramref name="change"/> may run more than once. Returns what was stored.
+    /// </summary>
+    Task<OrgSettings> UpdateSettings(Func<OrgSettings, OrgSettings> change, CancellationToken cancellationToken);
 
     /// <summary>Counts one call against <paramref name="day"/>'s allowance unless <paramref name="limit"/> calls were already made.</summary>
     Task<ApiCharge> Charge(string day, int limit, CancellationToken cancellationToken);

@@ -12,11 +12,13 @@ public sealed class InMemoryCrmOrgStore : ICrmOrgStore
             return Task.FromResult(_settings);
     }
 
-    public Task SaveSettings(OrgSettings settings, CancellationToken cancellationToken)
+    public Task<OrgSettings> UpdateSettings(Func<OrgSettings, OrgSettings> change, CancellationToken cancellationToken)
     {
         lock (_lock)
-            _settings = settings;
-        return Task.CompletedTask;
+        {
+            _settings = change(_settings ?? new OrgSettings());
+            return Task.FromResult(_settings);
+        }
     }
 
     public Task<ApiCharge> Charge(string day, int limit, CancellationToken cancellationToken)

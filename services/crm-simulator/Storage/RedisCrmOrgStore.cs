@@ -16,13 +16,23 @@ public sealed class RedisCrmOrgStore(IConnectionMultiplexer redis, IOptions<Redi
 
     private IDatabase Database => redis.GetDatabase();
 
-    public async Task<OrgSettings?> GetSettings(CancellationToken cancellationToken) =>
-        await Database.StringGetAsync(_keys.Settings) is { IsNull: false } json
-            ? JsonSerializer.Deserialize<OrgSettings>((string)json!, JsonSerializerOptions.Web)
-            : null;
+    public async Task<OrgSettings?> GetSettings(CancellationToken cancellationToken) => Parse(await Database.StringGetAsync(_keys.Settings));
 
-    public Task SaveSettings(OrgSettings settings, CancellationToken cancellationToken) =>
-        Database.StringSetAsync(_keys.Settings, JsonSerializer.Serialize(settings, JsonSerializerOptions.Web));
+    public async Task<OrgSettings> UpdateSettings(Func<OrgSettings, OrgSettings> change, CancellationToken cancellationToken)
+    {
+        // Optimistic: the new settings are stored only if the stored ones are still those they were computed from.
+        while (true)
+        {
+            var stored = await Database.StringGetAsync(_keys.Settings);
+            var settings = change(Parse(stored) ?? new OrgSettings());
+            var transaction = Database.CreateTransaction();
+            transaction.AddCondition(stored.IsNull ? Condition.KeyNotExists(_keys.Settings) : Condition.StringEqual(_keys.Settings, stored));
+            _ = transaction.StringSetAsync(_keys.Settings, JsonSerializer.Serialize(settings, JsonSerializerOptions.Web));
+            if (await transaction.ExecuteAsync())
+                return settings;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
 
     public async Task<ApiCharge> Charge(string day, int limit, CancellationToken cancellationToken)
     {
@@ -35,4 +45,7 @@ public sealed class RedisCrmOrgStore(IConnectionMultiplexer redis, IOptions<Redi
 
     public Task SetUsage(string day, int used, CancellationToken cancellationToken) =>
         Database.StringSetAsync(_keys.Usage(day), used, UsageKept);
+
+    private static OrgSettings? Parse(RedisValue json) =>
+        json.IsNull ? null : JsonSerializer.Deserialize<OrgSettings>((string)json!, JsonSerializerOptions.Web);
 }

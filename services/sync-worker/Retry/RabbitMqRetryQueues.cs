@@ -10,8 +10,10 @@ namespace Sync.SyncWorker.Retry;
 /// Retries on a plain RabbitMQ (no delayed-message plugin): one durable queue per delay step ("sync-worker-retry-5s", ...)
 /// whose message TTL dead-letters each message back into the sync-worker queue through the default exchange. A message
 /// waiting for its retry is a durable message in a queue an operator can see and count; nothing is held in memory.
+/// Every send is mandatory: should an operator delete a step's queue, the broker returns the message instead of
+/// confirming it into an exchange that routes nowhere, and the step is declared again before the message is sent again.
 /// </summary>
-public sealed class RabbitMqRetryQueues(
+public sealed partial class RabbitMqRetryQueues(
     IBus bus,
     IOptions<RabbitMqOptions> rabbitMq,
     IOptions<SyncWorkerOptions> options,
@@ -27,13 +29,13 @@ public sealed class RabbitMqRetryQueues(
     {
         await EnsureTopology(cancellationToken);
         await Task.WhenAll(requests.Select(pending =>
-            SendTo(ExchangeAddress(Steps[Math.Min(pending.Attempt, Steps.Count - 1)]), pending with { Attempt = pending.Attempt + 1 }, cancellationToken)));
+            SendToStep(Steps[Math.Min(pending.Attempt, Steps.Count - 1)], pending with { Attempt = pending.Attempt + 1 }, cancellationToken)));
     }
 
     public async Task Postpone(IReadOnlyCollection<PendingSync> requests, CancellationToken cancellationToken)
     {
         await EnsureTopology(cancellationToken);
-        await Task.WhenAll(requests.Select(pending => SendTo(ExchangeAddress(Steps[0]), pending, cancellationToken)));
+        await Task.WhenAll(requests.Select(pending => SendToStep(Steps[0], pending, cancellationToken)));
     }
 
     public async Task Return(IReadOnlyCollection<PendingSync> requests, CancellationToken cancellationToken) =>
@@ -45,18 +47,7 @@ public sealed class RabbitMqRetryQueues(
             return;
         await using var channel = await CreateChannel(cancellationToken);
         foreach (var delay in Steps)
-        {
-            var queue = SyncWorkerOptions.RetryQueueName(delay);
-            // MassTransit sends to "exchange:<queue>" (a durable fanout exchange), so the queue is bound to an exchange of its name.
-            await channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
-            {
-                [RabbitMQ.Client.Headers.XMessageTTL] = (long)delay.TotalMilliseconds,
-                [RabbitMQ.Client.Headers.XDeadLetterExchange] = "",
-                [RabbitMQ.Client.Headers.XDeadLetterRoutingKey] = SyncQueues.Worker,
-            }, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(queue, queue, routingKey: "", cancellationToken: cancellationToken);
-        }
+            await DeclareStep(channel, delay, cancellationToken);
         _declared = true;
         logger.LogInformation("Retry queues declared: {RetryQueues}", string.Join(", ", Steps.Select(SyncWorkerOptions.RetryQueueName)));
     }
@@ -87,13 +78,54 @@ public sealed class RabbitMqRetryQueues(
         _connectionLock.Dispose();
     }
 
+    private static async Task DeclareStep(IChannel channel, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var queue = SyncWorkerOptions.RetryQueueName(delay);
+        // MassTransit sends to "exchange:<queue>" (a durable fanout exchange), so the queue is bound to an exchange of its name.
+        await channel.ExchangeDeclareAsync(queue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        {
+            [RabbitMQ.Client.Headers.XMessageTTL] = (long)delay.TotalMilliseconds,
+            [RabbitMQ.Client.Headers.XDeadLetterExchange] = "",
+            [RabbitMQ.Client.Headers.XDeadLetterRoutingKey] = SyncQueues.Worker,
+        }, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(queue, queue, routingKey: "", cancellationToken: cancellationToken);
+    }
+
+    private async Task SendToStep(TimeSpan delay, PendingSync pending, CancellationToken cancellationToken)
+    {
+        var queue = SyncWorkerOptions.RetryQueueName(delay);
+        var address = new Uri($"exchange:{queue}");
+        try
+        {
+            await SendTo(address, pending, cancellationToken);
+        }
+        catch (MessageReturnedException)
+        {
+            // The step's exchange routes to no queue (deleted by an operator, or its binding removed): declare the step again.
+            // Returned a second time, the send fails, and so the original is not acknowledged and is delivered again.
+            LogRetryQueueRedeclared(queue);
+            await using (var channel = await CreateChannel(cancellationToken))
+                await DeclareStep(channel, delay, cancellationToken);
+            await SendTo(address, pending, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends mandatory: a message no queue receives fails the send (MessageReturnedException), so its original is not acknowledged.</summary>
     private async Task SendTo(Uri address, PendingSync pending, CancellationToken cancellationToken)
     {
         var endpoint = await bus.GetSendEndpoint(address);
-        await endpoint.Send(pending.Request, context => context.Headers.Set(RetryHeaders.Attempt, pending.Attempt), cancellationToken);
+        await endpoint.Send(pending.Request, context =>
+        {
+            context.Headers.Set(RetryHeaders.Attempt, pending.Attempt);
+            if (!context.TryGetPayload(out RabbitMqSendContext? rabbitMq))
+                throw new InvalidOperationException("The retry queues need the RabbitMQ transport.");
+            rabbitMq.Mandatory = true;
+        }, cancellationToken);
     }
 
-    private static Uri ExchangeAddress(TimeSpan delay) => new($"exchange:{SyncWorkerOptions.RetryQueueName(delay)}");
+    [LoggerMessage(LogLevel.Warning, "Retry queue {RetryQueue} was missing (a sync request sent to it was returned by the broker); declared again")]
+    private partial void LogRetryQueueRedeclared(string retryQueue);
 
     private async Task<IChannel> CreateChannel(CancellationToken cancellationToken)
     {

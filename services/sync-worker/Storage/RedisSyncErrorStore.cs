@@ -9,6 +9,7 @@ namespace Sync.SyncWorker.Storage;
 public sealed class RedisSyncErrorStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : ISyncErrorStore
 {
     private static readonly LuaScript RecordScript = LuaScript.Prepare(EmbeddedLuaScript.Load<RedisSyncErrorStore>("record-sync-error.lua"));
+    private static readonly LuaScript MarkRetryScript = LuaScript.Prepare(EmbeddedLuaScript.Load<RedisSyncErrorStore>("mark-retry-requested.lua"));
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly RedisKey _errors = options.KeysFor(Extensions.Extensions.RedisOwner).Key("sync-errors");
@@ -44,17 +45,14 @@ public sealed class RedisSyncErrorStore(IConnectionMultiplexer redis, IOptions<R
 
     public async Task MarkRetryRequested(IReadOnlyCollection<long> prospectIds, DateTimeOffset at)
     {
-        foreach (var id in prospectIds)
+        if (prospectIds.Count == 0)
+            return;
+        await Database.ScriptEvaluateAsync(MarkRetryScript, new
         {
-            if (await Database.HashGetAsync(_errors, id) is not { HasValue: true } value)
-                continue;
-            var stored = JsonSerializer.Deserialize<StoredEntry>((string)value!, Json)!;
-            stored.RetryRequestedAt = at.ToString("O", CultureInfo.InvariantCulture);
-            // Only where the entry is still there: a sync that succeeded meanwhile has cleared it.
-            await Database.ScriptEvaluateAsync(
-                "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end",
-                [_errors], [id, JsonSerializer.Serialize(stored, Json)]);
-        }
+            errors = _errors,
+            at = (RedisValue)at.ToString("O", CultureInfo.InvariantCulture),
+            prospects = (RedisValue)string.Join(',', prospectIds.Select(id => id.ToString(CultureInfo.InvariantCulture))),
+        });
     }
 
     private static SyncErrorEntry Read(long prospectId, string json)

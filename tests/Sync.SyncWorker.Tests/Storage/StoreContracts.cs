@@ -180,6 +180,41 @@ public abstract class SyncErrorStoreContract : StoreContract
         await store.Clear([8]);
         Assert.Empty(await store.List());
     }
+
+    [Fact]
+    public async Task ARetryNotedWhileErrorsAreRecordedLosesNoAttempt()
+    {
+        var store = await Create();
+        var first = new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        long[] prospects = [21, 22, 23, 24];
+        const int Recordings = 30;
+        await store.Record([.. prospects.Select(id => new SyncErrorOccurrence(id, Guid.NewGuid(), "REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]", ["LastName"], first))]);
+
+        // Each retry mark lands between recordings of the same entries; a mark that wrote back what it had read would undo them.
+        await Task.WhenAll(Enumerable.Range(1, Recordings).SelectMany(round => new[]
+        {
+            store.Record([.. prospects.Select(id => new SyncErrorOccurrence(id, Guid.NewGuid(), "FIELD_CUSTOM_VALIDATION_EXCEPTION", $"Attempt {round}", ["Title"], first.AddMinutes(round)))]),
+            store.MarkRetryRequested(prospects, first.AddMinutes(round)),
+        }));
+
+        var entries = await store.List();
+        Assert.Equal(prospects, entries.Select(entry => entry.ProspectId));
+        Assert.All(entries, entry =>
+        {
+            Assert.Equal(1 + Recordings, entry.Attempts);
+            Assert.Equal("FIELD_CUSTOM_VALIDATION_EXCEPTION", entry.ErrorCode);
+            Assert.Equal(first, entry.FirstSeen);
+        });
+
+        var retried = first.AddHours(1);
+        await store.MarkRetryRequested(prospects, retried);
+        Assert.All(await store.List(), entry =>
+        {
+            Assert.Equal(retried.ToUnixTimeMilliseconds(), entry.RetryRequestedAt?.ToUnixTimeMilliseconds());
+            Assert.Equal(1 + Recordings, entry.Attempts);
+            Assert.Equal(["Title"], entry.Fields);
+        });
+    }
 }
 
 /// <summary>What every worker state store does, Redis or in memory: claims, remembered completions, the pause, totals.</summary>
