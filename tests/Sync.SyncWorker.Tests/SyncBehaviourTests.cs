@@ -4,6 +4,7 @@ using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.SyncWorker.Storage;
 using Sync.Testing;
+using static Sync.SyncWorker.Tests.Fakes.SeedValues;
 
 namespace Sync.SyncWorker.Tests;
 
@@ -61,8 +62,8 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     public async Task TheRecordTheProspectIsSyncedWithComesBeforeAnyEmailMatch()
     {
         var id = WorkerHost.NextProspectId();
-        var lead = Worker.Crm.Seed(CrmObjectType.Lead, Record(("Email", "someone-else@example.test"), ("LastName", "Lovelace"), ("Company", "Engines")));
-        Worker.Crm.Seed(CrmObjectType.Contact, Record(("Email", Email(id)), ("LastName", "Other")));
+        var lead = Worker.Crm.Seed(CrmObjectType.Lead, Fields(("Email", "someone-else@example.test"), ("LastName", "Lovelace"), ("Company", "Engines")));
+        Worker.Crm.Seed(CrmObjectType.Contact, Fields(("Email", Email(id)), ("LastName", "Other")));
         Worker.Editor.Add(id, Email(id), crmRecordId: lead.Id, crmObjectType: CrmObjectType.Lead);
 
         var completed = await Worker.SyncOne(id);
@@ -76,8 +77,8 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     public async Task ByEmailAContactComesBeforeALead()
     {
         var id = WorkerHost.NextProspectId();
-        Worker.Crm.Seed(CrmObjectType.Lead, Record(("Email", Email(id)), ("LastName", "Lead"), ("Company", "Engines")), lastModified: DateTimeOffset.UtcNow);
-        var contact = Worker.Crm.Seed(CrmObjectType.Contact, Record(("Email", Email(id)), ("LastName", "Contact")), lastModified: LongAgo);
+        Worker.Crm.Seed(CrmObjectType.Lead, Fields(("Email", Email(id)), ("LastName", "Lead"), ("Company", "Engines")), lastModified: DateTimeOffset.UtcNow);
+        var contact = Worker.Crm.Seed(CrmObjectType.Contact, Fields(("Email", Email(id)), ("LastName", "Contact")), lastModified: LongAgo);
         Worker.Editor.Add(id, Email(id));
 
         var completed = await Worker.SyncOne(id);
@@ -92,9 +93,9 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     public async Task AmongSeveralRecordsWithTheEmailTheMostRecentlyModifiedIsChosenAndNamed()
     {
         var id = WorkerHost.NextProspectId();
-        Worker.Crm.Seed(CrmObjectType.Contact, Record(("Email", Email(id)), ("LastName", "Older")), lastModified: LongAgo);
-        var newer = Worker.Crm.Seed(CrmObjectType.Contact, Record(("Email", Email(id)), ("LastName", "Newer")), lastModified: LongAgo.AddDays(1));
-        var tiedHigherId = Worker.Crm.Seed(CrmObjectType.Contact, Record(("Email", Email(id)), ("LastName", "Tied")), lastModified: LongAgo.AddDays(1));
+        Worker.Crm.Seed(CrmObjectType.Contact, Fields(("Email", Email(id)), ("LastName", "Older")), lastModified: LongAgo);
+        var newer = Worker.Crm.Seed(CrmObjectType.Contact, Fields(("Email", Email(id)), ("LastName", "Newer")), lastModified: LongAgo.AddDays(1));
+        var tiedHigherId = Worker.Crm.Seed(CrmObjectType.Contact, Fields(("Email", Email(id)), ("LastName", "Tied")), lastModified: LongAgo.AddDays(1));
         Worker.Editor.Add(id, Email(id));
 
         var completed = await Worker.SyncOne(id);
@@ -128,7 +129,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     public async Task AConvertedLeadWithNoContactToFollowIsNeverUpdated()
     {
         var id = WorkerHost.NextProspectId();
-        var lead = Worker.Crm.Seed(CrmObjectType.Lead, Record(("Email", Email(id)), ("LastName", "Lead"), ("Company", "Co"), (CrmFields.IsConverted, "true")));
+        var lead = Worker.Crm.Seed(CrmObjectType.Lead, Fields(("Email", Email(id)), ("LastName", "Lead"), ("Company", "Co"), (CrmFields.IsConverted, "true")));
         Worker.Editor.Add(id, Email(id), Fields(("lastName", "Changed"), ("company", "Co")), crmRecordId: lead.Id, crmObjectType: CrmObjectType.Lead);
         var writes = Worker.Crm.WriteCalls;
 
@@ -162,7 +163,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     [Fact]
     public async Task UseCrmValueKeepsTheCrmsValueAndWritesItBack()
     {
-        var (id, contact) = SeedSyncedContact(Record(("Title", "CTO")), Fields(("title", "Engineer")), prospectNewer: true);
+        var (id, contact) = SeedSyncedContact(Fields(("Title", "CTO")), Fields(("title", "Engineer")), prospectNewer: true);
 
         await Worker.SyncOne(id);
 
@@ -173,7 +174,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     [Fact]
     public async Task UseMarketingValueWritesTheProspectsValueToTheCrm()
     {
-        var (id, contact) = SeedSyncedContact(Record(("Phone", "+1 555 0100")), Fields(("phone", "+44 20 7946 0000")), prospectNewer: false);
+        var (id, contact) = SeedSyncedContact(Fields(("Phone", "+1 555 0100")), Fields(("phone", "+44 20 7946 0000")), prospectNewer: false);
 
         await Worker.SyncOne(id);
 
@@ -185,7 +186,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     [Fact]
     public async Task UseMostRecentlyUpdatedTakesTheProspectsValueWhenTheProspectChangedLast()
     {
-        var (id, contact) = SeedSyncedContact(Record(("MailingCity", "Boston")), Fields(("city", "Paris")), prospectNewer: true);
+        var (id, contact) = SeedSyncedContact(Fields(("MailingCity", "Boston")), Fields(("city", "Paris")), prospectNewer: true);
 
         await Worker.SyncOne(id);
 
@@ -196,7 +197,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     [Fact]
     public async Task UseMostRecentlyUpdatedTakesTheCrmsValueWhenTheRecordChangedLast()
     {
-        var (id, contact) = SeedSyncedContact(Record(("MailingCity", "Boston"), ("OwnerId", "005000000000042")),
+        var (id, contact) = SeedSyncedContact(Fields(("MailingCity", "Boston"), ("OwnerId", "005000000000042")),
             Fields(("city", "Paris")), prospectNewer: false, assignedUser: "005000000000007");
 
         await Worker.SyncOne(id);
@@ -211,7 +212,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     public async Task ABlankNeverOverwritesAValueInEitherDirection()
     {
         // title wins from the CRM, phone from the prospect: each is blank on the winning side.
-        var (id, contact) = SeedSyncedContact(Record(("Phone", "+1 555 0100"), ("Title", "")), Fields(("title", "Engineer"), ("phone", "")),
+        var (id, contact) = SeedSyncedContact(Fields(("Phone", "+1 555 0100"), ("Title", "")), Fields(("title", "Engineer"), ("phone", "")),
             prospectNewer: true);
 
         await Worker.SyncOne(id);
@@ -225,7 +226,7 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     [Fact]
     public async Task AConfiguredCustomFieldSyncsLikeAStandardOne()
     {
-        var (id, contact) = SeedSyncedContact(Record(), Fields(("industry", "Aerospace")), prospectNewer: true);
+        var (id, contact) = SeedSyncedContact(Fields(), Fields(("industry", "Aerospace")), prospectNewer: true);
 
         await Worker.SyncOne(id);
 
@@ -400,11 +401,4 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     private async Task<IReadOnlyList<SyncErrorEntry>> ErrorList() =>
         (await Worker.Api.GetFromJsonAsync<List<SyncErrorEntry>>("sync/errors", Json.Options))!;
 
-    private static string Email(long id) => $"p{id}@example.test";
-
-    private static Dictionary<string, string?> Fields(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(field => field.Name, field => field.Value);
-
-    private static Dictionary<string, string?> Record(params (string Name, string? Value)[] fields) =>
-        fields.ToDictionary(field => field.Name, field => field.Value);
 }
