@@ -83,6 +83,44 @@ public sealed class RefusalTests
         Assert.Equal(SyncOutcome.Synced, completed.Outcome);
     }
 
+    [Fact]
+    public async Task TheSyncErrorListPagesAndRetriesTheProspectsOfOneErrorCode()
+    {
+        await using var worker = await WorkerHost.Start("worker-error-list");
+        var ids = Enumerable.Range(0, 5).Select(_ => WorkerHost.NextProspectId()).ToList();
+        foreach (var id in ids)
+            worker.Editor.Add(id, Email(id), Fields(("lastName", "Refused")));
+        var invalidEmail = ids.Take(3).Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        worker.Crm.Validate = record => invalidEmail.Contains(record[CrmFields.ProspectId] ?? "")
+            ? new CrmError("INVALID_EMAIL_ADDRESS", "Email: invalid email address", ["Email"])
+            : new CrmError("REQUIRED_FIELD_MISSING", "Required fields are missing: [Company]", ["Company"]);
+        Assert.All(await worker.Sync([.. ids.Select(id => WorkerHost.Request(id))]), completed => Assert.Equal(SyncOutcome.Failed, completed.Outcome));
+
+        using var first = await worker.Api.GetAsync("sync/errors?limit=2");
+        var firstPage = (await first.Content.ReadFromJsonAsync<List<SyncErrorEntry>>(Json.Options))!;
+        Assert.Equal(ids.Take(2), firstPage.Select(entry => entry.ProspectId));
+        Assert.Equal("5", first.Headers.GetValues("X-Total-Count").Single());
+        var next = first.Headers.GetValues("Link").Single();
+        Assert.Equal($"</sync/errors?after={ids[1]}&limit=2>; rel=\"next\"", next);
+        var secondPage = (await worker.Api.GetFromJsonAsync<List<SyncErrorEntry>>(next[2..next.IndexOf('>')], Json.Options))!;
+        Assert.Equal(ids.Skip(2).Take(2), secondPage.Select(entry => entry.ProspectId));
+        using var filtered = await worker.Api.GetAsync("sync/errors?errorCode=REQUIRED_FIELD_MISSING");
+        Assert.Equal(ids.Skip(3), (await filtered.Content.ReadFromJsonAsync<List<SyncErrorEntry>>(Json.Options))!.Select(entry => entry.ProspectId));
+        Assert.False(filtered.Headers.Contains("Link"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await worker.Api.GetAsync("sync/errors?limit=0")).StatusCode);
+
+        using var retry = await worker.Api.PostAsync("sync/errors/retry?errorCode=INVALID_EMAIL_ADDRESS", null);
+        var accepted = (await retry.Content.ReadFromJsonAsync<Apis.RetryAccepted>(Json.Options))!;
+
+        Assert.Equal(3, accepted.Requested);
+        Assert.Equal(ids.Take(3), accepted.ProspectIds);
+        await Eventually.True(() => worker.Recorded.Forced.Count(forced => ids.Contains(forced.ProspectId)) == 3, "the three retries to reach the evaluator's queue");
+        Assert.Equal(ids.Take(3), worker.Recorded.Forced.Select(forced => forced.ProspectId).Where(ids.Contains).Order());
+        var entries = await Errors(worker);
+        Assert.All(entries.Where(entry => entry.ErrorCode == "INVALID_EMAIL_ADDRESS"), entry => Assert.NotNull(entry.RetryRequestedAt));
+        Assert.All(entries.Where(entry => entry.ErrorCode == "REQUIRED_FIELD_MISSING"), entry => Assert.Null(entry.RetryRequestedAt));
+    }
+
     private static async Task<List<SyncErrorEntry>> Errors(WorkerHost worker) =>
         (await worker.Api.GetFromJsonAsync<List<SyncErrorEntry>>("sync/errors", Json.Options))!;
 

@@ -69,7 +69,39 @@ public static class SyncWorkerApi
         return await GetStatus(consumption, allowance, state, retries, cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<SyncErrorEntry>> ListErrors(ISyncErrorStore errors) => await errors.List();
+    private const int DefaultErrorPage = 100;
+    private const int MaxErrorPage = 1000;
+    private const int RetryChunk = 500;
+
+    /// <summary>
+    /// One page of the sync-error list, in prospect id order: <c>?errorCode=</c> narrows it to one error, <c>?after=</c> (the
+    /// last prospect id of the page before) and <c>?limit=</c> (100 by default, at most 1000) page through it. The body is
+    /// the page; <c>X-Total-Count</c> counts every entry matching, and a <c>Link</c> header names the next page.
+    /// </summary>
+    public static async Task<IResult> ListErrors(
+        HttpContext http, ISyncErrorStore errors, string? errorCode = null, long? after = null, int? limit = null)
+    {
+        var validation = new RequestValidation()
+            .Require(after is null or >= 0, "after", "must be a prospect id (the last one of the page before)")
+            .Require(limit is null or (>= 1 and <= MaxErrorPage), "limit", $"must be between 1 and {MaxErrorPage}");
+        if (!validation.IsValid)
+            return validation.Problem();
+
+        var query = new SyncErrorQuery(string.IsNullOrWhiteSpace(errorCode) ? null : errorCode.Trim(), after ?? 0, limit ?? DefaultErrorPage);
+        var page = await errors.List(query);
+        http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (page.HasMore)
+        {
+            var next = QueryString.Create(new Dictionary<string, string?>
+            {
+                ["errorCode"] = query.ErrorCode,
+                ["after"] = page.Entries[^1].ProspectId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["limit"] = query.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }.Where(parameter => parameter.Value is not null));
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{next}>; rel=\"next\"";
+        }
+        return Results.Ok(page.Entries);
+    }
 
     /// <summary>Asks for a new sync of one prospect on the sync-error list; its entry goes away when that sync succeeds.</summary>
     public static async Task<IResult> RetryError(
@@ -84,17 +116,32 @@ public static class SyncWorkerApi
         return Results.Accepted(value: new RetryAccepted(1, [prospectId]));
     }
 
+    /// <summary>
+    /// Asks for a new sync of every prospect on the list (<c>?errorCode=</c>: of those with that error, say after fixing the
+    /// validation rule behind it), published in chunks so a list of any length is retried in bounded memory.
+    /// </summary>
     public static async Task<RetryAccepted> RetryAllErrors(
-        ISyncErrorStore errors, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
+        ISyncErrorStore errors, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken, string? errorCode = null)
     {
-        var entries = await errors.List();
         var now = time.GetUtcNow();
-        if (entries.Count > 0)
+        var code = string.IsNullOrWhiteSpace(errorCode) ? null : errorCode.Trim();
+        var requested = 0;
+        var named = new List<long>();
+        var after = 0L;
+        while (true)
         {
-            await publisher.PublishBatch(entries.Select(entry => Forced(entry, now)).ToList(), cancellationToken);
-            await errors.MarkRetryRequested(entries.Select(entry => entry.ProspectId).ToList(), now);
+            var page = await errors.List(new SyncErrorQuery(code, after, RetryChunk));
+            if (page.Entries.Count == 0)
+                break;
+            await publisher.PublishBatch(page.Entries.Select(entry => Forced(entry, now)).ToList(), cancellationToken);
+            await errors.MarkRetryRequested(page.Entries.Select(entry => entry.ProspectId).ToList(), now);
+            requested += page.Entries.Count;
+            named.AddRange(page.Entries.Take(MaxErrorPage - named.Count).Select(entry => entry.ProspectId));
+            after = page.Entries[^1].ProspectId;
+            if (!page.HasMore)
+                break;
         }
-        return new RetryAccepted(entries.Count, entries.Select(entry => entry.ProspectId).ToList());
+        return new RetryAccepted(requested, named);
     }
 
     /// <summary>
@@ -129,6 +176,7 @@ public sealed record PauseRequest(string? Reason);
 
 public sealed record SyncNowRequest(string? Reason);
 
+/// <param name="ProspectIds">The prospects asked for, up to the first 1000 by id; <paramref name="Requested"/> counts them all.</param>
 public sealed record RetryAccepted(int Requested, IReadOnlyList<long> ProspectIds);
 
 public sealed record WorkerStatus(

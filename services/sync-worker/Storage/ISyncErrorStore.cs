@@ -10,13 +10,26 @@ public interface ISyncErrorStore
 
     Task Clear(IReadOnlyCollection<long> prospectIds);
 
-    Task<IReadOnlyList<SyncErrorEntry>> List();
+    /// <summary>One page of the list in prospect id order, with the count of every entry the query matches.</summary>
+    Task<SyncErrorPage> List(SyncErrorQuery query);
 
     Task<SyncErrorEntry?> Find(long prospectId);
 
     /// <summary>Notes that an operator asked for a retry; the entry stays until the retried sync succeeds.</summary>
     Task MarkRetryRequested(IReadOnlyCollection<long> prospectIds, DateTimeOffset at);
 }
+
+/// <param name="ErrorCode">Only entries with this error code; null for all.</param>
+/// <param name="AfterProspectId">Only entries of prospects with a higher id: the last id of the page before.</param>
+public sealed record SyncErrorQuery(string? ErrorCode, long AfterProspectId, int Limit)
+{
+    public bool Matches(SyncErrorEntry entry) =>
+        entry.ProspectId > AfterProspectId && (ErrorCode is null || string.Equals(entry.ErrorCode, ErrorCode, StringComparison.Ordinal));
+}
+
+/// <param name="Total">Every entry the query's error code matches, on any page.</param>
+/// <param name="HasMore">True when entries with higher prospect ids follow.</param>
+public sealed record SyncErrorPage(IReadOnlyList<SyncErrorEntry> Entries, int Total, bool HasMore);
 
 public sealed record SyncErrorOccurrence(long ProspectId, Guid SyncId, string ErrorCode, string Message, IReadOnlyList<string> Fields, DateTimeOffset At);
 

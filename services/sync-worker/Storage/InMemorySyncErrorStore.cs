@@ -39,10 +39,14 @@ public sealed class InMemorySyncErrorStore : ISyncErrorStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<SyncErrorEntry>> List()
+    public Task<SyncErrorPage> List(SyncErrorQuery query)
     {
         lock (_lock)
-            return Task.FromResult<IReadOnlyList<SyncErrorEntry>>(_entries.Values.OrderBy(entry => entry.ProspectId).ToList());
+        {
+            var total = _entries.Values.Count(entry => query.ErrorCode is null || entry.ErrorCode == query.ErrorCode);
+            var following = _entries.Values.Where(query.Matches).OrderBy(entry => entry.ProspectId).Take(query.Limit + 1).ToList();
+            return Task.FromResult(new SyncErrorPage([.. following.Take(query.Limit)], total, following.Count > query.Limit));
+        }
     }
 
     public Task<SyncErrorEntry?> Find(long prospectId)

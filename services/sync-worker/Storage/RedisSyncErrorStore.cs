@@ -34,11 +34,31 @@ public sealed class RedisSyncErrorStore(IConnectionMultiplexer redis, IOptions<R
             await Database.HashDeleteAsync(_errors, prospectIds.Select(id => (RedisValue)id).ToArray());
     }
 
-    public async Task<IReadOnlyList<SyncErrorEntry>> List() =>
-        (await Database.HashGetAllAsync(_errors))
-            .Select(entry => Read((long)entry.Name, entry.Value!))
-            .OrderBy(entry => entry.ProspectId)
-            .ToList();
+    /// <summary>
+    /// Scans the list in pieces and keeps only the page's entries (the lowest ids after the cursor) and the ids seen, never
+    /// the whole list, so a long list is paged through in little memory. A scan may meet an entry twice: it counts once.
+    /// </summary>
+    public async Task<SyncErrorPage> List(SyncErrorQuery query)
+    {
+        var counted = new HashSet<long>();
+        var lowest = new PriorityQueue<SyncErrorEntry, long>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+        var more = false;
+        await foreach (var stored in Database.HashScanAsync(_errors, pageSize: 500))
+        {
+            var entry = Read((long)stored.Name, stored.Value!);
+            if ((query.ErrorCode is not null && entry.ErrorCode != query.ErrorCode) || !counted.Add(entry.ProspectId))
+                continue;
+            if (!query.Matches(entry))
+                continue;
+            lowest.Enqueue(entry, entry.ProspectId);
+            if (lowest.Count > query.Limit)
+            {
+                lowest.Dequeue();
+                more = true;
+            }
+        }
+        return new SyncErrorPage([.. lowest.UnorderedItems.Select(item => item.Element).OrderBy(entry => entry.ProspectId)], counted.Count, more);
+    }
 
     public async Task<SyncErrorEntry?> Find(long prospectId) =>
         await Database.HashGetAsync(_errors, prospectId) is { HasValue: true } value ? Read(prospectId, value!) : null;
