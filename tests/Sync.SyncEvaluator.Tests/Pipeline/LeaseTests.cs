@@ -107,24 +107,6 @@ public sealed class LeaseTests(ShortLeaseEvaluatorHost evaluator) : IClassFixtur
     }
 
     [Fact]
-    public async Task FailedPublishLosesNoSyncAndEveryRequestCarriesTheSameSyncId()
-    {
-        var prospect = EvaluatorHost.NewProspect();
-        evaluator.Publisher.FailNext(prospect, times: 1);
-        var activity = Events.Activity(prospect, ActivityKind.FormHandlerSubmission);
-
-        await evaluator.Publish(activity);
-        await evaluator.Consumed(activity.EventId);
-
-        // The consumer's retry publishes the unconfirmed request again, or, if the publish grace ran out first, the relay issues it again.
-        var requests = await evaluator.SyncRequests(prospect, 1);
-        var status = (await evaluator.Status(prospect))!;
-        Assert.Single(status.Decisions, decision => decision.EventId == activity.EventId);
-        Assert.All(requests, request => Assert.Equal(status.OutstandingSync!.SyncId, request.SyncId));
-        Assert.Equal(requests.Count, requests.Select(request => request.Issue).Distinct().Count());
-    }
-
-    [Fact]
     public async Task SyncRecordedJustBeforeTheStoreWentAwayIsPublishedByTheRelayWhenItsGraceRunsOut()
     {
         var prospect = EvaluatorHost.NewProspect();
