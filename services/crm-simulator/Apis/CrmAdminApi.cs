@@ -83,8 +83,7 @@ public static partial class CrmAdminApi
         {
             if (formula.WarmAt >= formula.HotAt)
                 return new RequestValidation().Add("warmAt", "warmAt must be below hotAt.").Problem("The formula is not valid");
-            var before = (await org.State(cancellationToken)).ScoreBand;
-            await org.Update(settings => settings with { ScoreBand = formula }, cancellationToken);
+            var before = await org.ReplaceScoreBand(formula, cancellationToken);
             var recalculated = await writer.RecalculateScoreBands(before, formula, cancellationToken);
             LogFormulaEdited(logger, formula.WarmAt, formula.HotAt, recalculated);
             return Results.Ok(new FormulaEdited(formula, recalculated));

@@ -49,6 +49,19 @@ public sealed class CrmOrg(ICrmOrgStore store, IOptions<CrmSimulatorOptions> opt
     public Task<OrgState> AdvanceClock(TimeSpan by, CancellationToken cancellationToken) =>
         Update(settings => settings with { ClockOffset = (settings.ClockOffset ?? options.Value.ClockOffset) + by }, cancellationToken);
 
+    /// <summary>Puts a new Score_Band__c formula in place and answers the one it replaced, as stored, not as held.</summary>
+    public async Task<ScoreBandFormula> ReplaceScoreBand(ScoreBandFormula formula, CancellationToken cancellationToken)
+    {
+        // The last run of the change is the one stored: what it read is the formula replaced.
+        var replaced = ScoreBandFormula.Default;
+        await Update(settings =>
+        {
+            replaced = settings.ScoreBand ?? ScoreBandFormula.Default;
+            return settings with { ScoreBand = formula };
+        }, cancellationToken);
+        return replaced;
+    }
+
     private sealed record Held(OrgSettings Settings, long ReadAt);
 
     private OrgState Resolve(OrgSettings settings)
