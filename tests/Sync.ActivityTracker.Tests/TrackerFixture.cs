@@ -59,7 +59,8 @@ public sealed class TrackerFixture : IAsyncLifetime
     };
 
     public static async Task<TestServiceHost> StartTracker(
-        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor, IReadOnlyDictionary<string, string?>? extra = null)
+        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor, IReadOnlyDictionary<string, string?>? extra = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? replaceServices = null)
     {
         // Later sources win: extra settings override the common ones.
         var settings = new Dictionary<string, string?>();
@@ -70,6 +71,7 @@ public sealed class TrackerFixture : IAsyncLifetime
             builder =>
             {
                 builder.AddActivityTracker();
+                replaceServices?.Invoke(builder);
                 builder.AddSyncBus(bus => bus.AddActivityTrackerConsumers());
             },
             app => app.MapActivityTrackerApi());

@@ -69,6 +69,26 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task AViewFromBeforeTheVisitorWasLinkedThatArrivesAfterwardsStaysAnonymous()
+    {
+        var visitorId = TrackerFixture.NewVisitorId();
+        var linkedAt = DateTimeOffset.UtcNow;
+        var submitted = await Public.PostAsJsonAsync("forms/contact-us/submissions",
+            new { email = TrackerFixture.UniqueEmail("late-view"), visitorId, occurredAt = linkedAt });
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var mark = await tracker.Published.Mark();
+
+        // The view happened a minute before the form (its request retried, or held back by the page's batching).
+        var late = await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/late", occurredAt = linkedAt.AddMinutes(-1) });
+
+        var accepted = (await late.Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        Assert.Equal((false, nameof(SyncRules.AnonymousPageView)), (accepted.Published, accepted.Rule));
+        await AssertNothingPublishedSince(mark);
+        var visitor = (await tracker.Operator.GetFromJsonAsync<VisitorView>($"visitors/{visitorId}"))!;
+        Assert.Null(Assert.Single(visitor.Activity, activity => activity.Url == "https://example.com/late").ProspectId);
+    }
+
+    [Fact]
     public async Task AFormHandlerTakesPostedFormFieldsForAnExistingProspect()
     {
         var prospect = await tracker.CreateProspect();
@@ -120,6 +140,26 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
         var two = (await (await Public.SendAsync(second)).Content.ReadFromJsonAsync<ActivityAccepted>())!;
 
         Assert.Equal(one.EventId, two.EventId);
+    }
+
+    [Fact]
+    public async Task OneIdempotencyKeyOnTwoEndpointsNamesTwoEventsSoNeitherIsDroppedAsTheOthersDuplicate()
+    {
+        var visitorId = await LinkedVisitor();
+        var key = Guid.NewGuid().ToString();
+        using var view = new HttpRequestMessage(HttpMethod.Post, $"visitors/{visitorId}/page-views") { Content = JsonContent.Create(new { url = "https://example.com/a" }) };
+        view.Headers.Add("Idempotency-Key", key);
+        using var form = new HttpRequestMessage(HttpMethod.Post, "forms/contact-us/submissions")
+        {
+            Content = JsonContent.Create(new { email = TrackerFixture.UniqueEmail("same-key"), visitorId }),
+        };
+        form.Headers.Add("Idempotency-Key", key);
+
+        var viewed = (await (await Public.SendAsync(view)).Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        var submitted = (await (await Public.SendAsync(form)).Content.ReadFromJsonAsync<ActivityAccepted>())!;
+
+        Assert.NotEqual(viewed.EventId, submitted.EventId);
+        Assert.NotEqual(Guid.Parse(key), viewed.EventId);
     }
 
     [Fact]

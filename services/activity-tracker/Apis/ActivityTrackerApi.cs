@@ -67,7 +67,8 @@ public static partial class ActivityTrackerApi
             await visitors.SetOptedOut(visitorId, optedOut, cancellationToken);
             visitor = visitor with { OptedOut = optedOut };
         }
-        if (visitor.ProspectId is not { } prospectId)
+        // A view from before the visitor was linked (sent late: retried, or batched by the page) stays as anonymous as it was.
+        if (visitor.ProspectId is not { } prospectId || (visitor.LinkedAt is { } linkedAt && occurredAt < linkedAt))
             return Results.Accepted(value: await recorder.KeepAnonymous(visitorId, url!, occurredAt, cancellationToken));
 
         return Results.Accepted(value: await recorder.Publish(new ProspectActivityRecorded

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using StackExchange.Redis;
 using Sync.ActivityTracker.Storage;
 using Sync.Contracts;
 using Sync.Rules;
@@ -26,8 +27,17 @@ public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisi
         await publisher.Publish(activity, cancellationToken);
         if (activity.VisitorId is { } visitorId)
         {
-            await visitors.Record(visitorId, new VisitorActivity(activity.OccurredAt, activity.Kind.ToString(), activity.Url, activity.ProspectId, activity.EventId, rule.Name),
-                cancellationToken);
+            try
+            {
+                await visitors.Record(visitorId, new VisitorActivity(activity.OccurredAt, activity.Kind.ToString(), activity.Url, activity.ProspectId, activity.EventId, rule.Name),
+                    cancellationToken);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                // The event is safe with the broker: a 503 now would have the caller send it again, as another event when
+                // it has no Idempotency-Key. Only the visitor's history view misses this entry.
+                LogHistoryNotKept(activity.Kind, activity.ProspectId, exception.GetType().Name);
+            }
         }
         LogPublished(activity.Kind, activity.ProspectId, rule.Name);
         return new ActivityAccepted(activity.EventId, activity.ProspectId, Published: true, rule.Name, Explain(rule));
@@ -41,14 +51,15 @@ public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisi
         return new ActivityAccepted(null, null, Published: false, rule.Name, Explain(rule));
     }
 
-    /// <summary>The event id of a request: from its Idempotency-Key header (a GUID, or any text hashed into one), or a new one.</summary>
+    /// <summary>
+    /// The event id of a request: its Idempotency-Key header hashed with the request's path (so one key reused on two
+    /// endpoints names two events, never one dropped as the other's duplicate), or a new one.
+    /// </summary>
     public static Guid EventIdFor(HttpRequest request)
     {
         var key = request.Headers["Idempotency-Key"].ToString().Trim();
         if (key.Length == 0)
             return Guid.NewGuid();
-        if (Guid.TryParse(key, out var guid))
-            return guid;
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Path}\n{key}"), hash);
         return new Guid(hash[..16]);
@@ -57,6 +68,9 @@ public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisi
     // Whether a sync follows is the evaluator's decision (Do Not Sync may hold it back); this names the rule's effect.
     private static string Explain(SyncRule rule) =>
         rule.QueuesSync ? $"{rule.Because}: queues a sync unless Do Not Sync is set" : $"{rule.Because}: no sync";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of prospect {ProspectId} was published, but Redis did not keep it in the visitor's history ({ErrorType})")]
+    private partial void LogHistoryNotKept(ActivityKind kind, long prospectId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} of prospect {ProspectId} published ({Rule})")]
     private partial void LogPublished(ActivityKind kind, long prospectId, string rule);
