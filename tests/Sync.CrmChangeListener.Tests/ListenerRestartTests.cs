@@ -100,6 +100,23 @@ public sealed class ListenerRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFeedThatStartedOverBehindTheSavedPositionStopsTheListenerWithTheReasonInsteadOfSkippingItsChanges()
+    {
+        await CreateLeads(5);
+        // As if the CRM had been restored: its feed now ends at 5, and this listener had read up to 500 of the old one.
+        await _redis.Database.StringSetAsync($"{_redis.Prefix}:crm-change-listener:feed-cursor", 500);
+
+        await using var listener = await ListenerHost.Start(_broker, _redis, _crm, _prospects);
+        var status = await Eventually.Until(async () => await listener.Status() is { LastError: not null } failing ? failing : null,
+            "the listener to report the feed that started over");
+
+        Assert.Contains("before this listener's saved position 500: the feed started over", status.LastError, StringComparison.Ordinal);
+        Assert.Equal(500, status.Position);
+        Assert.Equal(500, (long)await _redis.Database.StringGetAsync($"{_redis.Prefix}:crm-change-listener:feed-cursor"));
+        Assert.Empty(await PublishedChange.InQueue(_broker));
+    }
+
+    [Fact]
     public async Task WhenTheNewPositionAfterAnExpiredOneCannotBeSavedTheListenerRetriesInsteadOfStopping()
     {
         await CreateLeads(70);

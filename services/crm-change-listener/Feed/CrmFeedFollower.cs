@@ -89,6 +89,13 @@ public sealed partial class CrmFeedFollower(
                     position = await SkipExpired(expired, draining.Token);
                     continue;
                 }
+                catch (CrmRequestException refused) when (refused.Errors.Any(error => error.ErrorCode == "INVALID_REPLAY_ID"))
+                {
+                    // Salesforce's answer to a replay id its feed never had.
+                    throw CrmFeedUnreadableException.Reset(position.Value, head: null);
+                }
+                if (page.HeadPosition < position.Value)
+                    throw CrmFeedUnreadableException.Reset(position.Value, page.HeadPosition);
                 status.Read(page.HeadPosition);
                 if (page.Changes.Count == 0)
                 {
@@ -251,7 +258,11 @@ public sealed partial class CrmFeedFollower(
 
     private async Task<long> SkipExpired(CrmFeedCursorExpiredException expired, CancellationToken cancellationToken)
     {
-        var resumeAfter = (expired.OldestRetainedPosition ?? expired.RequestedPosition + 1) - 1;
+        // Without the oldest position it keeps, the CRM gives nothing to resume from: asking again at once would spin, so
+        // the failure waits out the back-off like any other.
+        var resumeAfter = (expired.OldestRetainedPosition
+            ?? throw new CrmFeedUnreadableException(
+                $"The CRM change feed no longer keeps the changes after position {expired.RequestedPosition} and did not say which it keeps.")) - 1;
         if (_firstRun && expired.RequestedPosition == 0)
         {
             // A listener new to this CRM starts at the oldest change the feed still keeps; it never had the older ones.
@@ -284,7 +295,7 @@ public sealed partial class CrmFeedFollower(
             "prospect-editor answered 404 while finding a prospect, for the lookup itself: check Services:ProspectEditor:Url.",
         ProspectEditorException editor => $"prospect-editor answered {(int)editor.Status} while finding a prospect.",
         CrmTransientException or CrmRequestException or CrmRequestLimitExceededException => $"CRM: {exception.Message}",
-        BrokerUnavailableException => exception.Message,
+        BrokerUnavailableException or CrmFeedUnreadableException => exception.Message,
         StackExchange.Redis.RedisException => "Redis is unavailable; the feed position could not be read or saved.",
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
@@ -321,4 +332,18 @@ public sealed partial class CrmFeedFollower(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped following the CRM change feed at position {Position}")]
     private static partial void LogStopped(ILogger logger, long? position);
+}
+
+/// <summary>The CRM's change feed cannot be followed from where this listener is; the listener waits and asks again.</summary>
+public sealed class CrmFeedUnreadableException(string message) : Exception(message)
+{
+    /// <summary>
+    /// The feed ends before the position this listener saved: it started over (a CRM restored, or a sandbox refreshed).
+    /// Reading on would skip every change up to the old position without a word, so nothing is read until an operator acts.
+    /// </summary>
+    public static CrmFeedUnreadableException Reset(long position, long? head) => new(
+        $"The CRM change feed ends {(head is { } at ? $"at position {at}, " : "")}before this listener's saved position {position}: the feed started over " +
+        "(a CRM restored or refreshed). Nothing more is read until an operator deletes the saved position (the Redis key " +
+        "{prefix}:crm-change-listener:feed-cursor) and restarts the listener, which then follows the new feed from its oldest change; " +
+        "an import brings the prospects back in line with the CRM.");
 }
