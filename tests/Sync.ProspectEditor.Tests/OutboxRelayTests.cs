@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
+using Microsoft.Extensions.Hosting;
 using Sync.ProspectEditor.Imports;
+using Sync.ProspectEditor.Outbox;
 using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
 using Sync.Testing;
@@ -38,6 +40,35 @@ public sealed class OutboxRelayTests : IAsyncLifetime
         Assert.Equal(waiting.EventId, Assert.Single(change).EventId);
         await Eventually.True(async () => (await _editor.Host.Service<IProspectStore>().ReadOutbox(prospect.Id, CancellationToken.None)).Count == 0,
             "the outbox to be emptied once the broker confirmed");
+    }
+
+    [Fact]
+    public async Task AnOutboxThatCannotBeReadKeepsItsMarkAndDoesNotHoldBackTheOutboxesAfterIt()
+    {
+        await using var editor = await ProspectEditorFixture.StartEditor(_editor.Broker, _editor.Redis,
+            new Dictionary<string, string?> { ["Outbox:MarkGrace"] = "00:00:00.100", ["Outbox:SweepInterval"] = "00:10:00" });
+        var store = editor.Service<IProspectStore>();
+        var relay = editor.Service<IEnumerable<IHostedService>>().OfType<ProspectOutboxRelay>().Single();
+        var prefix = $"{_editor.Redis.Prefix}:prospect-editor";
+        var unreadable = (await store.Claim(ProspectEditorFixture.UniqueEmail("unreadable"), CancellationToken.None)).ProspectId;
+        var leftBehind = (await store.Claim(ProspectEditorFixture.UniqueEmail("left-behind"), CancellationToken.None)).ProspectId;
+        var now = DateTimeOffset.UtcNow;
+        var change = new ProspectChanged
+        {
+            EventId = Guid.NewGuid(), ProspectId = leftBehind, OccurredAt = now, Kind = ProspectChangeKind.Created, Origin = ChangeOrigin.Api, Revision = 1, ChangedFields = ["email"],
+        };
+        // Written without telling the relay: left for the sweep, as after a crash.
+        await store.TryWrite(new Prospect { Id = leftBehind, Email = "x@example.com", Revision = 1, CreatedAt = now, UpdatedAt = now }, 0, change, CancellationToken.None);
+        // The older mark, on an outbox holding something no ProspectChanged reads from.
+        await _editor.Redis.Database.HashSetAsync($"{prefix}:{{p:{unreadable}}}:outbox", Guid.NewGuid().ToString(), "{not json");
+        await _editor.Redis.Database.SortedSetAddAsync($"{prefix}:outbox-pending", unreadable, 1);
+
+        var sweep = await Eventually.Until(async () => await relay.SweepOnce(CancellationToken.None) is { Published: > 0 } done ? done : (OutboxSweep?)null,
+            "a sweep to publish the outbox left behind", TimeSpan.FromSeconds(45));
+
+        Assert.Equal(1, sweep.Published);
+        await _editor.Published.WaitFor<ProspectChanged>(published => published.EventId == change.EventId, "the event left behind");
+        Assert.NotNull(await _editor.Redis.Database.SortedSetScoreAsync($"{prefix}:outbox-pending", unreadable));
     }
 
     [Fact]

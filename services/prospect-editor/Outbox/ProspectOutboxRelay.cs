@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Sync.Contracts;
@@ -98,9 +99,19 @@ public sealed partial class ProspectOutboxRelay(
         {
             var counts = await Task.WhenAll(chunk.Select(async mark =>
             {
-                var count = await Drain(mark.ProspectId, cancellationToken);
-                await store.ReleaseIfDrained(mark, cancellationToken);
-                return count;
+                try
+                {
+                    var count = await Drain(mark.ProspectId, cancellationToken);
+                    await store.ReleaseIfDrained(mark, cancellationToken);
+                    return count;
+                }
+                catch (JsonException exception)
+                {
+                    // One outbox that cannot be read (an entry of another shape) keeps its mark and is reported; the
+                    // outboxes after it are drained all the same, rather than waiting behind it for ever.
+                    LogOutboxUnreadable(exception, mark.ProspectId);
+                    return 0;
+                }
             }));
             published += counts.Sum();
         }
@@ -213,6 +224,9 @@ public sealed partial class ProspectOutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the outboxes of {ProspectCount} prospects; the sweep retries them")]
     private partial void LogRelayFailed(Exception exception, int prospectCount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox of prospect {ProspectId} holds an event that cannot be read; it stays in the outbox, marked, for an operator")]
+    private partial void LogOutboxUnreadable(Exception exception, long prospectId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox sweep failed; it retries at the next interval")]
     private partial void LogSweepFailed(Exception exception);
