@@ -112,19 +112,26 @@ public sealed class TrackingApiTests(TrackerFixture tracker) : IClassFixture<Tra
     }
 
     [Fact]
-    public async Task AnOptedOutVisitorsViewIsPublishedFlaggedSoItNeverSyncs()
+    public async Task AnOptedOutVisitorsViewsAreKeptAsVisitorActivityAndNeverPublishedUntilTheVisitorOptsBackIn()
     {
         var visitorId = await LinkedVisitor();
+        var mark = await tracker.Published.Mark();
 
         var response = await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/private", optedOut = true });
         var accepted = (await response.Content.ReadFromJsonAsync<ActivityAccepted>())!;
         var again = (await (await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/still" }))
             .Content.ReadFromJsonAsync<ActivityAccepted>())!;
 
-        Assert.Equal(nameof(SyncRules.OptedOutPageView), accepted.Rule);
-        Assert.Equal(nameof(SyncRules.OptedOutPageView), again.Rule);
-        var published = await tracker.Published.WaitFor<ProspectActivityRecorded>(a => a.EventId == accepted.EventId || a.EventId == again.EventId, "both views", count: 2);
-        Assert.All(published, view => Assert.True(view.VisitorOptedOutOfTracking));
+        Assert.Equal((false, nameof(SyncRules.OptedOutPageView)), (accepted.Published, accepted.Rule));
+        Assert.Equal((false, nameof(SyncRules.OptedOutPageView)), (again.Published, again.Rule));
+        await AssertNothingPublishedSince(mark);
+        var visitor = (await tracker.Operator.GetFromJsonAsync<VisitorView>($"visitors/{visitorId}"))!;
+        Assert.All(visitor.Activity.Where(activity => activity.Url is "https://example.com/private" or "https://example.com/still"),
+            activity => Assert.Equal((null, nameof(SyncRules.OptedOutPageView)), (activity.ProspectId, activity.Rule)));
+
+        var back = (await (await Public.PostAsJsonAsync($"visitors/{visitorId}/page-views", new { url = "https://example.com/back", optedOut = false }))
+            .Content.ReadFromJsonAsync<ActivityAccepted>())!;
+        Assert.Equal((true, nameof(SyncRules.TrackedPageView)), (back.Published, back.Rule));
     }
 
     [Fact]

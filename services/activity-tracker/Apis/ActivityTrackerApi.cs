@@ -8,6 +8,7 @@ using Sync.ActivityTracker.Storage;
 using Sync.ActivityTracker.Tracking;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
+using Sync.Rules;
 using Sync.ServiceDefaults.Http;
 
 namespace Sync.ActivityTracker.Apis;
@@ -70,6 +71,9 @@ public static partial class ActivityTrackerApi
         // A view from before the visitor was linked (sent late: retried, or batched by the page) stays as anonymous as it was.
         if (visitor.ProspectId is not { } prospectId || (visitor.LinkedAt is { } linkedAt && occurredAt < linkedAt))
             return Results.Accepted(value: await recorder.KeepAnonymous(visitorId, url!, occurredAt, cancellationToken));
+        // Someone who opted out of tracking is not followed as a prospect: the view stays with the visitor, off the bus.
+        if (visitor.OptedOut)
+            return Results.Accepted(value: await recorder.KeepAnonymous(visitorId, url!, occurredAt, cancellationToken, SyncRules.OptedOutPageView));
 
         return Results.Accepted(value: await recorder.Publish(new ProspectActivityRecorded
         {

@@ -43,10 +43,14 @@ public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisi
         return new ActivityAccepted(activity.EventId, activity.ProspectId, Published: true, rule.Name, Explain(rule));
     }
 
-    /// <summary>A page view by a visitor linked to no prospect: kept as visitor activity, never published, never a sync.</summary>
-    public async Task<ActivityAccepted> KeepAnonymous(string visitorId, string url, DateTimeOffset occurredAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page view that is no prospect's: by a visitor linked to none (<see cref="SyncRules.AnonymousPageView"/>), or by one who
+    /// opted out of tracking (<see cref="SyncRules.OptedOutPageView"/>). Kept as visitor activity, never published, never a sync.
+    /// </summary>
+    public async Task<ActivityAccepted> KeepAnonymous(
+        string visitorId, string url, DateTimeOffset occurredAt, CancellationToken cancellationToken, SyncRule? rule = null)
     {
-        var rule = SyncRules.AnonymousPageView;
+        rule ??= SyncRules.AnonymousPageView;
         await visitors.Record(visitorId, new VisitorActivity(occurredAt, nameof(ActivityKind.PageView), url, null, null, rule.Name), cancellationToken);
         return new ActivityAccepted(null, null, Published: false, rule.Name, Explain(rule));
     }
