@@ -88,7 +88,7 @@ public static class SyncWorkerApi
             return validation.Problem();
 
         var query = new SyncErrorQuery(string.IsNullOrWhiteSpace(errorCode) ? null : errorCode.Trim(), after ?? 0, limit ?? DefaultErrorPage);
-        var page = await errors.List(query);
+        var page = await errors.List(query, http.RequestAborted);
         http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (page.HasMore)
         {
@@ -126,22 +126,28 @@ public static class SyncWorkerApi
         var now = time.GetUtcNow();
         var code = string.IsNullOrWhiteSpace(errorCode) ? null : errorCode.Trim();
         var requested = 0;
-        var named = new List<long>();
-        var after = 0L;
-        while (true)
+        var named = new SortedSet<long>();
+        var chunk = new List<SyncErrorEntry>(RetryChunk);
+        async Task Retry()
         {
-            var page = await errors.List(new SyncErrorQuery(code, after, RetryChunk));
-            if (page.Entries.Count == 0)
-                break;
-            await publisher.PublishBatch(page.Entries.Select(entry => Forced(entry, now)).ToList(), cancellationToken);
-            await errors.MarkRetryRequested(page.Entries.Select(entry => entry.ProspectId).ToList(), now);
-            requested += page.Entries.Count;
-            named.AddRange(page.Entries.Take(MaxErrorPage - named.Count).Select(entry => entry.ProspectId));
-            after = page.Entries[^1].ProspectId;
-            if (!page.HasMore)
-                break;
+            await publisher.PublishBatch(chunk.Select(entry => Forced(entry, now)).ToList(), cancellationToken);
+            await errors.MarkRetryRequested(chunk.Select(entry => entry.ProspectId).ToList(), now);
+            requested += chunk.Count;
+            chunk.Clear();
         }
-        return new RetryAccepted(requested, named);
+
+        // One scan of the list, retried a chunk at a time; the answer names the lowest ids, up to a page's worth.
+        await foreach (var entry in errors.Scan(code, cancellationToken))
+        {
+            chunk.Add(entry);
+            if (named.Add(entry.ProspectId) && named.Count > MaxErrorPage)
+                named.Remove(named.Max);
+            if (chunk.Count == RetryChunk)
+                await Retry();
+        }
+        if (chunk.Count > 0)
+            await Retry();
+        return new RetryAccepted(requested, [.. named]);
     }
 
     /// <summary>

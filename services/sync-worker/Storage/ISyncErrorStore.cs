@@ -10,8 +10,8 @@ public interface ISyncErrorStore
 
     Task Clear(IReadOnlyCollection<long> prospectIds);
 
-    /// <summary>One page of the list in prospect id order, with the count of every entry the query matches.</summary>
-    Task<SyncErrorPage> List(SyncErrorQuery query);
+    /// <summary>Every entry (with <paramref name="errorCode"/>, when given) once, in no particular order, read a piece at a time.</summary>
+    IAsyncEnumerable<SyncErrorEntry> Scan(string? errorCode, CancellationToken cancellationToken = default);
 
     Task<SyncErrorEntry?> Find(long prospectId);
 
@@ -30,6 +30,33 @@ public sealed record SyncErrorQuery(string? ErrorCode, long AfterProspectId, int
 /// <param name="Total">Every entry the query's error code matches, on any page.</param>
 /// <param name="HasMore">True when entries with higher prospect ids follow.</param>
 public sealed record SyncErrorPage(IReadOnlyList<SyncErrorEntry> Entries, int Total, bool HasMore);
+
+public static class SyncErrorStoreExtensions
+{
+    /// <summary>
+    /// One page of the list in prospect id order, with the count of every entry the query's error code matches. One scan,
+    /// holding only the page's entries (the lowest ids after the cursor), so a long list is paged through in little memory.
+    /// </summary>
+    public static async Task<SyncErrorPage> List(this ISyncErrorStore store, SyncErrorQuery query, CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        var lowest = new PriorityQueue<SyncErrorEntry, long>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+        var more = false;
+        await foreach (var entry in store.Scan(query.ErrorCode, cancellationToken))
+        {
+            total++;
+            if (!query.Matches(entry))
+                continue;
+            lowest.Enqueue(entry, entry.ProspectId);
+            if (lowest.Count > query.Limit)
+            {
+                lowest.Dequeue();
+                more = true;
+            }
+        }
+        return new SyncErrorPage([.. lowest.UnorderedItems.Select(item => item.Element).OrderBy(entry => entry.ProspectId)], total, more);
+    }
+}
 
 public sealed record SyncErrorOccurrence(long ProspectId, Guid SyncId, string ErrorCode, string Message, IReadOnlyList<string> Fields, DateTimeOffset At);
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Sync.SyncWorker.Storage;
 
 /// <summary>The embedded sync-error list: the same behaviour as Redis, kept in memory.</summary>
@@ -39,14 +41,17 @@ public sealed class InMemorySyncErrorStore : ISyncErrorStore
         return Task.CompletedTask;
     }
 
-    public Task<SyncErrorPage> List(SyncErrorQuery query)
+    public async IAsyncEnumerable<SyncErrorEntry> Scan(string? errorCode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        List<SyncErrorEntry> entries;
         lock (_lock)
+            entries = [.. _entries.Values.Where(entry => errorCode is null || entry.ErrorCode == errorCode)];
+        foreach (var entry in entries)
         {
-            var total = _entries.Values.Count(entry => query.ErrorCode is null || entry.ErrorCode == query.ErrorCode);
-            var following = _entries.Values.Where(query.Matches).OrderBy(entry => entry.ProspectId).Take(query.Limit + 1).ToList();
-            return Task.FromResult(new SyncErrorPage([.. following.Take(query.Limit)], total, following.Count > query.Limit));
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return entry;
         }
+        await Task.CompletedTask;
     }
 
     public Task<SyncErrorEntry?> Find(long prospectId)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -34,30 +35,16 @@ public sealed class RedisSyncErrorStore(IConnectionMultiplexer redis, IOptions<R
             await Database.HashDeleteAsync(_errors, prospectIds.Select(id => (RedisValue)id).ToArray());
     }
 
-    /// <summary>
-    /// Scans the list in pieces and keeps only the page's entries (the lowest ids after the cursor) and the ids seen, never
-    /// the whole list, so a long list is paged through in little memory. A scan may meet an entry twice: it counts once.
-    /// </summary>
-    public async Task<SyncErrorPage> List(SyncErrorQuery query)
+    /// <summary>HSCAN, 500 entries a step; a scan may meet an entry twice (while Redis resizes the hash): it is given once.</summary>
+    public async IAsyncEnumerable<SyncErrorEntry> Scan(string? errorCode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var counted = new HashSet<long>();
-        var lowest = new PriorityQueue<SyncErrorEntry, long>(Comparer<long>.Create((a, b) => b.CompareTo(a)));
-        var more = false;
-        await foreach (var stored in Database.HashScanAsync(_errors, pageSize: 500))
+        var given = new HashSet<long>();
+        await foreach (var stored in Database.HashScanAsync(_errors, pageSize: 500).WithCancellation(cancellationToken))
         {
             var entry = Read((long)stored.Name, stored.Value!);
-            if ((query.ErrorCode is not null && entry.ErrorCode != query.ErrorCode) || !counted.Add(entry.ProspectId))
-                continue;
-            if (!query.Matches(entry))
-                continue;
-            lowest.Enqueue(entry, entry.ProspectId);
-            if (lowest.Count > query.Limit)
-            {
-                lowest.Dequeue();
-                more = true;
-            }
+            if ((errorCode is null || entry.ErrorCode == errorCode) && given.Add(entry.ProspectId))
+                yield return entry;
         }
-        return new SyncErrorPage([.. lowest.UnorderedItems.Select(item => item.Element).OrderBy(entry => entry.ProspectId)], counted.Count, more);
     }
 
     public async Task<SyncErrorEntry?> Find(long prospectId) =>
