@@ -1,4 +1,5 @@
 using Sync.Contracts;
+using Sync.ServiceDefaults.Storage;
 
 namespace Sync.SyncWorker.Storage;
 
@@ -6,64 +7,40 @@ namespace Sync.SyncWorker.Storage;
 public sealed class InMemoryWorkerStateStore(TimeProvider time) : IWorkerStateStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, (string Owner, DateTimeOffset Until)> _claims = [];
-    private readonly Dictionary<SyncKey, (SyncCompleted Completion, DateTimeOffset Until)> _completed = [];
+    private readonly ExpiringDictionary<long, string> _claims = new(time);
+    private readonly ExpiringDictionary<SyncKey, SyncCompleted> _completed = new(time);
     private readonly Dictionary<SyncOutcome, long> _outcomes = [];
     private OperatorPause? _pause;
     private WorkerTotals _totals = new();
 
     public Task<IReadOnlySet<long>> Claim(IReadOnlyCollection<long> prospectIds, string owner, TimeSpan timeout)
     {
-        var now = time.GetUtcNow();
-        var claimed = new HashSet<long>();
-        lock (_lock)
-        {
-            foreach (var id in prospectIds.Distinct())
-            {
-                if (_claims.TryGetValue(id, out var claim) && claim.Until > now)
-                    continue;
-                _claims[id] = (owner, now + timeout);
-                claimed.Add(id);
-            }
-        }
-        return Task.FromResult<IReadOnlySet<long>>(claimed);
+        IReadOnlySet<long> claimed = prospectIds.Distinct().Where(id => _claims.TryAdd(id, owner, timeout)).ToHashSet();
+        return Task.FromResult(claimed);
     }
 
     public Task Release(IReadOnlyCollection<long> prospectIds, string owner)
     {
-        lock (_lock)
-        {
-            foreach (var id in prospectIds)
-            {
-                if (_claims.TryGetValue(id, out var claim) && claim.Owner == owner)
-                    _claims.Remove(id);
-            }
-        }
+        foreach (var id in prospectIds)
+            _claims.TryRemove(id, holder => holder == owner);
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyDictionary<SyncKey, SyncCompleted>> FindCompleted(IReadOnlyCollection<SyncKey> syncs)
     {
-        var now = time.GetUtcNow();
-        lock (_lock)
+        var found = new Dictionary<SyncKey, SyncCompleted>();
+        foreach (var sync in syncs.Distinct())
         {
-            foreach (var expired in _completed.Where(entry => entry.Value.Until <= now).Select(entry => entry.Key).ToList())
-                _completed.Remove(expired);
-            IReadOnlyDictionary<SyncKey, SyncCompleted> found = syncs.Distinct()
-                .Where(_completed.ContainsKey)
-                .ToDictionary(sync => sync, sync => _completed[sync].Completion);
-            return Task.FromResult(found);
+            if (_completed.TryGetValue(sync, out var completion))
+                found[sync] = completion;
         }
+        return Task.FromResult<IReadOnlyDictionary<SyncKey, SyncCompleted>>(found);
     }
 
     public Task RememberCompleted(IReadOnlyCollection<SyncCompleted> completions, TimeSpan duration)
     {
-        var until = time.GetUtcNow() + duration;
-        lock (_lock)
-        {
-            foreach (var completion in completions)
-                _completed[new SyncKey(completion.ProspectId, completion.SyncId, completion.Version)] = (completion, until);
-        }
+        foreach (var completion in completions)
+            _completed.Set(new SyncKey(completion.ProspectId, completion.SyncId, completion.Version), completion, duration);
         return Task.CompletedTask;
     }
 

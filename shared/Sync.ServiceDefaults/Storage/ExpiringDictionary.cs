@@ -82,6 +82,18 @@ public sealed class ExpiringDictionary<TKey, TValue>(TimeProvider time, IEqualit
         return false;
     }
 
+    /// <summary>Removes a live entry only while its value still matches (compare-and-delete, as a Lua script would); false otherwise.</summary>
+    public bool TryRemove(TKey key, Func<TValue, bool> matches)
+    {
+        while (_entries.TryGetValue(key, out var existing) && existing.ExpiresAt > time.GetUtcNow() && matches(existing.Value))
+        {
+            // Removes the entry only as it was read, so one written again meanwhile is judged anew.
+            if (_entries.TryRemove(new KeyValuePair<TKey, Entry>(key, existing)))
+                return true;
+        }
+        return false;
+    }
+
     private void PurgeWhenDue()
     {
         var now = time.GetUtcNow();
