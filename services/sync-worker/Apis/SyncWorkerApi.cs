@@ -30,16 +30,17 @@ public static class SyncWorkerApi
         SyncConsumption consumption, CrmAllowance allowance, IWorkerStateStore state, ISyncRetryScheduler retries, CancellationToken cancellationToken)
     {
         var status = consumption.Status;
-        var pause = await state.GetPause();
+        // An operator's pause holds on every replica at once, even before this one's control loop has applied it.
+        var shown = await state.GetPause() is { } pause ? ConsumptionStatus.PausedBy(pause) : status;
         var view = await allowance.Read();
         var totals = await state.GetTotals();
         var reserve = view.Limit is { } limit ? allowance.Reserve(limit) : (int?)null;
         return new WorkerStatus(
-            Paused: pause is not null || !status.Consuming,
-            Reason: pause is not null ? PauseReason.Operator : status.Reason,
-            Detail: pause is not null ? (string.IsNullOrWhiteSpace(pause.Reason) ? "paused by an operator" : $"paused by an operator: {pause.Reason}") : status.Detail,
-            Since: pause?.Since ?? status.Since,
-            ResumesAt: pause is not null ? null : status.ResumesAt,
+            Paused: !shown.Consuming,
+            Reason: shown.Reason,
+            Detail: shown.Detail,
+            Since: shown.Since,
+            ResumesAt: shown.ResumesAt,
             ConsumingOnThisReplica: status.Consuming,
             Allowance: new AllowanceStatus(view.Used, view.Limit, reserve,
                 view.Limit is { } known ? Math.Max(0, known - (reserve ?? 0) - (view.Used ?? 0)) : null,

@@ -126,8 +126,7 @@ public sealed partial class SyncConsumption(
         ConsumptionStatus wanted;
         if (await state.GetPause() is { } pause)
         {
-            wanted = new ConsumptionStatus(false, PauseReason.Operator, pause.Since,
-                string.IsNullOrWhiteSpace(pause.Reason) ? "paused by an operator" : $"paused by an operator: {pause.Reason}", null);
+            wanted = ConsumptionStatus.PausedBy(pause);
         }
         else
         {
@@ -212,4 +211,10 @@ public enum PauseReason
 
 /// <param name="Consuming">This replica consumes the sync-worker queue.</param>
 /// <param name="ResumesAt">When consuming resumes by itself (the allowance resets, or pacing allows the next batch); null when an operator must resume.</param>
-public sealed record ConsumptionStatus(bool Consuming, PauseReason? Reason, DateTimeOffset? Since, string? Detail, DateTimeOffset? ResumesAt);
+public sealed record ConsumptionStatus(bool Consuming, PauseReason? Reason, DateTimeOffset? Since, string? Detail, DateTimeOffset? ResumesAt)
+{
+    /// <summary>Not consuming because an operator paused; it holds until an operator resumes.</summary>
+    public static ConsumptionStatus PausedBy(OperatorPause pause) =>
+        new(false, PauseReason.Operator, pause.Since,
+            string.IsNullOrWhiteSpace(pause.Reason) ? "paused by an operator" : $"paused by an operator: {pause.Reason}", null);
+}

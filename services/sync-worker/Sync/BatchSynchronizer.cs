@@ -134,21 +134,12 @@ public sealed partial class BatchSynchronizer(
         }
         catch (AllowanceDeferredException deferred)
         {
-            await retries.Return(pending, cancellationToken);
-            report.Deferred = pending.Count;
-            LogDeferred(pending.Count, deferred.Message);
-            consumption.Nudge();
-            return [];
+            return await Defer(pending, report, deferred.Message, errorToRecord: null, cancellationToken);
         }
         catch (CrmRequestLimitExceededException refused)
         {
             await allowance.LearnRefusal(refused);
-            await retries.Return(pending, cancellationToken);
-            report.Deferred = pending.Count;
-            LogDeferred(pending.Count, refused.Message);
-            await state.RecordError(Redaction.WithoutEmails(refused.Message), time.GetUtcNow());
-            consumption.Nudge();
-            return [];
+            return await Defer(pending, report, refused.Message, Redaction.WithoutEmails(refused.Message), cancellationToken);
         }
         catch (Exception exception) when (IsTransient(exception, cancellationToken))
         {
@@ -163,7 +154,7 @@ public sealed partial class BatchSynchronizer(
         catch (CrmRequestException refused)
         {
             // The CRM refused the lookup itself: no retry mends it, so every prospect of it goes to the sync-error list.
-            var error = refused.Errors.FirstOrDefault() ?? new CrmError("REQUEST_REFUSED", refused.Message, []);
+            var error = ReasonOf(refused);
             foreach (var prospect in prospects.Where(prospect => prospect.Result is null))
                 prospect.Fail(error, "the CRM refused the whole request");
             LogRequestRefused(prospects.Count, error.ErrorCode, Redaction.WithoutEmails(refused.Message));
@@ -171,6 +162,26 @@ public sealed partial class BatchSynchronizer(
 
         return await Complete(prospects, report);
     }
+
+    /// <summary>
+    /// The allowance cannot pay for the batch now: its requests go back to the queue untouched, and the control loop is woken
+    /// so consuming pauses until the allowance allows.
+    /// </summary>
+    private async Task<List<SyncCompleted>> Defer(
+        List<PendingSync> pending, BatchReport report, string reason, string? errorToRecord, CancellationToken cancellationToken)
+    {
+        await retries.Return(pending, cancellationToken);
+        report.Deferred = pending.Count;
+        LogDeferred(pending.Count, reason);
+        if (errorToRecord is not null)
+            await state.RecordError(errorToRecord, time.GetUtcNow());
+        consumption.Nudge();
+        return [];
+    }
+
+    /// <summary>Why the CRM refused a whole request: its first error, or the refusal itself when it named none.</summary>
+    private static CrmError ReasonOf(CrmRequestException refused) =>
+        refused.Errors.FirstOrDefault() ?? new CrmError("REQUEST_REFUSED", refused.Message, []);
 
     private async Task SyncProspects(List<ProspectSync> prospects, CancellationToken cancellationToken)
     {
@@ -314,7 +325,7 @@ public sealed partial class BatchSynchronizer(
         {
             // The CRM refused the write as a whole: its records fail, and the prospects that needed no CRM write are
             // still written back below.
-            var error = refused.Errors.FirstOrDefault() ?? new CrmError("REQUEST_REFUSED", refused.Message, []);
+            var error = ReasonOf(refused);
             LogRequestRefused(creating.Count + updating.Count, error.ErrorCode, Redaction.WithoutEmails(refused.Message));
             var failed = new CrmSaveResult(null, false, [error]);
             written = new CrmWriteResult([.. creating.Select(_ => failed)], [.. updating.Select(_ => failed)]);
@@ -467,9 +478,9 @@ public sealed partial class BatchSynchronizer(
         {
             await errors.Record(failures.Select(prospect => new SyncErrorOccurrence(
                 prospect.ProspectId, prospect.Requests.MaxBy(pending => pending.Request.Version)!.Request.SyncId,
-                prospect.Error!.ErrorCode, Redaction.WithoutEmails(prospect.Error.Message), prospect.Error.Fields, now)).ToList());
+                prospect.Error!.ErrorCode, prospect.Error.Message, prospect.Error.Fields, now)).ToList());
             foreach (var failure in failures)
-                LogRecordFailed(failure.ProspectId, failure.Error!.ErrorCode, Redaction.WithoutEmails(failure.Error.Message));
+                LogRecordFailed(failure.ProspectId, failure.Error!.ErrorCode, failure.Error.Message);
         }
         var settled = prospects.Where(prospect => prospect.Result!.Outcome is SyncOutcome.Synced or SyncOutcome.CrmRecordDeleted)
             .Select(prospect => prospect.ProspectId).ToList();
@@ -597,6 +608,7 @@ public sealed partial class BatchSynchronizer(
 
         public ProspectResult? Result { get; set; }
 
+        /// <summary>Why the prospect failed, its message already without e-mail addresses: it is stored, logged and published.</summary>
         public CrmError? Error { get; private set; }
 
         /// <summary>The CRM could not write this record now for a reason a retry mends: it is synced again later, not failed.</summary>
@@ -606,9 +618,9 @@ public sealed partial class BatchSynchronizer(
 
         public void Fail(CrmError error, string context)
         {
-            Error = error;
+            Error = error with { Message = Redaction.WithoutEmails(error.Message) };
             Result = new ProspectResult(SyncOutcome.Failed, Update?.Type ?? Match?.Record?.Type, Update?.Id ?? Match?.Record?.Id, null,
-                $"{error.ErrorCode}: {Redaction.WithoutEmails(error.Message)} ({context})");
+                $"{Error.ErrorCode}: {Error.Message} ({context})");
         }
     }
 
