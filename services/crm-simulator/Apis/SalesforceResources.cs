@@ -220,7 +220,7 @@ public sealed partial class SalesforceResources(
             try
             {
                 result = halted
-                    ? SalesforceResult.Error(400, new CrmApiError("PROCESSING_HALTED", "The transaction was rolled back since another operation in the same transaction failed."))
+                    ? SalesforceResult.Error(400, CrmApiError.ProcessingHalted())
                     : await Run(subrequest, request.User, answers, cancellationToken);
             }
             catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
@@ -234,7 +234,7 @@ public sealed partial class SalesforceResources(
         if (allOrNone && halted)
         {
             answers = [.. answers.Select(answer => answer.Result.Succeeded
-                ? (answer.ReferenceId, SalesforceResult.Error(400, new CrmApiError("PROCESSING_HALTED", "The transaction was rolled back since another operation in the same transaction failed.")))
+                ? (answer.ReferenceId, SalesforceResult.Error(400, CrmApiError.ProcessingHalted()))
                 : answer)];
         }
 

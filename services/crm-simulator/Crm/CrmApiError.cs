@@ -65,6 +65,10 @@ public sealed record CrmApiError(string ErrorCode, string Message, IReadOnlyList
     public static CrmApiError RolledBack() =>
         new("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid and the request was using AllOrNone header");
 
+    /// <summary>A subrequest of an all-or-none composite request that is not applied because another one failed.</summary>
+    public static CrmApiError ProcessingHalted() =>
+        new("PROCESSING_HALTED", "The transaction was rolled back since another operation in the same transaction failed.");
+
     public static CrmApiError ConvertedLead() =>
         new("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead");
 

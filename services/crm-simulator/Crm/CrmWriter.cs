@@ -181,7 +181,7 @@ public sealed class CrmWriter(ICrmRecordStore store, CrmOrg org, CrmUsers users,
             if (current[i] is not { } record)
                 continue;
             var type = records[i].Type;
-            if (type == SObjectSchema.Lead && record["IsConverted"] == "true")
+            if (type == SObjectSchema.Lead && record[CrmFields.IsConverted] == "true")
             {
                 batch.Outcomes[i] = SaveOutcome.Failed(record.Id, CrmApiError.ConvertedLead());
                 continue;
@@ -273,7 +273,7 @@ public sealed class CrmWriter(ICrmRecordStore store, CrmOrg org, CrmUsers users,
         var lead = (await ReadTargets(batch, [(SObjectSchema.Lead, leadId)], cancellationToken))[0];
         if (lead is null)
             return null;
-        if (lead["IsConverted"] == "true")
+        if (lead[CrmFields.IsConverted] == "true")
         {
             batch.Outcomes[0] = SaveOutcome.Failed(lead.Id, CrmApiError.ConvertedLead());
             return null;
@@ -355,8 +355,8 @@ public sealed class CrmWriter(ICrmRecordStore store, CrmOrg org, CrmUsers users,
 
         var leadFields = new Dictionary<string, string?>(lead.Fields)
         {
-            ["IsConverted"] = "true",
-            ["ConvertedContactId"] = contactId,
+            [CrmFields.IsConverted] = "true",
+            [CrmFields.ConvertedContactId] = contactId,
             ["ConvertedAccountId"] = accountId,
             ["ConvertedDate"] = batch.Now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["Status"] = conversion.ConvertedStatus ?? ConvertedStatusDefault,
@@ -496,18 +496,35 @@ public sealed class CrmWriter(ICrmRecordStore store, CrmOrg org, CrmUsers users,
     /// <summary>A Lead or Contact is a member of a Campaign once.</summary>
     private async Task CheckCampaignMembership(SaveBatch batch, IReadOnlyList<(SObjectDescribe Type, Dictionary<string, string?>? Fields)> records, CancellationToken cancellationToken)
     {
-        var members = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < records.Count; i++)
+        var candidates = Enumerable.Range(0, records.Count)
+            .Where(i => records[i].Type == SObjectSchema.CampaignMember && records[i].Fields is not null && batch.Outcomes[i] is null)
+            .ToList();
+        if (candidates.Count == 0)
+            return;
+
+        // One read for the whole call: the live memberships of every campaign named, as (campaign, field, member id).
+        var campaignIds = candidates.Select(i => records[i].Fields!["CampaignId"]!).Distinct().ToList();
+        var existing = new HashSet<(string Campaign, string Field, string Id)>();
+        foreach (var member in await store.GetMany(SObjectSchema.CampaignMember.Name,
+                     await store.FindIds(SObjectSchema.CampaignMember.Name, "CampaignId", campaignIds, cancellationToken), cancellationToken))
         {
-            if (records[i].Type != SObjectSchema.CampaignMember || records[i].Fields is not { } fields || batch.Outcomes[i] is not null)
+            if (member.IsDeleted || member["CampaignId"] is not { } campaign)
                 continue;
+            // The index matches campaigns without case, as FindIds does.
+            if (member["LeadId"] is { } lead)
+                existing.Add((FieldValues.IndexForm(campaign), "LeadId", lead));
+            if (member["ContactId"] is { } contact)
+                existing.Add((FieldValues.IndexForm(campaign), "ContactId", contact));
+        }
+
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var i in candidates)
+        {
+            var fields = records[i].Fields!;
             var campaignId = fields["CampaignId"]!;
             var memberKey = $"{campaignId}:{fields.GetValueOrDefault("LeadId")}:{fields.GetValueOrDefault("ContactId")}";
-            var existing = await store.GetMany(SObjectSchema.CampaignMember.Name,
-                await store.FindIds(SObjectSchema.CampaignMember.Name, "CampaignId", [campaignId], cancellationToken), cancellationToken);
-            var already = existing.Any(member => !member.IsDeleted
-                && (member["LeadId"] is { } lead && lead == fields.GetValueOrDefault("LeadId")
-                    || member["ContactId"] is { } contact && contact == fields.GetValueOrDefault("ContactId")));
+            var already = fields.GetValueOrDefault("LeadId") is { } lead && existing.Contains((FieldValues.IndexForm(campaignId), "LeadId", lead))
+                || fields.GetValueOrDefault("ContactId") is { } contact && existing.Contains((FieldValues.IndexForm(campaignId), "ContactId", contact));
             if (already || !members.Add(memberKey))
                 batch.Outcomes[i] = SaveOutcome.Failed(null, new CrmApiError("DUPLICATE_VALUE", "Already a campaign member.", ["LeadId", "ContactId"]));
         }
@@ -537,7 +554,7 @@ public sealed class CrmWriter(ICrmRecordStore store, CrmOrg org, CrmUsers users,
             [SObjectSchema.SystemModstamp] = stamp,
         };
         if (type == SObjectSchema.Lead)
-            fields["IsConverted"] = "false";
+            fields[CrmFields.IsConverted] = "false";
         foreach (var (name, value) in given)
         {
             if (value is not null)

@@ -1,3 +1,4 @@
+using Sync.Clients.Crm;
 using Sync.Contracts;
 
 namespace Sync.CrmSimulator.Crm;
@@ -88,16 +89,16 @@ public sealed class SObjectDescribe
 /// </summary>
 public static class SObjectSchema
 {
-    public const string Id = "Id";
+    public const string Id = CrmFields.Id;
     public const string IsDeleted = "IsDeleted";
     public const string CreatedDate = "CreatedDate";
     public const string CreatedById = "CreatedById";
-    public const string LastModifiedDate = "LastModifiedDate";
-    public const string LastModifiedById = "LastModifiedById";
+    public const string LastModifiedDate = CrmFields.LastModifiedDate;
+    public const string LastModifiedById = CrmFields.LastModifiedById;
     public const string SystemModstamp = "SystemModstamp";
-    public const string OwnerId = "OwnerId";
-    public const string Email = "Email";
-    public const string ProspectId = "ProspectId__c";
+    public const string OwnerId = CrmFields.OwnerId;
+    public const string Email = CrmFields.Email;
+    public const string ProspectId = CrmFields.ProspectId;
     public const string Score = "Score__c";
     public const string ScoreBand = "Score_Band__c";
     public const string AccountRating = "Account_Rating__c";
@@ -140,8 +141,8 @@ public static class SObjectSchema
         new("Industry", FieldKind.Picklist) { MaxLength = 255 },
         new("HasOptedOutOfEmail", FieldKind.Boolean) { DefaultValue = "false" },
         Owner(),
-        ReadOnly("IsConverted", FieldKind.Boolean),
-        ReadOnly("ConvertedContactId", FieldKind.Reference, "Contact") with { Indexed = true },
+        ReadOnly(CrmFields.IsConverted, FieldKind.Boolean),
+        ReadOnly(CrmFields.ConvertedContactId, FieldKind.Reference, "Contact") with { Indexed = true },
         ReadOnly("ConvertedAccountId", FieldKind.Reference, "Account"),
         ReadOnly("ConvertedDate", FieldKind.Date),
         Text(ProspectId, 18) with { Indexed = true },
