@@ -202,7 +202,7 @@ public sealed partial class ProspectImporter(
         var (prospect, created) = await writer.FindOrCreate(row.Email, row.Values, row.AssignedUser, by, fillBlanks: false, cancellationToken);
         if (created)
             return new RowOutcome(prospect.Id, RowResult.Created);
-        var result = await writer.Update(prospect.Id, current => Edit(current, row), by, cancellationToken);
+        var result = await writer.Update(prospect, current => Edit(current, row), by, cancellationToken);
         return new RowOutcome(prospect.Id, result?.Changed == true ? RowResult.Updated : RowResult.Unchanged);
     }
 
