@@ -97,7 +97,7 @@ public static partial class ActivityTrackerApi
         var validation = new RequestValidation();
         var request = await ReadSubmission(http, validation, cancellationToken);
         var member = kind == ActivityKind.FormSubmission ? "formId" : "handlerId";
-        validation.Require(AssetId().IsMatch(assetId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
+        validation.Require(IdPattern().IsMatch(assetId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
         var email = ProspectEmail.Normalize(request.Email, out var emailProblem);
         if (email is null)
             validation.Add("email", emailProblem!);
@@ -178,7 +178,7 @@ public static partial class ActivityTrackerApi
                 extensions: new Dictionary<string, object?> { ["member"] = "code" });
         }
         visitorId ??= http.Cookies[options.Value.VisitorCookie];
-        if (visitorId is not null && !VisitorIdPattern().IsMatch(visitorId))
+        if (visitorId is not null && !IdPattern().IsMatch(visitorId))
             visitorId = null;
         var now = time.GetUtcNow();
         // An e-mail link was sent to one prospect: whoever follows it from a browser is that prospect's visitor from now on.
@@ -263,9 +263,8 @@ public static partial class ActivityTrackerApi
             || exception is ProspectEditorException { Transient: true })
         {
             LogProspectEditorUnavailable(Logger(http), exception, http.Request.Method, http.Request.Path);
-            http.Response.Headers.RetryAfter = ProblemDetailsDefaults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "prospect-editor unavailable",
-                detail: $"The prospect could not be found or created; nothing was recorded. Retry after {ProblemDetailsDefaults.RetryAfterSeconds} seconds.");
+            return Results.Problem(ProblemDetailsDefaults.Unavailable(http, "prospect-editor unavailable",
+                "The prospect could not be found or created; nothing was recorded."));
         }
         catch (ProspectEditorException exception) when (exception is { Status: HttpStatusCode.BadRequest, Errors.Count: > 0 })
         {
@@ -295,7 +294,7 @@ public static partial class ActivityTrackerApi
             extensions: new Dictionary<string, object?> { ["member"] = "prospectId", ["prospectId"] = prospectId });
 
     private static void VisitorId(string? visitorId, string member, RequestValidation validation) =>
-        validation.Require(visitorId is not null && VisitorIdPattern().IsMatch(visitorId), member,
+        validation.Require(visitorId is not null && IdPattern().IsMatch(visitorId), member,
             "The visitor id (the tracking cookie) is 1 to 128 letters, digits, '.', '_' or '-'.");
 
     private static string? Url(string? url, string member, bool required, RequestValidation validation)
@@ -313,7 +312,7 @@ public static partial class ActivityTrackerApi
 
     /// <summary>An e-mail's id: what the open and unsubscribe links name it by.</summary>
     internal static void EmailId(string? emailId, string member, RequestValidation validation) =>
-        validation.Require(emailId is not null && AssetId().IsMatch(emailId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
+        validation.Require(emailId is not null && IdPattern().IsMatch(emailId), member, "An id of 1 to 128 letters, digits, '.', '_' or '-'.");
 
     internal static DateTimeOffset OccurredAt(DateTimeOffset? reported, TimeProvider time, TrackingOptions options, RequestValidation validation)
     {
@@ -328,11 +327,9 @@ public static partial class ActivityTrackerApi
     private static string NewCode() =>
         RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 10);
 
+    // Visitor ids and the ids of forms, form handlers and e-mails share one shape.
     [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex VisitorIdPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex AssetId();
+    private static partial Regex IdPattern();
 
     [GeneratedRegex("^[A-Za-z0-9]{4,32}$")]
     private static partial Regex LinkCode();

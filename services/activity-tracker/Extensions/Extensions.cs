@@ -19,8 +19,6 @@ public static class Extensions
     public static IHostApplicationBuilder AddActivityTracker(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
-        // Malformed requests throw, so the shared handler answers with a problem naming the member at fault.
-        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddProspectEditorClient();

@@ -26,7 +26,7 @@ public static class AutomationRulesApi
     private static async Task<IResult> Create(
         CreateAutomationRuleRequest request, IAutomationRuleStore store, ICustomFieldStore customFields, TimeProvider time, CancellationToken cancellationToken)
     {
-        var catalog = await ProspectEditorApi.Catalog(customFields, cancellationToken);
+        var catalog = await customFields.Catalog(cancellationToken);
         var validation = new RequestValidation();
         var name = request.Name?.Trim();
         validation.Require(!string.IsNullOrEmpty(name) && name.Length <= 200, "name", "A rule name is required (at most 200 characters).");

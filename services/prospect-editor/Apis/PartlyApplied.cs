@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 using Sync.ServiceDefaults.Http;
 
@@ -21,10 +20,10 @@ internal static class PartlyApplied
             return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Stopped part-way",
                 detail: $"{applied} The rest was not; the trace id identifies the failure in the logs.", extensions: extensions);
         }
-        http.Response.Headers.RetryAfter = ProblemDetailsDefaults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable",
-            detail: $"Redis did not answer part-way: the request may be partly applied. {applied} "
-                + $"Retrying the request is safe. Retry after {ProblemDetailsDefaults.RetryAfterSeconds} seconds.",
-            extensions: extensions);
+        var problem = ProblemDetailsDefaults.Unavailable(http, "Store unavailable",
+            $"Redis did not answer part-way: the request may be partly applied. {applied} Retrying the request is safe.");
+        foreach (var (name, value) in extensions)
+            problem.Extensions[name] = value;
+        return Results.Problem(problem);
     }
 }

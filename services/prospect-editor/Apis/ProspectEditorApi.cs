@@ -60,7 +60,7 @@ public static class ProspectEditorApi
     {
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
-        var fields = Fields(request.Fields, await Catalog(customFields, cancellationToken), validation);
+        var fields = Fields(request.Fields, await customFields.Catalog(cancellationToken), validation);
         validation.Report("assignedUser", ProspectValues.User(request.AssignedUser));
         var by = Attribution(request.Origin, ChangeOrigin.Api, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
@@ -81,7 +81,7 @@ public static class ProspectEditorApi
     {
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
-        var catalog = await Catalog(customFields, cancellationToken);
+        var catalog = await customFields.Catalog(cancellationToken);
         var submitted = request.IgnoreUnknownFields == true
             ? request.Fields?.Where(field => catalog.Resolve(field.Key) is not null).ToDictionary(field => field.Key, field => field.Value)
             : request.Fields;
@@ -129,7 +129,7 @@ public static class ProspectEditorApi
         var validation = new RequestValidation();
         if (request.Fields is null or { Count: 0 })
             validation.Add("fields", "Name at least one field to set (a value) or clear (null).");
-        var fields = Fields(request.Fields, await Catalog(customFields, cancellationToken), validation);
+        var fields = Fields(request.Fields, await customFields.Catalog(cancellationToken), validation);
         var by = Attribution(request.Origin, ChangeOrigin.Api, EditOrigins, request.ChangedBy, validation);
         if (!validation.IsValid)
             return validation.Problem();
@@ -181,7 +181,7 @@ public static class ProspectEditorApi
     private static async Task<IResult> ApplySyncWrites(
         SyncWriteBackRequest request, HttpContext http, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
-        var catalog = await Catalog(customFields, cancellationToken);
+        var catalog = await customFields.Catalog(cancellationToken);
         var validation = new RequestValidation();
         if (request.Writes is null or { Count: 0 })
             validation.Add("writes", "List at least one write.");
@@ -257,9 +257,6 @@ public static class ProspectEditorApi
         validation.Report($"{member}.assignedUser", ProspectValues.User(write.AssignedUser));
         validation.Report($"{member}.crmRecordId", ProspectValues.CrmRecordId(write.CrmRecordId));
     }
-
-    internal static async Task<ProspectFields> Catalog(ICustomFieldStore customFields, CancellationToken cancellationToken) =>
-        new((await customFields.All(cancellationToken)).Select(field => field.Name));
 
     private static IResult Written(long prospectId, WriteResult? result) =>
         result is null ? NotFound(prospectId) : Results.Ok(result.Prospect.ToDto());

@@ -37,7 +37,7 @@ public sealed partial class AutomationRuleRunner(IProspectStore store, ProspectW
                 await Parallel.ForEachAsync(matching, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
                     async (prospect, token) =>
                     {
-                        if (await writer.Update(prospect.Id, rule.Apply, by, token) is { Changed: true })
+                        if (await writer.Update(prospect, rule.Apply, by, token) is { Changed: true })
                             Interlocked.Increment(ref changed);
                     });
             }

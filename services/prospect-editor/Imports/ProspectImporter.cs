@@ -42,7 +42,7 @@ public sealed partial class ProspectImporter(
         using var text = new StreamReader(csv, Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
         var reader = new CsvRecordReader(text, settings.MaxRecordLength);
         var header = await reader.Read(cancellationToken);
-        var fields = new ProspectFields((await customFields.All(cancellationToken)).Select(field => field.Name));
+        var fields = await customFields.Catalog(cancellationToken);
         var (columns, problems) = MapHeader(header, fields);
         if (problems.Count > 0)
             return new ImportOutcome(null, new ImportRejected(problems));
@@ -191,7 +191,7 @@ public sealed partial class ProspectImporter(
             async (rows, token) =>
             {
                 foreach (var row in rows)
-                    run.Record(row, await WriteRow(row, by, token));
+                    run.Record(await WriteRow(row, by, token));
             });
         while (run.PendingCount >= ProspectsImported.MaxProspectsPerMessage)
             await PublishPart(run, cancellationToken);
@@ -202,7 +202,7 @@ public sealed partial class ProspectImporter(
         var (prospect, created) = await writer.FindOrCreate(row.Email, row.Values, row.AssignedUser, by, fillBlanks: false, cancellationToken);
         if (created)
             return new RowOutcome(prospect.Id, RowResult.Created);
-        var result = await writer.Update(prospect.Id, current => Edit(current, row), by, cancellationToken);
+        var result = await writer.Update(prospect, current => Edit(current, row), by, cancellationToken);
         return new RowOutcome(prospect.Id, result?.Changed == true ? RowResult.Updated : RowResult.Unchanged);
     }
 
@@ -369,7 +369,7 @@ internal sealed class ImportRun(Guid importId, DateTimeOffset startedAt, IReadOn
         return null;
     }
 
-    public void Record(ImportRow row, RowOutcome outcome)
+    public void Record(RowOutcome outcome)
     {
         lock (_lock)
         {

@@ -20,8 +20,6 @@ public sealed class ProspectFields
             _byKey.TryAdd(Key(name), name);
     }
 
-    public IEnumerable<string> Names => _byKey.Values;
-
     /// <summary>The canonical name of a field, or null when no standard or custom field has that name.</summary>
     public string? Resolve(string? name) => name is not null && _byKey.TryGetValue(Key(name), out var canonical) ? canonical : null;
 

@@ -29,7 +29,7 @@ public sealed partial class ProspectWriter(IProspectStore store, OutboxSignal si
             {
                 if (!fillBlanks)
                     return (existing, false);
-                var filled = await Update(claim.ProspectId, prospect => ProspectEdits.FillBlanks(prospect, fields), by, cancellationToken);
+                var filled = await Update(existing, prospect => ProspectEdits.FillBlanks(prospect, fields), by, cancellationToken);
                 return (filled!.Prospect, false);
             }
 
@@ -63,13 +63,18 @@ public sealed partial class ProspectWriter(IProspectStore store, OutboxSignal si
     /// Applies <paramref name="edit"/> to the current prospect and writes it with its event; null when there is no such
     /// prospect. An edit that changes nothing writes nothing and publishes nothing.
     /// </summary>
-    public async Task<WriteResult?> Update(long prospectId, Func<Prospect, ProspectEdit?> edit, ChangeAttribution by, CancellationToken cancellationToken)
+    public async Task<WriteResult?> Update(long prospectId, Func<Prospect, ProspectEdit?> edit, ChangeAttribution by, CancellationToken cancellationToken) =>
+        await store.Get(prospectId, cancellationToken) is { } current ? await Update(current, edit, by, cancellationToken) : null;
+
+    /// <summary>
+    /// As <see cref="Update(long, Func{Prospect, ProspectEdit?}, ChangeAttribution, CancellationToken)"/>, starting from
+    /// a prospect the caller has just read: the store is read again only after a lost compare-and-set.
+    /// </summary>
+    public async Task<WriteResult?> Update(Prospect read, Func<Prospect, ProspectEdit?> edit, ChangeAttribution by, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        var current = read;
+        for (var attempt = 1; ; attempt++)
         {
-            var current = await store.Get(prospectId, cancellationToken);
-            if (current is null)
-                return null;
             if (edit(current) is not { } change)
                 return new WriteResult(current, null);
 
@@ -77,11 +82,15 @@ public sealed partial class ProspectWriter(IProspectStore store, OutboxSignal si
             var announced = Announce(updated, change, by);
             if (await store.TryWrite(updated, current.Revision, announced, cancellationToken))
             {
-                signal.Written(prospectId);
+                signal.Written(current.Id);
                 return new WriteResult(updated, announced);
             }
+            if (attempt == MaxAttempts)
+                throw new InvalidOperationException($"Prospect {current.Id} kept changing under {MaxAttempts} attempts to write it.");
+            if (await store.Get(current.Id, cancellationToken) is not { } fresh)
+                return null;
+            current = fresh;
         }
-        throw new InvalidOperationException($"Prospect {prospectId} kept changing under {MaxAttempts} attempts to write it.");
     }
 
     private static ProspectChanged Announce(Prospect prospect, ProspectEdit edit, ChangeAttribution by) => new()

@@ -18,6 +18,13 @@ public interface ICustomFieldStore
     Task<IReadOnlyList<CustomField>> All(CancellationToken cancellationToken);
 }
 
+public static class CustomFieldStoreExtensions
+{
+    /// <summary>The names prospects' fields go by now: the standard ones and every custom field in the store.</summary>
+    public static async Task<ProspectFields> Catalog(this ICustomFieldStore customFields, CancellationToken cancellationToken) =>
+        new((await customFields.All(cancellationToken)).Select(field => field.Name));
+}
+
 public sealed class RedisCustomFieldStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : ICustomFieldStore
 {
     private readonly RedisKey _key = options.KeysFor("prospect-editor").Key("custom-fields");

@@ -15,8 +15,6 @@ namespace Sync.ServiceDefaults.Http;
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
-    private const int RetryAfterSeconds = ProblemDetailsDefaults.RetryAfterSeconds;
-
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
@@ -35,11 +33,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Title = "Bad request",
                 Detail = bad.Message,
             },
-            BrokerUnavailableException => Unavailable(http, "Message broker unavailable", exception.Message),
+            BrokerUnavailableException => ProblemDetailsDefaults.Unavailable(http, "Message broker unavailable", exception.Message),
             // Only an unreachable or busy Redis is worth a retry; a script or command error would fail again, so it is a 500.
-            RedisConnectionException or RedisTimeoutException => Unavailable(http, "Store unavailable",
+            RedisConnectionException or RedisTimeoutException => ProblemDetailsDefaults.Unavailable(http, "Store unavailable",
                 "Redis did not answer. Each change is applied whole or not at all, so retrying the request is safe."),
-            RedisServerException server when IsTransient(server.Kind) => Unavailable(http, "Store unavailable",
+            RedisServerException server when IsTransient(server.Kind) => ProblemDetailsDefaults.Unavailable(http, "Store unavailable",
                 $"Redis is not accepting commands now ({server.Kind}). Retrying the request is safe."),
             _ => null,
         };
@@ -76,17 +74,6 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             : $"The request body is not valid JSON: {FirstSentence(json.Message)}",
     };
 
-    private static ProblemDetails Unavailable(HttpContext http, string title, string detail)
-    {
-        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = title,
-            Detail = $"{detail} Retry after {RetryAfterSeconds} seconds.",
-        };
-    }
-
     private static string FirstSentence(string message)
     {
         var end = message.IndexOf(". ", StringComparison.Ordinal);
@@ -98,6 +85,21 @@ public static class ProblemDetailsDefaults
 {
     /// <summary>The Retry-After (seconds) of every 503 a Sync service answers, so callers see one retry policy.</summary>
     public const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// A 503 the caller can retry: sets Retry-After on the response and says when to retry in the detail, after
+    /// <paramref name="detail"/>. Endpoints answer it with <c>Results.Problem(...)</c>, adding their own extensions.
+    /// </summary>
+    public static ProblemDetails Unavailable(HttpContext http, string title, string detail)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = title,
+            Detail = $"{detail} Retry after {RetryAfterSeconds} seconds.",
+        };
+    }
 
     /// <summary>Every problem carries the trace id, so an operator can find the request in the tracing dashboard.</summary>
     public static void AddTraceId(ProblemDetailsContext context)
