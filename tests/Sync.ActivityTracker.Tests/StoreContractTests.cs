@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sync.ActivityTracker.Storage;
 using Sync.ActivityTracker.Tracking;
-using Sync.ServiceDefaults.Storage;
 using Sync.Testing;
 
 namespace Sync.ActivityTracker.Tests;
@@ -152,7 +151,7 @@ public sealed class RedisVisitorStoreTests : VisitorStoreContract, IAsyncLifetim
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("visitor-store");
-        Store = new RedisVisitorStore(server.Connection, Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }), ShortRetention.Tracking);
+        Store = new RedisVisitorStore(server.Connection, _redis.Options, ShortRetention.Tracking);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
@@ -183,7 +182,7 @@ public sealed class RedisTrackedLinkStoreTests : TrackedLinkStoreContract, IAsyn
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("link-store");
-        Store = new RedisTrackedLinkStore(server.Connection, Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }), ShortRetention.Tracking);
+        Store = new RedisTrackedLinkStore(server.Connection, _redis.Options, ShortRetention.Tracking);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();

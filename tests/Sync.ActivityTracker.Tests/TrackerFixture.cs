@@ -2,9 +2,8 @@ using System.Net.Http.Json;
 using Sync.ActivityTracker.Apis;
 using Sync.ActivityTracker.Extensions;
 using Sync.Clients.ProspectEditor;
-using Sync.ProspectEditor.Apis;
-using Sync.ProspectEditor.Extensions;
 using Sync.ProspectEditor.Outbox;
+using Sync.ProspectEditor.Tests.Support;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
@@ -36,14 +35,7 @@ public sealed class TrackerFixture : IAsyncLifetime
     {
         Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("activity-tracker");
         Redis = (await RedisTestServer.Shared()).CreateKeyPrefix("activity-tracker");
-        Editor = await TestServiceHost.Start("prospect-editor", TestSettings.Combine(Broker.Settings, Redis.Settings, Common),
-            builder =>
-            {
-                builder.AddProspectEditor();
-                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-            },
-            app => app.MapProspectEditorApi());
-        Editor.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        Editor = await EditorHost.Start(TestSettings.Combine(Broker.Settings, Redis.Settings, Common), ApiKey);
         Tracker = await StartTracker(Broker, Redis, Editor.Address);
         Public = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Tracker.Address };
         Published = new PublishedEvents(Broker, SyncQueues.EvaluatorEvents);
@@ -63,10 +55,8 @@ public sealed class TrackerFixture : IAsyncLifetime
         Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? replaceServices = null)
     {
         // Later sources win: extra settings override the common ones.
-        var settings = new Dictionary<string, string?>();
-        foreach (var (key, value) in TestSettings.Combine(broker.Settings, redis.Settings, Common,
-            new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }, extra ?? new Dictionary<string, string?>()))
-            settings[key] = value;
+        var settings = TestSettings.Combine(broker.Settings, redis.Settings, Common,
+            new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }, extra ?? new Dictionary<string, string?>());
         var host = await TestServiceHost.Start("activity-tracker", settings,
             builder =>
             {

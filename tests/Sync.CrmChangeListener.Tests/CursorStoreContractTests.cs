@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Sync.CrmChangeListener.Storage;
-using Sync.ServiceDefaults.Storage;
 using Sync.Testing;
 
 namespace Sync.CrmChangeListener.Tests;
@@ -57,7 +55,7 @@ public sealed class RedisCrmFeedCursorStoreTests : CrmFeedCursorStoreContract
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("crm-cursor");
-        Store = new RedisCrmFeedCursorStore(server.Connection, Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }));
+        Store = new RedisCrmFeedCursorStore(server.Connection, _redis.Options);
     }
 
     public override async Task DisposeAsync() => await _redis.DisposeAsync();

@@ -4,7 +4,6 @@ using Sync.Contracts;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
 using Sync.CrmSimulator.Storage;
-using Sync.ServiceDefaults.Storage;
 using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests;
@@ -168,7 +167,7 @@ public sealed class RedisCrmRecordStoreTests : CrmRecordStoreContract
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("crm-store");
-        Store = new RedisCrmRecordStore(server.Connection, Microsoft.Extensions.Options.Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }), Options);
+        Store = new RedisCrmRecordStore(server.Connection, _redis.Options, Options);
     }
 
     public override async Task DisposeAsync() => await _redis.DisposeAsync();
@@ -255,7 +254,7 @@ public sealed class RedisCrmOrgStoreTests : CrmOrgStoreContract
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("crm-org");
-        Store = new RedisCrmOrgStore(server.Connection, Microsoft.Extensions.Options.Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }));
+        Store = new RedisCrmOrgStore(server.Connection, _redis.Options);
     }
 
     public override async Task DisposeAsync() => await _redis.DisposeAsync();

@@ -4,7 +4,6 @@ using Sync.Contracts;
 using Sync.ProspectEditor.Automation;
 using Sync.ProspectEditor.Imports;
 using Sync.ProspectEditor.Storage;
-using Sync.ServiceDefaults.Storage;
 using Sync.Testing;
 
 namespace Sync.ProspectEditor.Tests;
@@ -138,7 +137,7 @@ public sealed class RedisImportStoreTests : ImportStoreContract, IAsyncLifetime
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("import-store");
-        Store = new RedisImportStore(server.Connection, Microsoft.Extensions.Options.Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }), Options);
+        Store = new RedisImportStore(server.Connection, _redis.Options, Options);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
@@ -169,7 +168,7 @@ public sealed class RedisCustomFieldStoreTests : CustomFieldStoreContract, IAsyn
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("custom-field-store");
-        Store = new RedisCustomFieldStore(server.Connection, Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }));
+        Store = new RedisCustomFieldStore(server.Connection, _redis.Options);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
@@ -188,7 +187,7 @@ public sealed class RedisAutomationRuleStoreTests : AutomationRuleStoreContract,
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("automation-rule-store");
-        Store = new RedisAutomationRuleStore(server.Connection, Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }));
+        Store = new RedisAutomationRuleStore(server.Connection, _redis.Options);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();

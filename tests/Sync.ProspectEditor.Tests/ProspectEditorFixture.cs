@@ -2,10 +2,8 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
-using Sync.ProspectEditor.Apis;
-using Sync.ProspectEditor.Extensions;
 using Sync.ProspectEditor.Outbox;
-using Sync.ServiceDefaults.Http;
+using Sync.ProspectEditor.Tests.Support;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 
@@ -46,20 +44,8 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
     /// <param name="replaceServices">Registrations made after prospect-editor's own, which they replace (a store that fails on cue).</param>
     public static async Task<TestServiceHost> StartEditor(
         IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null,
-        Action<IServiceCollection>? replaceServices = null)
-    {
-        var host = await TestServiceHost.Start("prospect-editor",
-            TestSettings.Combine(broker.Settings, redis.Settings, FastRelay, extra ?? new Dictionary<string, string?>()),
-            builder =>
-            {
-                builder.AddProspectEditor();
-                replaceServices?.Invoke(builder.Services);
-                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-            },
-            app => app.MapProspectEditorApi());
-        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
-        return host;
-    }
+        Action<IServiceCollection>? replaceServices = null) =>
+        await EditorHost.Start(TestSettings.Combine(broker.Settings, redis.Settings, FastRelay, extra ?? new Dictionary<string, string?>()), ApiKey, replaceServices);
 
     public async Task DisposeAsync()
     {

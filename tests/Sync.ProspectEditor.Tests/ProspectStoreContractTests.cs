@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Options;
 using Sync.Contracts;
 using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
-using Sync.ServiceDefaults.Storage;
 using Sync.Testing;
 
 namespace Sync.ProspectEditor.Tests;
@@ -177,7 +175,7 @@ public sealed class RedisProspectStoreTests : ProspectStoreContract, IAsyncLifet
     {
         var server = await RedisTestServer.Shared();
         _redis = server.CreateKeyPrefix("prospect-store");
-        Store = new RedisProspectStore(server.Connection, Options.Create(new RedisOptions { KeyPrefix = _redis.Prefix }));
+        Store = new RedisProspectStore(server.Connection, _redis.Options);
     }
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();

@@ -44,7 +44,7 @@ public sealed class PauseAndRetryQueueTests
         Assert.True(resumed.ConsumingOnThisReplica);
         var completions = await worker.Completions(requests);
         Assert.All(completions, completed => Assert.Equal(SyncOutcome.Synced, completed.Outcome));
-        await worker.UntilQueuesEmpty();
+        await worker.Broker.WaitUntilDrained();
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ResilienceTests
         Assert.Equal(0, worker.Editor.FailNextCalls);
         Assert.All(requests, request => Assert.Single(worker.Crm.WithEmail($"p{request.ProspectId}@example.test")));
         Assert.NotNull((await worker.Status()).LastError);
-        await worker.UntilQueuesEmpty();
+        await worker.Broker.WaitUntilDrained();
     }
 
     [Fact]

@@ -84,9 +84,8 @@ public sealed class WorkerHost : IAsyncDisposable
     public static async Task<WorkerHost> Start(
         IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? addServices = null)
     {
-        var configuration = FastSettings();
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            configuration[key] = value;
+        var configuration = new Dictionary<string, string?>(
+            TestSettings.Combine(FastSettings(), settings ?? new Dictionary<string, string?>()), StringComparer.OrdinalIgnoreCase);
         var worker = new WorkerHost(broker, redis, new FakeCrm(), new FakeProspectEditor(), new Recording(), configuration, addServices);
         worker.Host = await worker.StartHost();
         await worker.UntilConsuming();
@@ -179,20 +178,6 @@ public sealed class WorkerHost : IAsyncDisposable
     public async Task UntilWaiting(string queue, int messages) =>
         await Eventually.True(async () => await Broker.CountNow(queue) is { Consumers: 0 } state && state.Ready == messages,
             $"{messages} messages to wait in {queue} with no consumer");
-
-    /// <summary>A barrier: no message waits in any queue of the virtual host (error queues aside), two readings in a row.</summary>
-    public async Task UntilQueuesEmpty()
-    {
-        var streak = 0;
-        await Eventually.True(async () =>
-        {
-            var queues = (await Broker.Queues()).Select(queue => queue.Name)
-                .Where(name => !name.EndsWith("_error", StringComparison.Ordinal) && !name.EndsWith("_skipped", StringComparison.Ordinal));
-            var counts = await Task.WhenAll(queues.Select(Broker.CountNow));
-            streak = counts.All(queue => queue is null or { Ready: 0 }) ? streak + 1 : 0;
-            return streak >= 2;
-        }, "every queue to be empty");
-    }
 
     public async Task UntilConsuming() =>
         await Eventually.True(() => Consumption.Status.Consuming, "the worker to consume the sync-worker queue");

@@ -11,14 +11,12 @@ public sealed class PublishedEvents(IsolatedVirtualHost broker, string queue)
     private readonly Lock _lock = new();
     private readonly List<QueuedMessage> _messages = [];
     private readonly HashSet<string> _payloads = [];
-    private int _copies;
 
     public async Task<IReadOnlyList<QueuedMessage>> Collect()
     {
         var taken = await broker.TakeMessages(queue);
         lock (_lock)
         {
-            _copies += taken.Count;
             foreach (var message in taken)
             {
                 if (_payloads.Add(EventKey(message)))
@@ -40,17 +38,6 @@ public sealed class PublishedEvents(IsolatedVirtualHost broker, string queue)
             var found = (await All<T>()).Where(match).ToList();
             return found.Count >= count ? found : null;
         }, waitingFor, timeout);
-    }
-
-    /// <summary>
-    /// How many messages were taken, duplicates included: <see cref="Collect"/> keeps one copy per event id, so a test that
-    /// must prove something was published once compares this with the number of events.
-    /// </summary>
-    public async Task<int> Copies()
-    {
-        await Collect();
-        lock (_lock)
-            return _copies;
     }
 
     /// <summary>How many events were collected: a mark to compare with after a barrier.</summary>

@@ -303,10 +303,6 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     /// <summary>Up to <paramref name="max"/> messages of the queue, left where they are; an exact reading (see <see cref="RabbitMqBroker"/>).</summary>
     public Task<IReadOnlyList<QueuedMessage>> Peek(string queue, int max = 1000) => Broker.Peek(Name, queue, max);
 
-    /// <summary>The parsed bodies of <see cref="Peek"/>: what a consumer would receive, left in place.</summary>
-    public async Task<IReadOnlyList<JsonElement>> PeekMessages(string queue, int count = 1000) =>
-        [.. (await Peek(queue, count)).Select(message => JsonDocument.Parse(message.Payload).RootElement)];
-
     public Task<bool> PublishJson(string exchange, string routingKey, string json, IReadOnlyDictionary<string, object>? headers = null) =>
         Broker.PublishJson(Name, exchange, routingKey, json, headers);
 

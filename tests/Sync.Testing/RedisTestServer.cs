@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Sync.ServiceDefaults.Storage;
 
 namespace Sync.Testing;
 
@@ -70,6 +72,13 @@ public sealed class IsolatedKeyPrefix(RedisTestServer server, string prefix) : I
         ["Redis:ConnectionString"] = Server.ConnectionString,
         ["Redis:KeyPrefix"] = Prefix,
     };
+
+    /// <summary>The same settings as options, for a store built by hand around <see cref="RedisTestServer.Connection"/>.</summary>
+    public IOptions<RedisOptions> Options => Microsoft.Extensions.Options.Options.Create(new RedisOptions
+    {
+        ConnectionString = Server.ConnectionString,
+        KeyPrefix = Prefix,
+    });
 
     public async Task<IReadOnlyList<string>> Keys()
     {

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.ProspectEditor;
+using Sync.Contracts;
 using Sync.CrmChangeListener.Apis;
 using Sync.CrmChangeListener.Extensions;
 using Sync.CrmChangeListener.Feed;
@@ -53,7 +54,7 @@ public sealed record PublishedChange(Guid EventId, long ProspectId, string Objec
     string? CommittedBy, IReadOnlyList<string> ChangedFields, long? FeedPosition)
 {
     public static async Task<IReadOnlyList<PublishedChange>> InQueue(IsolatedVirtualHost broker) =>
-        [.. (await broker.PeekMessages(SyncQueues.EvaluatorEvents, 5000))
-            .Where(envelope => envelope.GetProperty("messageType").EnumerateArray().Any(type => type.GetString()!.EndsWith(":CrmRecordChanged", StringComparison.Ordinal)))
-            .Select(envelope => envelope.GetProperty("message").Deserialize<PublishedChange>(JsonSerializerOptions.Web)!)];
+        [.. (await broker.Peek(SyncQueues.EvaluatorEvents, 5000))
+            .Where(message => message.MessageType == nameof(CrmRecordChanged))
+            .Select(message => message.Message<PublishedChange>())];
 }

@@ -13,11 +13,6 @@ namespace Sync.SyncEvaluator.Tests.Pipeline;
 [Collection(nameof(EvaluatorPipeline))]
 public sealed class MalformedMessageTests(EvaluatorHost evaluator)
 {
-    private static readonly JsonSerializerOptions UpstreamJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
-
     [Fact]
     public async Task InvalidEventOnTheBusGoesToTheErrorQueueWithTheReasonAndConsumingGoesOn()
     {
@@ -80,7 +75,7 @@ public sealed class MalformedMessageTests(EvaluatorHost evaluator)
         var prospect = EvaluatorHost.NewProspect();
         var change = Events.CrmChange(prospect, CrmObjectType.Contact, CrmChangeKind.OwnerChanged, DateTimeOffset.UtcNow);
 
-        await evaluator.Broker.PublishJson(SyncQueues.EvaluatorJsonCrmChange, "", JsonSerializer.Serialize(change, UpstreamJson));
+        await evaluator.Broker.PublishJson(SyncQueues.EvaluatorJsonCrmChange, "", JsonSerializer.Serialize(change, EvaluatorHost.Json));
         var decision = await evaluator.Decision(prospect, change.EventId);
 
         Assert.Equal(nameof(SyncRules.CrmOwnerChange), decision.Rule);
@@ -96,7 +91,7 @@ public sealed class MalformedMessageTests(EvaluatorHost evaluator)
     {
         var next = Events.Activity(prospect, ActivityKind.FormSubmission);
         if (throughJsonEntryPoint)
-            await evaluator.Broker.PublishJson(SyncQueues.EvaluatorJsonActivity, "", JsonSerializer.Serialize(next, UpstreamJson));
+            await evaluator.Broker.PublishJson(SyncQueues.EvaluatorJsonActivity, "", JsonSerializer.Serialize(next, EvaluatorHost.Json));
         else
             await evaluator.Publish(next);
         Assert.Equal(DecisionOutcome.SyncQueued, (await evaluator.Decision(prospect, next.EventId)).Outcome);

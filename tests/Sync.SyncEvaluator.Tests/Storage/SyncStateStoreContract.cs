@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sync.Contracts;
 using Sync.Rules;
-using Sync.ServiceDefaults.Storage;
 using Sync.SyncEvaluator.Storage;
 using Sync.Testing;
 
@@ -409,7 +408,7 @@ public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
         var redis = (await RedisTestServer.Shared()).CreateKeyPrefix("evaluator-store");
         _prefixes.Add(redis);
         return new RedisSyncStateStore(redis.Server.Connection,
-            Options.Create(new RedisOptions { ConnectionString = redis.Server.ConnectionString, KeyPrefix = redis.Prefix }),
+            redis.Options,
             Options.Create(settings));
     }
 

@@ -26,8 +26,6 @@ public sealed class FakeCrm : ICrmClient
 
     public int WriteCalls { get; private set; }
 
-    public int LimitsCalls { get; private set; }
-
     public int RefusedForLimit { get; private set; }
 
     /// <summary>Records written per write call, in order.</summary>
@@ -178,10 +176,7 @@ public sealed class FakeCrm : ICrmClient
     public Task<CrmLimits> GetLimits(CancellationToken cancellationToken)
     {
         lock (_lock)
-        {
-            LimitsCalls++;
             return Task.FromResult(new CrmLimits(new CrmApiUsage(Used, Limit), ResetsAt));
-        }
     }
 
     public Task<CrmChangePage> ReadChanges(long afterPosition, int limit, CancellationToken cancellationToken) =>

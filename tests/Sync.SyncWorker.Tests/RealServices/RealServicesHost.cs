@@ -6,9 +6,7 @@ using System.Text.Json;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.CrmSimulator.Tests.Support;
-using Sync.ProspectEditor.Apis;
-using Sync.ProspectEditor.Extensions;
-using Sync.ServiceDefaults.Http;
+using Sync.ProspectEditor.Tests.Support;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 
@@ -61,35 +59,22 @@ public sealed class RealServicesHost : IAsyncDisposable
         var crm = await SimulatorHost.Start(redis.Settings);
         var editor = await StartEditor(broker, redis);
         var traffic = new CrmTraffic();
-        var settings = new Dictionary<string, string?>
+        var settings = TestSettings.Combine(new Dictionary<string, string?>
         {
             ["Services:Crm:Url"] = crm.Address.ToString(),
             ["Services:ProspectEditor:Url"] = editor.Address.ToString(),
-        };
-        foreach (var (key, value) in workerSettings ?? new Dictionary<string, string?>())
-            settings[key] = value;
+        }, workerSettings ?? new Dictionary<string, string?>()).ToDictionary();
         var worker = await WorkerHost.Start(broker, redis, settings, traffic.Observe);
         return new RealServicesHost(broker, redis, crm, editor, worker, traffic);
     }
 
     /// <summary>prospect-editor as its Program.cs hosts it, with a fast outbox relay and the worker's API key.</summary>
-    public static async Task<TestServiceHost> StartEditor(IsolatedVirtualHost broker, IsolatedKeyPrefix redis)
-    {
-        var editor = await TestServiceHost.Start("prospect-editor",
-            TestSettings.Combine(broker.Settings, redis.Settings, new Dictionary<string, string?>
-            {
-                ["Sync:ApiKey"] = WorkerHost.ApiKey,
-                ["Outbox:SweepInterval"] = "00:00:00.200",
-            }),
-            builder =>
-            {
-                builder.AddProspectEditor();
-                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-            },
-            app => app.MapProspectEditorApi());
-        editor.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, WorkerHost.ApiKey);
-        return editor;
-    }
+    public static async Task<TestServiceHost> StartEditor(IsolatedVirtualHost broker, IsolatedKeyPrefix redis) =>
+        await EditorHost.Start(TestSettings.Combine(broker.Settings, redis.Settings, new Dictionary<string, string?>
+        {
+            ["Sync:ApiKey"] = WorkerHost.ApiKey,
+            ["Outbox:SweepInterval"] = "00:00:00.200",
+        }), WorkerHost.ApiKey);
 
     public static string NewEmail(string who) => SimulatorHost.NewEmail(who);
 

@@ -25,7 +25,7 @@ public abstract class StoreContract : IAsyncLifetime
     {
         var prefix = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
         _prefixes.Add(prefix);
-        return (prefix.Server.Connection, Options.Create(new RedisOptions { ConnectionString = prefix.Server.ConnectionString, KeyPrefix = prefix.Prefix }));
+        return (prefix.Server.Connection, prefix.Options);
     }
 }
 
