@@ -8,7 +8,7 @@ public static class DecisionExplainer
 {
     public static string Explain(SyncDecision decision)
     {
-        var rule = SyncRules.All.FirstOrDefault(candidate => candidate.Name == decision.Rule);
+        var rule = SyncRules.Find(decision.Rule);
         var because = rule?.Because ?? decision.Rule;
         var text = decision.Outcome switch
         {

@@ -84,5 +84,8 @@ public static class SyncRules
     private static readonly Dictionary<string, SyncRule> ByName = All.ToDictionary(rule => rule.Name, StringComparer.Ordinal);
 
     public static SyncRule Named(string name) =>
-        ByName.TryGetValue(name, out var rule) ? rule : throw new ArgumentException($"No sync rule is named '{name}'.", nameof(name));
+        Find(name) ?? throw new ArgumentException($"No sync rule is named '{name}'.", nameof(name));
+
+    /// <summary>The rule of that name; null when none is (a decision recorded under a rule since renamed).</summary>
+    public static SyncRule? Find(string? name) => name is null ? null : ByName.GetValueOrDefault(name);
 }

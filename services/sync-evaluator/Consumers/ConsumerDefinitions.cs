@@ -24,16 +24,38 @@ public abstract class EvaluatorConsumerDefinition<TConsumer> : ConsumerDefinitio
         endpointConfigurator.PrefetchCount = Math.Max(endpointConfigurator.PrefetchCount, _prefetch);
 }
 
-// The upstream events share the sync-evaluator queue; an import carries up to a thousand prospects, so it takes fewer at once.
-public sealed class EvaluateActivityConsumerDefinition() : EvaluatorConsumerDefinition<EvaluateActivityConsumer>(SyncQueues.EvaluatorEvents, 64, 32);
+/// <summary>How many messages of each contract the evaluator takes at once, on its own queues and on the plain-JSON entry points alike.</summary>
+internal static class EvaluatorConcurrency
+{
+    public const int Activity = 32;
+    public const int ProspectChange = 32;
+    public const int CrmChange = 32;
 
-public sealed class EvaluateProspectChangeConsumerDefinition() : EvaluatorConsumerDefinition<EvaluateProspectChangeConsumer>(SyncQueues.EvaluatorEvents, 64, 32);
+    // An import carries up to a thousand prospects, so it takes fewer at once.
+    public const int Import = 4;
+    public const int ForcedSync = 16;
+    public const int Completions = 32;
 
-public sealed class EvaluateCrmChangeConsumerDefinition() : EvaluatorConsumerDefinition<EvaluateCrmChangeConsumer>(SyncQueues.EvaluatorEvents, 64, 32);
+    /// <summary>The prefetch of the evaluator's own queues, which several consumers share.</summary>
+    public const int Prefetch = 64;
+}
 
-public sealed class EvaluateImportConsumerDefinition() : EvaluatorConsumerDefinition<EvaluateImportConsumer>(SyncQueues.EvaluatorEvents, 64, 4);
+// The upstream events share the sync-evaluator queue.
+public sealed class EvaluateActivityConsumerDefinition()
+    : EvaluatorConsumerDefinition<EvaluateActivityConsumer>(SyncQueues.EvaluatorEvents, EvaluatorConcurrency.Prefetch, EvaluatorConcurrency.Activity);
 
-public sealed class EvaluateForcedSyncConsumerDefinition() : EvaluatorConsumerDefinition<EvaluateForcedSyncConsumer>(SyncQueues.EvaluatorEvents, 64, 16);
+public sealed class EvaluateProspectChangeConsumerDefinition()
+    : EvaluatorConsumerDefinition<EvaluateProspectChangeConsumer>(SyncQueues.EvaluatorEvents, EvaluatorConcurrency.Prefetch, EvaluatorConcurrency.ProspectChange);
+
+public sealed class EvaluateCrmChangeConsumerDefinition()
+    : EvaluatorConsumerDefinition<EvaluateCrmChangeConsumer>(SyncQueues.EvaluatorEvents, EvaluatorConcurrency.Prefetch, EvaluatorConcurrency.CrmChange);
+
+public sealed class EvaluateImportConsumerDefinition()
+    : EvaluatorConsumerDefinition<EvaluateImportConsumer>(SyncQueues.EvaluatorEvents, EvaluatorConcurrency.Prefetch, EvaluatorConcurrency.Import);
+
+public sealed class EvaluateForcedSyncConsumerDefinition()
+    : EvaluatorConsumerDefinition<EvaluateForcedSyncConsumer>(SyncQueues.EvaluatorEvents, EvaluatorConcurrency.Prefetch, EvaluatorConcurrency.ForcedSync);
 
 // Completions have a queue of their own, so a flood of upstream events never delays the re-queue that follows a sync.
-public sealed class RecordSyncCompletionConsumerDefinition() : EvaluatorConsumerDefinition<RecordSyncCompletionConsumer>(SyncQueues.EvaluatorCompletions, 64, 32);
+public sealed class RecordSyncCompletionConsumerDefinition()
+    : EvaluatorConsumerDefinition<RecordSyncCompletionConsumer>(SyncQueues.EvaluatorCompletions, EvaluatorConcurrency.Prefetch, EvaluatorConcurrency.Completions);

@@ -12,11 +12,11 @@ public static class JsonEntryPoints
 {
     public static void AddSyncEvaluatorJsonEntryPoints(this IRabbitMqBusFactoryConfigurator rabbit, IBusRegistrationContext context)
     {
-        EntryPoint<EvaluateActivityConsumer>(rabbit, context, SyncQueues.EvaluatorJsonActivity, concurrentMessages: 32);
-        EntryPoint<EvaluateProspectChangeConsumer>(rabbit, context, SyncQueues.EvaluatorJsonProspectChange, concurrentMessages: 32);
-        EntryPoint<EvaluateCrmChangeConsumer>(rabbit, context, SyncQueues.EvaluatorJsonCrmChange, concurrentMessages: 32);
-        EntryPoint<EvaluateImportConsumer>(rabbit, context, SyncQueues.EvaluatorJsonImport, concurrentMessages: 4);
-        EntryPoint<EvaluateForcedSyncConsumer>(rabbit, context, SyncQueues.EvaluatorJsonForcedSync, concurrentMessages: 16);
+        EntryPoint<EvaluateActivityConsumer>(rabbit, context, SyncQueues.EvaluatorJsonActivity, EvaluatorConcurrency.Activity);
+        EntryPoint<EvaluateProspectChangeConsumer>(rabbit, context, SyncQueues.EvaluatorJsonProspectChange, EvaluatorConcurrency.ProspectChange);
+        EntryPoint<EvaluateCrmChangeConsumer>(rabbit, context, SyncQueues.EvaluatorJsonCrmChange, EvaluatorConcurrency.CrmChange);
+        EntryPoint<EvaluateImportConsumer>(rabbit, context, SyncQueues.EvaluatorJsonImport, EvaluatorConcurrency.Import);
+        EntryPoint<EvaluateForcedSyncConsumer>(rabbit, context, SyncQueues.EvaluatorJsonForcedSync, EvaluatorConcurrency.ForcedSync);
     }
 
     private static void EntryPoint<TConsumer>(IRabbitMqBusFactoryConfigurator rabbit, IBusRegistrationContext context, string queue, int concurrentMessages)

@@ -16,7 +16,5 @@ public interface ISyncRequestPublisher
 public sealed class BusSyncRequestPublisher(ConfirmedPublisher publisher) : ISyncRequestPublisher
 {
     public Task Publish(IReadOnlyList<SyncRequested> requests, CancellationToken cancellationToken) =>
-        requests.Count == 1
-            ? publisher.Publish(requests[0], cancellationToken)
-            : publisher.PublishBatch(requests, cancellationToken);
+        publisher.PublishBatch(requests, cancellationToken);
 }

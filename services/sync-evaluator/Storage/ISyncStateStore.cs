@@ -79,10 +79,8 @@ public sealed record SyncStep
     /// For an event applied before: the outstanding sync's request as last issued, when its publish is not confirmed yet and its
     /// grace has not run out. A redelivery publishes it again unchanged; a second copy of an event leaves it to the first.
     /// </summary>
-    public SyncRequested? Unconfirmed { get; init; }
-
-    internal static SyncRequested? UnconfirmedOf(long prospectId, OutstandingSync? outstanding) =>
-        outstanding is { Published: false } ? SyncStateMachine.RequestFor(prospectId, outstanding) : null;
+    public SyncRequested? Unconfirmed =>
+        !Applied && ToPublish is null && Outstanding is { Published: false } outstanding ? SyncStateMachine.RequestFor(ProspectId, outstanding) : null;
 }
 
 public sealed record ProspectSyncStatus(long ProspectId, SyncState State, IReadOnlyList<SyncDecision> Decisions);

@@ -39,11 +39,9 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
             return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now });
         lock (prospect)
         {
-            var reissued = SyncStateMachine.ReissueIfExpired(prospect.State, prospectId, now, Guid.NewGuid(), Settings);
+            var reissued = ReissueIfExpired(prospect, prospectId, now, dryRun: false);
             if (reissued is null)
                 return Task.FromResult(new SyncStep { ProspectId = prospectId, At = now, Outstanding = prospect.State.Outstanding });
-            prospect.State = reissued.State;
-            prospect.Record(reissued.Decision, now, Settings);
             return Task.FromResult(new SyncStep
             {
                 ProspectId = prospectId,
@@ -123,22 +121,15 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         {
             if (prospect.HasSeen(change.EventId, now - Settings.DedupeWindow))
             {
-                var reissued = SyncStateMachine.ReissueIfExpired(prospect.State, change.ProspectId, now, Guid.NewGuid(), Settings);
-                if (reissued is not null && !dryRun)
-                {
-                    prospect.State = reissued.State;
-                    prospect.Record(reissued.Decision, now, Settings);
-                }
-                var outstanding = (reissued?.State ?? prospect.State).Outstanding;
+                var reissued = ReissueIfExpired(prospect, change.ProspectId, now, dryRun);
                 return new SyncStep
                 {
                     ProspectId = change.ProspectId,
                     At = now,
                     Applied = false,
                     Reissue = reissued?.Decision,
-                    Outstanding = outstanding,
+                    Outstanding = (reissued?.State ?? prospect.State).Outstanding,
                     ToPublish = reissued?.ToPublish,
-                    Unconfirmed = reissued is null ? SyncStep.UnconfirmedOf(change.ProspectId, outstanding) : null,
                 };
             }
 
@@ -162,6 +153,18 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
                 ToPublish = evaluation.ToPublish,
             };
         }
+    }
+
+    /// <summary>The relay's step on a prospect under its lock, kept unless a dry run: reissue_and_save of the Lua prelude.</summary>
+    private Sync.Rules.Evaluation? ReissueIfExpired(Prospect prospect, long prospectId, DateTimeOffset now, bool dryRun)
+    {
+        var reissued = SyncStateMachine.ReissueIfExpired(prospect.State, prospectId, now, Guid.NewGuid(), Settings);
+        if (reissued is not null && !dryRun)
+        {
+            prospect.State = reissued.State;
+            prospect.Record(reissued.Decision, now, Settings);
+        }
+        return reissued;
     }
 
     private static DateTimeOffset Now() => SyncStateMachine.ToMilliseconds(TimeProvider.System.GetUtcNow());

@@ -136,9 +136,6 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
             ]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();
-        var toPublish = (reply.Issued || reply.Reissue is not null) && outstanding is not null
-            ? SyncStateMachine.RequestFor(change.ProspectId, outstanding)
-            : null;
         return new SyncStep
         {
             ProspectId = change.ProspectId,
@@ -147,8 +144,9 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
             Decision = reply.Decision?.ToDecision(),
             Reissue = reply.Reissue?.ToDecision(),
             Outstanding = outstanding,
-            ToPublish = toPublish,
-            Unconfirmed = reply.Applied || toPublish is not null ? null : SyncStep.UnconfirmedOf(change.ProspectId, outstanding),
+            ToPublish = (reply.Issued || reply.Reissue is not null) && outstanding is not null
+                ? SyncStateMachine.RequestFor(change.ProspectId, outstanding)
+                : null,
         };
     }
 

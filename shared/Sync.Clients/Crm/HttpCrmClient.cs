@@ -112,14 +112,10 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
     /// </summary>
     private static IReadOnlyList<CrmSaveResult> SubrequestSaveResults(JsonObject? subrequest, int records, string what)
     {
-        var status = subrequest?["httpStatusCode"]?.GetValue<int>() ?? 500;
-        if (status is >= 200 and < 300)
+        if (SubrequestFailure(subrequest, $"The composite write's subrequest for {what}") is not { } failure)
             return SaveResults(subrequest!["body"]);
-        var errors = subrequest?["body"] is JsonArray array ? array.OfType<JsonObject>().Select(ToError).Select(error => error.Error).ToList() : [];
-        var summary = $"{status} {string.Join(", ", errors.Select(error => error.ErrorCode).Distinct())}";
-        if (status >= 500)
-            throw new CrmTransientException($"The composite write's subrequest for {what} failed with {summary}.");
-        var refused = new CrmSaveResult(null, false, errors.Count > 0 ? errors : [new CrmError($"HTTP_{status}", $"The CRM refused {what} of a composite write.", [])]);
+        var refused = new CrmSaveResult(null, false,
+            failure.Errors.Count > 0 ? failure.Errors : [new CrmError($"HTTP_{failure.Status}", $"The CRM refused {what} of a composite write.", [])]);
         return [.. Enumerable.Repeat(refused, records)];
     }
 
@@ -179,8 +175,7 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
     {
         var errors = Errors(text, status);
         var first = errors.Count > 0 ? errors[0] : new ParsedError(new CrmError($"HTTP_{(int)status}", "", []), null);
-        // Only the error codes go in the message: the CRM's own messages may quote the values sent, e-mail addresses included.
-        var summary = $"{(int)status} {string.Join(", ", errors.Select(error => error.ErrorCode).Distinct())}";
+        var summary = Summary((int)status, errors.Select(error => error.Error));
 
         if (first.ErrorCode == "REQUEST_LIMIT_EXCEEDED")
         {
@@ -194,6 +189,10 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
             return new CrmTransientException($"The CRM answered {what} with {summary}.");
         return new CrmRequestException($"The CRM refused {what}: {summary}.", [.. errors.Select(error => error.Error)], status);
     }
+
+    // Only the error codes go in a message: the CRM's own messages may quote the values sent, e-mail addresses included.
+    private static string Summary(int status, IEnumerable<CrmError> errors) =>
+        $"{status} {string.Join(", ", errors.Select(error => error.ErrorCode).Distinct())}";
 
     // Salesforce does not say when the allowance resets; the limits resource of this CRM does, and costs nothing.
     private async Task<DateTimeOffset?> ResetTime(CancellationToken cancellationToken)
@@ -253,17 +252,28 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
     {
         foreach (var subrequest in (answer?["compositeResponse"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            var status = (HttpStatusCode)(subrequest["httpStatusCode"]?.GetValue<int>() ?? 500);
-            if ((int)status is < 200 or >= 300)
-            {
-                var errors = subrequest["body"] is JsonArray array ? array.OfType<JsonObject>().Select(ToError).ToList() : [];
-                var summary = $"{(int)status} {string.Join(", ", errors.Select(error => error.ErrorCode).Distinct())}";
-                if ((int)status >= 500)
-                    throw new CrmTransientException($"A subrequest of POST {what} failed with {summary}.");
-                throw new CrmRequestException($"A subrequest of POST {what} was refused: {summary}.", [.. errors.Select(error => error.Error)]);
-            }
+            if (SubrequestFailure(subrequest, $"A subrequest of POST {what}") is { } failure)
+                throw new CrmRequestException($"A subrequest of POST {what} was refused: {failure.Summary}.", failure.Errors);
             yield return subrequest["body"];
         }
+    }
+
+    private sealed record FailedSubrequest(int Status, IReadOnlyList<CrmError> Errors, string Summary);
+
+    /// <summary>
+    /// A composite subrequest that did not succeed (null when it did): its status and errors. A 5xx throws
+    /// <see cref="CrmTransientException"/> ("<paramref name="subrequestName"/> failed with ..."), as it would for the call as a whole.
+    /// </summary>
+    private static FailedSubrequest? SubrequestFailure(JsonObject? subrequest, string subrequestName)
+    {
+        var status = subrequest?["httpStatusCode"]?.GetValue<int>() ?? 500;
+        if (status is >= 200 and < 300)
+            return null;
+        List<CrmError> errors = subrequest?["body"] is JsonArray array ? [.. array.OfType<JsonObject>().Select(error => ToError(error).Error)] : [];
+        var summary = Summary(status, errors);
+        if (status >= 500)
+            throw new CrmTransientException($"{subrequestName} failed with {summary}.");
+        return new FailedSubrequest(status, errors, summary);
     }
 
     private static IReadOnlyList<CrmSaveResult> SaveResults(JsonNode? answer) =>

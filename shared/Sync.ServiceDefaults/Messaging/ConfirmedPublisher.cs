@@ -10,29 +10,22 @@ namespace Sync.ServiceDefaults.Messaging;
 /// </summary>
 public sealed class ConfirmedPublisher(IBus bus, IOptions<RabbitMqOptions> options)
 {
-    public async Task Publish<TMessage>(TMessage message, CancellationToken cancellationToken)
-        where TMessage : class
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.PublishTimeout);
-        try
-        {
-            await bus.Publish(message, timeout.Token);
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsBrokerFailure(exception))
-        {
-            throw new BrokerUnavailableException(typeof(TMessage).Name, exception);
-        }
-    }
+    public Task Publish<TMessage>(TMessage message, CancellationToken cancellationToken)
+        where TMessage : class =>
+        Confirm<TMessage>(options.Value.PublishTimeout, token => bus.Publish(message, token), cancellationToken);
 
-    public async Task PublishBatch<TMessage>(IReadOnlyCollection<TMessage> messages, CancellationToken cancellationToken)
-        where TMessage : class
+    public Task PublishBatch<TMessage>(IReadOnlyCollection<TMessage> messages, CancellationToken cancellationToken)
+        where TMessage : class =>
+        Confirm<TMessage>(options.Value.PublishTimeout + TimeSpan.FromMilliseconds(10 * messages.Count),
+            token => bus.PublishBatch(messages, token), cancellationToken);
+
+    private static async Task Confirm<TMessage>(TimeSpan timeout, Func<CancellationToken, Task> publish, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.PublishTimeout + TimeSpan.FromMilliseconds(10 * messages.Count));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            await bus.PublishBatch(messages, timeout.Token);
+            await publish(deadline.Token);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsBrokerFailure(exception))
         {

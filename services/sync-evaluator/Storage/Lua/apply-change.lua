@@ -29,11 +29,7 @@ local state = load_state(state_key, outbox_key)
 
 local seen_at = redis.call('ZSCORE', seen_key, event_id)
 if seen_at and tonumber(seen_at) >= now - dedupe_window then
-  local reissue = reissue_if_expired(state, now, new_event_id, publish_grace)
-  if reissue ~= nil and not dry_run then
-    save_outstanding(outbox_key, state.outstanding)
-    record_decision(decisions_key, reissue, kept, retention)
-  end
+  local reissue = reissue_and_save(state, now, new_event_id, publish_grace, outbox_key, decisions_key, kept, retention, dry_run)
   return cjson.encode({ applied = false, now = int(now), reissue = reissue, outstanding = outstanding_json(state.outstanding) })
 end
 

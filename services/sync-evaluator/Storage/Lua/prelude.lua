@@ -190,6 +190,17 @@ local function reissue_if_expired(state, now, new_event_id, publish_grace)
   }
 end
 
+-- The relay's step, kept unless dry_run: reissue_if_expired, then the outbox it changed and its decision saved. Returns the
+-- decision, or nil when the sync's time has not run out.
+local function reissue_and_save(state, now, new_event_id, publish_grace, outbox_key, decisions_key, kept, retention, dry_run)
+  local reissue = reissue_if_expired(state, now, new_event_id, publish_grace)
+  if reissue ~= nil and not dry_run then
+    save_outstanding(outbox_key, state.outstanding)
+    record_decision(decisions_key, reissue, kept, retention)
+  end
+  return reissue
+end
+
 -- SyncStateSettings.LeaseFor: the lease doubles each time one ran out, up to the maximum.
 local function lease_for(lease_expiries, lease_ms, max_lease_ms)
   local doublings = math.min(math.max(lease_expiries, 0), 30)

@@ -7,9 +7,5 @@ local new_event_id, publish_grace, kept, retention = ARGV[1], tonumber(ARGV[2]),
 
 local now = now_ms()
 local state = load_state(state_key, outbox_key)
-local reissue = reissue_if_expired(state, now, new_event_id, publish_grace)
-if reissue ~= nil then
-  save_outstanding(outbox_key, state.outstanding)
-  record_decision(decisions_key, reissue, kept, retention)
-end
+local reissue = reissue_and_save(state, now, new_event_id, publish_grace, outbox_key, decisions_key, kept, retention, false)
 return cjson.encode({ now = int(now), reissue = reissue, outstanding = outstanding_json(state.outstanding) })
