@@ -21,7 +21,7 @@ public sealed class EmbeddedDemoTests
         };
         // Ports of its own, so the demo runs beside anything on the default ports.
         foreach (var service in new[] { "ActivityTracker", "ProspectEditor", "SyncEvaluator", "SyncWorker", "CrmSimulator", "CrmChangeListener" })
-            start.Environment[$"Embedded__Ports__{service}"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+            start.Environment[$"Embedded__Ports__{service}"] = FreePorts.NextStable().ToString(CultureInfo.InvariantCulture);
 
         using var demo = Process.Start(start)!;
         var printed = demo.StandardOutput.ReadToEndAsync();

@@ -18,7 +18,7 @@ public sealed class SyncFlowTests(SyncSystem system)
     };
 
     [Fact]
-    public async Task FormSubmissionForANewAddressBecomesALeadAndTheProspectIsMarkedSynced()
+    public Task FormSubmissionForANewAddressBecomesALeadAndTheProspectIsMarkedSynced() => system.Explain(async () =>
     {
         var email = SyncSystem.NewEmail("form");
 
@@ -38,10 +38,10 @@ public sealed class SyncFlowTests(SyncSystem system)
         var prospect = await system.Prospect(prospectId);
         Assert.Equal(lead.Text("Id"), prospect.GetProperty("crmRecordId").GetString());
         Assert.Equal("Lead", prospect.GetProperty("crmObjectType").GetString());
-    }
+    });
 
     [Fact]
-    public async Task LeadEditedInTheCrmFlowsBackIntoTheProspectAndTheSystemGoesQuiet()
+    public Task LeadEditedInTheCrmFlowsBackIntoTheProspectAndTheSystemGoesQuiet() => system.Explain(async () =>
     {
         var email = SyncSystem.NewEmail("crm-edit");
         var prospectId = await system.SubmitForm(email, Ada);
@@ -63,10 +63,10 @@ public sealed class SyncFlowTests(SyncSystem system)
         Assert.Equal("Chief Analyst", leadAfter!.Value.Text("Title"));
 
         await AssertNothingMoreHappens([prospectId]);
-    }
+    });
 
     [Fact]
-    public async Task BurstOfChangesOnBothSidesSettlesWithBothSidesAlikeAndNoFurtherSyncRequested()
+    public Task BurstOfChangesOnBothSidesSettlesWithBothSidesAlikeAndNoFurtherSyncRequested() => system.Explain(async () =>
     {
         var emails = Enumerable.Range(0, 24).Select(index => SyncSystem.NewEmail($"burst{index}")).ToList();
         var prospectIds = await Task.WhenAll(emails.Select(email => system.SubmitForm(email, Ada)));
@@ -121,10 +121,10 @@ public sealed class SyncFlowTests(SyncSystem system)
                 || decision.Rule == "CrmFieldChange");
         }
         await AssertNothingMoreHappens(prospectIds);
-    }
+    });
 
     [Fact]
-    public async Task FormSubmittedWhileTheEvaluatorIsDownIsSyncedOnceItIsBack()
+    public Task FormSubmittedWhileTheEvaluatorIsDownIsSyncedOnceItIsBack() => system.Explain(async () =>
     {
         var email = SyncSystem.NewEmail("evaluator-down");
         long prospectId = 0;
@@ -139,7 +139,7 @@ public sealed class SyncFlowTests(SyncSystem system)
 
         await Eventually.Until(() => system.LeadByEmail(email), "the Lead in the CRM after the evaluator came back");
         await WaitUntilSynced(prospectId);
-    }
+    });
 
     private async Task<JsonElement> WaitUntilSynced(long prospectId) =>
         await Eventually.Until<JsonElement>(async () =>
@@ -152,12 +152,13 @@ public sealed class SyncFlowTests(SyncSystem system)
 
     /// <summary>
     /// The system is quiet; it must stay so: across a second barrier (a fresh read of the CRM feed, queues drained) no
-    /// SyncRequested is routed to the sync-worker queue and no prospect takes a new decision.
+    /// SyncRequested is published and no prospect takes a new decision.
     /// </summary>
     private async Task AssertNothingMoreHappens(IReadOnlyList<long> prospectIds)
     {
         await system.WaitUntilQuiet(prospectIds);
-        var requestsBefore = await system.Broker.PublishedTo(SyncQueues.Worker);
+        var requestsBefore = await system.SyncRequestsPublished();
+        Assert.True(requestsBefore > 0, "The tap saw none of the SyncRequested that synced these prospects, so it could not see a later one either.");
         var decisionsBefore = await LatestDecisions(prospectIds);
         var quietAt = DateTimeOffset.UtcNow;
 
@@ -169,8 +170,11 @@ public sealed class SyncFlowTests(SyncSystem system)
         }, "the listener to read the CRM feed again");
         await system.WaitUntilQuiet(prospectIds);
 
-        Assert.Equal(requestsBefore, await system.Broker.PublishedTo(SyncQueues.Worker));
-        Assert.Equal(decisionsBefore, await LatestDecisions(prospectIds));
+        var requestsAfter = await system.SyncRequestsPublished();
+        var decisionsAfter = await LatestDecisions(prospectIds);
+        Assert.True(requestsBefore == requestsAfter && decisionsBefore.SequenceEqual(decisionsAfter),
+            $"Something happened after the system was quiet: SyncRequested published {requestsBefore} → {requestsAfter}; " +
+            $"latest decisions [{string.Join(", ", decisionsBefore)}] → [{string.Join(", ", decisionsAfter)}].");
     }
 
     /// <summary>Each prospect's newest decision (the list keeps only the latest ones, newest first), to tell whether any came since.</summary>

@@ -84,17 +84,23 @@ public sealed class RabbitMqBroker
     internal async Task DeleteVirtualHost(string name) =>
         await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(name)}");
 
-    /// <summary>How many messages were ever routed to a queue: the broker's own count, unaffected by consumers.</summary>
-    internal async Task<long> PublishedTo(string virtualHost, string queue)
+    /// <summary>
+    /// Binds a queue nobody consumes to <paramref name="exchange"/> (declared fanout and durable, as MassTransit declares a
+    /// message type's exchange), so that its exact length counts every message published there from now on.
+    /// </summary>
+    internal async Task<string> Tap(string virtualHost, string exchange)
     {
-        using var response = await _management.GetAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}");
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            return 0;
-        response.EnsureSuccessStatusCode();
-        var queueState = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return queueState.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("publish", out var published)
-            ? published.GetInt64()
-            : 0;
+        var factory = new ConnectionFactory
+        {
+            HostName = Host, Port = Port, VirtualHost = virtualHost, UserName = User, Password = Password, ClientProvidedName = "tests: tap",
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var queue = IsolatedVirtualHost.TapPrefix + exchange;
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, routingKey: "");
+        return queue;
     }
 
     internal async Task<IReadOnlyList<QueueState>> Queues(string virtualHost)
@@ -281,11 +287,14 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
 
     public Task<IReadOnlyList<QueueState>> Queues() => Broker.Queues(Name);
 
+    /// <summary>The start of a tap queue's name (see <see cref="Tap"/>); <see cref="WaitUntilDrained"/> leaves taps out.</summary>
+    public const string TapPrefix = "tests-tap-";
+
     /// <summary>
-    /// How many messages were ever routed to <paramref name="queue"/> (the management API's publish count; it lags by the
-    /// broker's statistics interval, so read it after a barrier such as <see cref="WaitUntilDrained"/>).
+    /// A queue that from now on keeps a copy of every message published to <paramref name="exchange"/>; count it with
+    /// <see cref="CountNow"/>. (The management API's publish counts are no substitute: under load they lag by seconds.)
     /// </summary>
-    public Task<long> PublishedTo(string queue) => Broker.PublishedTo(Name, queue);
+    public Task<string> Tap(string exchange) => Broker.Tap(Name, exchange);
 
     public async Task<QueueState?> Queue(string queue) => (await Queues()).FirstOrDefault(state => state.Name == queue);
 
@@ -310,7 +319,7 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
     public Task ImportDefinitions(string definitions) => Broker.ImportDefinitions(Name, definitions);
 
     /// <summary>
-    /// A barrier: every queue (error queues aside) is empty with nothing unacknowledged, and stays so for two of the broker's
+    /// A barrier: every queue (error queues and taps aside) is empty with nothing unacknowledged, and stays so for two of the broker's
     /// statistics intervals (the management API's counts lag by one), with the ready counts read exactly over AMQP as well.
     /// </summary>
     public Task WaitUntilDrained(TimeSpan? timeout = null)
@@ -319,7 +328,8 @@ public sealed class IsolatedVirtualHost(RabbitMqBroker broker, string name) : IA
         return Eventually.True(async () =>
         {
             var queues = (await Queues())
-                .Where(queue => !queue.Name.EndsWith("_error", StringComparison.Ordinal) && !queue.Name.EndsWith("_skipped", StringComparison.Ordinal))
+                .Where(queue => !queue.Name.EndsWith("_error", StringComparison.Ordinal) && !queue.Name.EndsWith("_skipped", StringComparison.Ordinal)
+                    && !queue.Name.StartsWith(TapPrefix, StringComparison.Ordinal))
                 .ToList();
             var drained = queues.All(queue => queue.Messages == 0 && queue.Unacknowledged == 0)
                 && (await Broker.CountsNow(Name, queues.Select(queue => queue.Name))).All(count => count.Ready == 0);

@@ -15,6 +15,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _listeningLine;
+    private volatile bool _listening;
 
     private ServiceProcess(string name, Process process, Uri address)
     {
@@ -22,6 +24,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process = process;
         Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        _listeningLine = $"Now listening on: {address.ToString().TrimEnd('/')}";
         _process.OutputDataReceived += (_, line) => Keep(line.Data);
         _process.ErrorDataReceived += (_, line) => Keep(line.Data);
     }
@@ -34,6 +37,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>What the process printed last, for a failing test's message.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
+
+    public string LastLines(int count) => string.Join(Environment.NewLine, _output.TakeLast(count));
 
     /// <param name="directory">The service's folder under services/, such as "sync-evaluator".</param>
     /// <param name="assembly">Its assembly name, such as "Sync.SyncEvaluator".</param>
@@ -55,6 +60,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // Kestrel's "Now listening on" line: the proof that what answers on the port is this process.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
 
@@ -70,6 +77,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 if (process.HasExited)
                     throw new InvalidOperationException($"{directory} exited with code {process.ExitCode}:{Environment.NewLine}{service.RecentOutput}");
+                if (!service._listening)
+                    return false;
                 using var ready = await service.Http.GetAsync("health/ready");
                 return ready.IsSuccessStatusCode;
             }, $"{directory} to report ready on {address}", TimeSpan.FromSeconds(90));
@@ -99,6 +108,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (line is null)
             return;
         _output.Enqueue(line);
+        if (line.Contains(_listeningLine, StringComparison.Ordinal))
+            _listening = true;
         while (_output.Count > OutputLinesKept && _output.TryDequeue(out _))
         {
         }

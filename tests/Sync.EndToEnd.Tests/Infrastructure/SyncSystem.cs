@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Sync.Contracts;
 using Sync.Testing;
 
 namespace Sync.EndToEnd.Tests.Infrastructure;
@@ -21,6 +23,9 @@ public sealed class SyncSystem : IAsyncLifetime
     private Dictionary<string, string> _environment = null!;
 
     public IsolatedVirtualHost Broker { get; private set; } = null!;
+
+    /// <summary>A queue that keeps a copy of every SyncRequested published (see <see cref="SyncRequestsPublished"/>).</summary>
+    private string _syncRequestedTap = null!;
 
     public ServiceProcess ActivityTracker => _services["activity-tracker"];
 
@@ -44,12 +49,14 @@ public sealed class SyncSystem : IAsyncLifetime
         ("activity-tracker", "Sync.ActivityTracker"),
     ];
 
-    private readonly Dictionary<string, int> _ports = Services.ToDictionary(service => service.Directory, _ => FreePorts.Next());
+    private readonly Dictionary<string, int> _ports = Services.ToDictionary(service => service.Directory, _ => FreePorts.NextStable());
 
     public async Task InitializeAsync()
     {
         Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("e2e");
         _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("e2e");
+        // MassTransit publishes a message type to the exchange named "namespace:type".
+        _syncRequestedTap = await Broker.Tap($"{typeof(SyncRequested).Namespace}:{nameof(SyncRequested)}");
         _environment = new Dictionary<string, string>
         {
             ["Sync__ApiKey"] = ApiKey,
@@ -127,6 +134,38 @@ public sealed class SyncSystem : IAsyncLifetime
         return true;
     }
 
+    /// <summary>
+    /// Runs a test's steps; when they fail, the failure carries what each service printed last and the state of the queues, so
+    /// that a failure seen once, in CI, can still be understood.
+    /// </summary>
+    public async Task Explain(Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch (Exception failure)
+        {
+            var report = new StringBuilder(failure.Message);
+            foreach (var service in _services.Values)
+                report.Append(CultureInfo.InvariantCulture, $"{Environment.NewLine}--- {service.Name} printed last:{Environment.NewLine}{service.LastLines(40)}");
+            try
+            {
+                var queues = await Broker.Queues();
+                report.Append(CultureInfo.InvariantCulture, $"{Environment.NewLine}--- queues (name: ready/unacknowledged/consumers): ")
+                    .AppendJoin(", ", queues.Select(queue => $"{queue.Name}: {queue.Ready}/{queue.Unacknowledged}/{queue.Consumers}"));
+            }
+            catch (Exception unreadable)
+            {
+                report.Append(CultureInfo.InvariantCulture, $"{Environment.NewLine}--- queues unreadable: {unreadable.Message}");
+            }
+            throw new SystemStateException(report.ToString(), failure);
+        }
+    }
+
+    /// <summary>How many SyncRequested were published since the system started, retries and duplicates included: an exact count.</summary>
+    public async Task<uint> SyncRequestsPublished() => (await Broker.CountNow(_syncRequestedTap))!.Ready;
+
     public async Task<JsonElement> SyncStatus(long prospectId) =>
         await SyncEvaluator.Http.GetFromJsonAsync<JsonElement>($"prospects/{prospectId}/sync-status");
 
@@ -169,6 +208,9 @@ public sealed class SyncSystem : IAsyncLifetime
 
     private string Url(string directory) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_ports[directory]}");
 }
+
+/// <summary>A test's failure, with the system's state when it failed; the original failure is the inner exception.</summary>
+public sealed class SystemStateException(string message, Exception failure) : Exception(message, failure);
 
 [CollectionDefinition(Name)]
 public sealed class SyncSystemCollection : ICollectionFixture<SyncSystem>
