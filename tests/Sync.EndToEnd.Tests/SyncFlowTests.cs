@@ -132,9 +132,9 @@ public sealed class SyncFlowTests(SyncSystem system)
         await system.Restart("sync-evaluator", whileStopped: async () =>
         {
             prospectId = await system.SubmitForm(email, Ada);
-            var waiting = await Eventually.Until(async () => await system.Broker.Queue(SyncQueues.EvaluatorEvents) is { Messages: > 0 } queue ? queue : null,
+            var waiting = await Eventually.Until(async () => await system.Broker.CountNow(SyncQueues.EvaluatorEvents) is { Ready: > 0 } queue ? queue : null,
                 "the submission to wait in the sync-evaluator queue");
-            Assert.Equal(0, waiting.Consumers);
+            Assert.Equal(0u, waiting.Consumers);
         });
 
         await Eventually.Until(() => system.LeadByEmail(email), "the Lead in the CRM after the evaluator came back");
