@@ -90,11 +90,7 @@ public sealed class RabbitMqBroker
     /// </summary>
     internal async Task<string> Tap(string virtualHost, string exchange)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = Host, Port = Port, VirtualHost = virtualHost, UserName = User, Password = Password, ClientProvidedName = "tests: tap",
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await Connect(virtualHost, "tests: tap");
         await using var channel = await connection.CreateChannelAsync();
         var queue = IsolatedVirtualHost.TapPrefix + exchange;
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
@@ -170,11 +166,7 @@ public sealed class RabbitMqBroker
     /// <summary>The exact ready counts of several queues, over one AMQP connection; a queue that does not exist is left out.</summary>
     internal async Task<IReadOnlyList<QueueCount>> CountsNow(string virtualHost, IEnumerable<string> queues)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = Host, Port = Port, VirtualHost = virtualHost, UserName = User, Password = Password, ClientProvidedName = "tests: queue counts",
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await Connect(virtualHost, "tests: queue counts");
         var counts = new List<QueueCount>();
         foreach (var queue in queues)
         {
@@ -192,24 +184,14 @@ public sealed class RabbitMqBroker
         return counts;
     }
 
-    internal async Task<QueueCount?> CountNow(string virtualHost, string queue)
-    {
-        var factory = new ConnectionFactory
+    internal async Task<QueueCount?> CountNow(string virtualHost, string queue) =>
+        await CountsNow(virtualHost, [queue]) is [var count] ? count : null;
+
+    private async Task<IConnection> Connect(string virtualHost, string purpose) =>
+        await new ConnectionFactory
         {
-            HostName = Host, Port = Port, VirtualHost = virtualHost, UserName = User, Password = Password, ClientProvidedName = "tests: queue count",
-        };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            var queueState = await channel.QueueDeclarePassiveAsync(queue);
-            return new QueueCount(queueState.MessageCount, queueState.ConsumerCount);
-        }
-        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == 404)
-        {
-            return null;
-        }
-    }
+            HostName = Host, Port = Port, VirtualHost = virtualHost, UserName = User, Password = Password, ClientProvidedName = purpose,
+        }.CreateConnectionAsync();
 
     /// <summary>Re-creates a virtual host that <see cref="DeleteVirtualHost"/> removed, with the same permissions.</summary>
     internal async Task RestoreVirtualHost(string name)

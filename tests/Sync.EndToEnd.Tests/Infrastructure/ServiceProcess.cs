@@ -36,7 +36,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>What the process printed last, for a failing test's message.</summary>
-    public string RecentOutput => string.Join(Environment.NewLine, _output);
+    public string RecentOutput => LastLines(OutputLinesKept);
 
     public string LastLines(int count) => string.Join(Environment.NewLine, _output.TakeLast(count));
 
