@@ -15,5 +15,13 @@ public sealed record ProspectsImported
     /// <summary>The prospects of this part of the import: at most <see cref="MaxProspectsPerMessage"/>.</summary>
     public required IReadOnlyList<long> ProspectIds { get; init; }
 
+    /// <summary>
+    /// Each prospect's revision as the import wrote it (or found it, when its row changed nothing), in the order of
+    /// <see cref="ProspectIds"/> and as many. With it, a sync that read the prospect at that revision or later covers the
+    /// import, so the forced sync and the change it joins cost one sync, not two. Optional: without it the import is
+    /// covered by no earlier read.
+    /// </summary>
+    public IReadOnlyList<long>? Revisions { get; init; }
+
     public const int MaxProspectsPerMessage = 1000;
 }

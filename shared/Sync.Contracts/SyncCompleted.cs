@@ -29,6 +29,20 @@ public sealed record SyncCompleted
     public DateTimeOffset? CrmLastModifiedDate { get; init; }
 
     /// <summary>
+    /// The prospect's revision as the worker read it for this sync: every marketing-side change at or below it is in what
+    /// the sync wrote, so a change that joined this sync with such a revision needs no sync of its own. Null from a worker
+    /// that does not report it (every joined change then needs a follow-up sync).
+    /// </summary>
+    public long? ProspectRevisionRead { get; init; }
+
+    /// <summary>
+    /// The CRM record's LastModifiedDate as the worker's lookup read it, before the sync's own write: every CRM change at or
+    /// before it was read and brought back by this sync. Null when the lookup found no record, or from a worker that does
+    /// not report it.
+    /// </summary>
+    public DateTimeOffset? CrmLastModifiedDateRead { get; init; }
+
+    /// <summary>
     /// For <see cref="SyncOutcome.SkippedDoNotSync"/>: the prospect's revision at which the worker read Do Not Sync set, so the
     /// evaluator knows of it even before the change that set it arrives.
     /// </summary>
