@@ -16,10 +16,12 @@ public sealed record ProspectsImported
     public required IReadOnlyList<long> ProspectIds { get; init; }
 
     /// <summary>
-    /// Each prospect's revision as the import wrote it (or found it, when its row changed nothing), in the order of
-    /// <see cref="ProspectIds"/> and as many. With it, a sync that read the prospect at that revision or later covers the
-    /// import, so the forced sync and the change it joins cost one sync, not two. Optional: without it the import is
-    /// covered by no earlier read.
+    /// Each prospect's revision as the import wrote it, in the order of <see cref="ProspectIds"/> and as many (a message with
+    /// another count goes to the error queue); 0 for a prospect whose rows changed nothing. With it, a sync that read the
+    /// prospect at that revision or later read it after the import's write and so covers the import: a new prospect's forced
+    /// sync and its creation cost one sync, not two. A revision the import only found proves no such thing (a sync may have
+    /// read it before the import), so an unchanged prospect gets 0 and its forced sync is a sync of its own, as the article
+    /// says. Optional: without it no read covers the import.
     /// </summary>
     public IReadOnlyList<long>? Revisions { get; init; }
 

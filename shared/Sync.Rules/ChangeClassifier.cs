@@ -88,18 +88,26 @@ public static class ChangeClassifier
         EventType = nameof(CrmRecordChanged),
         Rule = RuleFor(change),
         ReportedDate = change.LastModifiedDate ?? change.OccurredAt,
+        CrmLastModifiedDate = change.LastModifiedDate,
     };
 
-    /// <summary>One change per prospect of the import; they share the event id, which is unique per prospect.</summary>
+    /// <summary>
+    /// One change per prospect of the import; they share the event id, which is unique per prospect. A prospect listed twice
+    /// takes the highest revision given for it.
+    /// </summary>
     public static IEnumerable<SyncChange> Classify(ProspectsImported import) =>
-        import.ProspectIds.Distinct().Select(prospectId => new SyncChange
-        {
-            EventId = import.EventId,
-            ProspectId = prospectId,
-            EventType = nameof(ProspectsImported),
-            Rule = SyncRules.Import,
-            ReportedDate = import.OccurredAt,
-        });
+        import.ProspectIds
+            .Select((prospectId, index) => (ProspectId: prospectId, Revision: import.Revisions is { } revisions && index < revisions.Count ? revisions[index] : 0))
+            .GroupBy(entry => entry.ProspectId)
+            .Select(prospect => new SyncChange
+            {
+                EventId = import.EventId,
+                ProspectId = prospect.Key,
+                EventType = nameof(ProspectsImported),
+                Rule = SyncRules.Import,
+                ReportedDate = import.OccurredAt,
+                Revision = prospect.Max(entry => entry.Revision),
+            });
 
     public static SyncChange Classify(ProspectSyncForced forced) => new()
     {
@@ -117,6 +125,7 @@ public static class ChangeClassifier
         EventType = nameof(SyncCompleted),
         Rule = SyncRules.SyncCompleted,
         ReportedDate = completed.OccurredAt,
-        Completion = new SyncCompletion(completed.SyncId, completed.Version, completed.Outcome, completed.CrmLastModifiedDate, completed.DoNotSyncRevision),
+        Completion = new SyncCompletion(completed.SyncId, completed.Version, completed.Outcome, completed.CrmLastModifiedDate, completed.DoNotSyncRevision,
+            completed.ProspectRevisionRead, completed.CrmLastModifiedDateRead),
     };
 }

@@ -21,8 +21,8 @@ public static class DecisionExplainer
                 $"{because}: changes held back since {LastSynced(decision)}: sync queued",
             DecisionOutcome.SyncQueued when rule?.Effect == SyncEffect.Force => $"{because}: sync queued",
             DecisionOutcome.SyncQueued => $"{because}: {Comparison(decision)}: sync queued",
-            DecisionOutcome.JoinedOutstandingSync =>
-                $"{because}: sync {Short(decision.SyncId)} is already queued and will cover it: no second sync",
+            DecisionOutcome.JoinedOutstandingSync => $"{because}: {ExplainJoin(decision)}",
+            DecisionOutcome.AlreadySynced => $"{because}{Stamped(decision)}: a sync that completed already read it and wrote it to the CRM: no sync",
             DecisionOutcome.BlockedByDoNotSync when rule?.Effect == SyncEffect.SetDoNotSync =>
                 "Do Not Sync is set: no sync until it is cleared",
             DecisionOutcome.BlockedByDoNotSync => $"{because}, but Do Not Sync is set: no sync",
@@ -49,13 +49,44 @@ public static class DecisionExplainer
         {
             DecisionOutcome.SyncQueued when completion.Outcome == SyncOutcome.SkippedDoNotSync && decision.Version <= completion.Version =>
                 $"Do Not Sync has been cleared since: sync {Short(decision.SyncId)} queued",
-            DecisionOutcome.SyncQueued => $"changes arrived after version {completion.Version}: sync {Short(decision.SyncId)} queued",
+            DecisionOutcome.SyncQueued =>
+                $"changes arrived after version {completion.Version} that it may not have read: a follow-up sync will carry them: sync {Short(decision.SyncId)} queued",
             DecisionOutcome.JoinedOutstandingSync => $"sync {Short(decision.SyncId)} is still outstanding",
             DecisionOutcome.BlockedByDoNotSync => "changes are pending, but Do Not Sync is set: no sync",
+            _ when decision.JoinsCovered =>
+                $"it read the changes that joined it too (up to version {decision.Version}): covered by sync {Short(completion.SyncId)}: nothing pending",
             _ => "nothing further to sync",
         };
         return $"{finished}: {next}";
     }
+
+    /// <summary>
+    /// What becomes of a change that joined an outstanding sync. The sync may or may not have read the prospect yet, so only an
+    /// activity is certain to be covered; a stamped change is covered if the sync reads it, and an unstamped one never is.
+    /// </summary>
+    private static string ExplainJoin(SyncDecision decision)
+    {
+        var sync = $"sync {Short(decision.SyncId)}";
+        return decision.Stamp switch
+        {
+            { By: SyncCoverage.NoMappedField } =>
+                $"covered by {sync}, already queued: an activity changes no field a sync writes, so it needs no sync of its own",
+            { By: SyncCoverage.ProspectRevision, Revision: { } revision } =>
+                $"{sync} is already queued and covers it if it reads the prospect at revision {revision} or later; otherwise a follow-up sync will carry it",
+            { By: SyncCoverage.CrmLastModified, CrmLastModified: { } modified } =>
+                $"{sync} is already queued and covers it if its CRM lookup reads LastModifiedDate {Time(modified, decision.At, precise: true)} or later; otherwise a follow-up sync will carry it",
+            { } => $"{sync} is already queued, but nothing shows whether it will read this change: a follow-up sync will carry it",
+            null => $"{sync} is already queued; a follow-up sync will carry whatever it does not cover",
+        };
+    }
+
+    /// <summary>The stamp an already-synced change carried, in brackets after its rule.</summary>
+    private static string Stamped(SyncDecision decision) => decision.Stamp switch
+    {
+        { By: SyncCoverage.ProspectRevision, Revision: { } revision } => $" (revision {revision})",
+        { By: SyncCoverage.CrmLastModified, CrmLastModified: { } modified } => $" (LastModifiedDate {Time(modified, decision.At, precise: true)})",
+        _ => "",
+    };
 
     private static string Comparison(SyncDecision decision)
     {

@@ -42,6 +42,15 @@ public sealed record SyncDecision
     public int? Issue { get; init; }
 
     /// <summary>
+    /// For a change that joined an outstanding sync, or that a completed sync had already read: the stamp that decides (or
+    /// decided) whether a sync read it.
+    /// </summary>
+    public ChangeStamp? Stamp { get; init; }
+
+    /// <summary>For a completion: it read every change that joined its sync, so it covered them too and no follow-up is needed for them.</summary>
+    public bool JoinsCovered { get; init; }
+
+    /// <summary>
     /// Whether this decision takes the place of <paramref name="newest"/>, the newest one kept, instead of a slot of its own: it is
     /// one more retried publish of the same sync. A broker away for minutes has every publish retried each publish grace, which
     /// would otherwise push every real decision out of the history.
@@ -56,8 +65,14 @@ public enum DecisionOutcome
     /// <summary>A new SyncRequested was issued.</summary>
     SyncQueued,
 
-    /// <summary>A sync is already outstanding and will cover this change.</summary>
+    /// <summary>
+    /// A sync is already outstanding: it covers this change if <see cref="SyncDecision.Stamp"/> shows it read it (or the change
+    /// alters no field it writes); if not, a follow-up sync carries it once it completes.
+    /// </summary>
     JoinedOutstandingSync,
+
+    /// <summary>A sync that completed already read this change (by its stamp) and wrote it to the CRM: no sync for it.</summary>
+    AlreadySynced,
 
     /// <summary>The rule never syncs.</summary>
     NoSync,

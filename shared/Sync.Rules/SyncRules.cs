@@ -5,45 +5,62 @@ public static class SyncRules
 {
     // Last activity: things the prospect does that show intent.
     public static readonly SyncRule TrackedPageView = new(nameof(TrackedPageView), ProspectDate.LastActivity, SyncEffect.Trigger,
-        "Page view by a visitor with a tracking cookie, identified as the prospect, is intent");
+        "Page view by a visitor with a tracking cookie, identified as the prospect, is intent")
+        { Coverage = SyncCoverage.NoMappedField };
     public static readonly SyncRule FormSubmission = new(nameof(FormSubmission), ProspectDate.LastActivity, SyncEffect.Trigger,
-        "Form submission is intent");
+        "Form submission is intent")
+        { Coverage = SyncCoverage.NoMappedField };
     public static readonly SyncRule FormHandlerSubmission = new(nameof(FormHandlerSubmission), ProspectDate.LastActivity, SyncEffect.Trigger,
-        "Form handler submission is intent");
+        "Form handler submission is intent")
+        { Coverage = SyncCoverage.NoMappedField };
     public static readonly SyncRule CustomRedirectClick = new(nameof(CustomRedirectClick), ProspectDate.LastActivity, SyncEffect.Trigger,
-        "Click on a custom redirect is intent");
+        "Click on a custom redirect is intent")
+        { Coverage = SyncCoverage.NoMappedField };
     public static readonly SyncRule EmailLinkClick = new(nameof(EmailLinkClick), ProspectDate.LastActivity, SyncEffect.Trigger,
-        "Click on a tracked link in an e-mail is intent");
+        "Click on a tracked link in an e-mail is intent")
+        { Coverage = SyncCoverage.NoMappedField };
 
     // Updated at: a change to the prospect record on the marketing side.
     public static readonly SyncRule ProspectCreated = new(nameof(ProspectCreated), ProspectDate.UpdatedAt, SyncEffect.Trigger,
-        "New prospect");
+        "New prospect")
+        { Coverage = SyncCoverage.ProspectRevision };
     public static readonly SyncRule ProspectFieldChange = new(nameof(ProspectFieldChange), ProspectDate.UpdatedAt, SyncEffect.Trigger,
-        "Prospect field change moves updated at");
+        "Prospect field change moves updated at")
+        { Coverage = SyncCoverage.ProspectRevision };
     public static readonly SyncRule AssignedUserChange = new(nameof(AssignedUserChange), ProspectDate.UpdatedAt, SyncEffect.Trigger,
-        "Assigned user change moves updated at");
+        "Assigned user change moves updated at")
+        { Coverage = SyncCoverage.ProspectRevision };
     public static readonly SyncRule Unsubscribe = new(nameof(Unsubscribe), ProspectDate.UpdatedAt, SyncEffect.Trigger,
-        "Unsubscribe changes the prospect record");
+        "Unsubscribe changes the prospect record")
+        { Coverage = SyncCoverage.ProspectRevision };
     public static readonly SyncRule AutomationRuleChange = new(nameof(AutomationRuleChange), ProspectDate.UpdatedAt, SyncEffect.Trigger,
-        "Automation rule changed the prospect record");
+        "Automation rule changed the prospect record")
+        { Coverage = SyncCoverage.ProspectRevision };
     public static readonly SyncRule CrmCampaignAdded = new(nameof(CrmCampaignAdded), ProspectDate.UpdatedAt, SyncEffect.Trigger,
-        "Adding the prospect to a CRM campaign moves updated at");
+        "Adding the prospect to a CRM campaign moves updated at")
+        { Coverage = SyncCoverage.ProspectRevision };
 
     // CRM last modified: a Lead or Contact change in the CRM.
     public static readonly SyncRule CrmFieldChange = new(nameof(CrmFieldChange), ProspectDate.CrmLastModified, SyncEffect.Trigger,
-        "CRM field change moves LastModifiedDate");
+        "CRM field change moves LastModifiedDate")
+        { Coverage = SyncCoverage.CrmLastModified };
     public static readonly SyncRule CrmOwnerChange = new(nameof(CrmOwnerChange), ProspectDate.CrmLastModified, SyncEffect.Trigger,
-        "CRM owner change moves LastModifiedDate");
+        "CRM owner change moves LastModifiedDate")
+        { Coverage = SyncCoverage.CrmLastModified };
     public static readonly SyncRule CrmRecordCreated = new(nameof(CrmRecordCreated), ProspectDate.CrmLastModified, SyncEffect.Trigger,
-        "CRM record created for the prospect");
+        "CRM record created for the prospect")
+        { Coverage = SyncCoverage.CrmLastModified };
     public static readonly SyncRule CrmRecordDeleted = new(nameof(CrmRecordDeleted), ProspectDate.CrmLastModified, SyncEffect.Trigger,
-        "CRM record deleted: a sync flags the prospect");
+        "CRM record deleted: a sync flags the prospect")
+        { Coverage = SyncCoverage.None };
 
     // Forced.
     public static readonly SyncRule Import = new(nameof(Import), ProspectDate.None, SyncEffect.Force,
-        "Import forces a sync of every prospect in the file");
+        "Import forces a sync of every prospect in the file")
+        { Coverage = SyncCoverage.ProspectRevision };
     public static readonly SyncRule OperatorForcedSync = new(nameof(OperatorForcedSync), ProspectDate.None, SyncEffect.Force,
-        "An operator asked for a sync");
+        "An operator asked for a sync")
+        { Coverage = SyncCoverage.None };
 
     // Never a sync.
     public static readonly SyncRule EmailOpen = new(nameof(EmailOpen), ProspectDate.None, SyncEffect.NoSync,

@@ -34,7 +34,27 @@ public sealed record SyncState
     /// <summary>The prospect revision of the Do Not Sync change applied last.</summary>
     public long DoNotSyncRevision { get; init; }
 
+    /// <summary>
+    /// The highest prospect revision a sync read and wrote to the CRM (0: none said). A change that arrives after that sync
+    /// completed, stamped at or below it, was in what it wrote: it needs no sync of its own. Kept, with
+    /// <see cref="SyncedCrmLastModified"/>, because a lone change is synced at once: a new prospect's second event (its
+    /// creation, its import, its form) often arrives after the sync its first one queued has completed.
+    /// </summary>
+    public long SyncedRevision { get; init; }
+
+    /// <summary>The latest CRM LastModifiedDate a sync's lookup read, by the CRM's clock, for a sync that wrote the CRM.</summary>
+    public DateTimeOffset? SyncedCrmLastModified { get; init; }
+
     public OutstandingSync? Outstanding { get; init; }
+
+    /// <summary>Whether a sync already read this change and wrote it to the CRM, by the stamps the last syncs read.</summary>
+    public bool AlreadySynced(ChangeStamp stamp) => stamp.By switch
+    {
+        SyncCoverage.ProspectRevision => stamp.Revision <= SyncedRevision,
+        SyncCoverage.CrmLastModified => SyncedCrmLastModified is { } synced && stamp.CrmLastModified <= synced,
+        // An activity carries no stamp that orders it against a read: on a synced prospect it queues a sync, as the article says.
+        _ => false,
+    };
 
     /// <summary>Changes no sync has settled yet: a sync is outstanding for them, or Do Not Sync holds them back.</summary>
     public bool ChangesPending => Version > SettledVersion;
@@ -56,6 +76,17 @@ public sealed record SyncState
 /// publish grace and each lease that ran out. The worker tells copies of one sync apart by it.</param>
 /// <param name="LeaseExpiries">How many leases ran out after a confirmed publish; each doubles the next lease. A publish that was
 /// never confirmed does not count: it says nothing about how long the worker takes.</param>
+/// <param name="JoinedRevision">
+/// The changes that joined this sync (every version above <paramref name="Version"/>), summed up in three values rather than
+/// listed, so that a prospect's state stays a few fields whatever arrives: the highest prospect revision stamped on them (0:
+/// none), ...
+/// </param>
+/// <param name="JoinedCrmLastModified">... the latest CRM LastModifiedDate stamped on them, ...</param>
+/// <param name="JoinedUnstamped">
+/// ... and whether any carried no stamp that could show the sync read it (an operator's forced sync, a change without its
+/// revision). A completion that read at or beyond both stamps, with no unstamped join, covers every version; otherwise only
+/// <paramref name="Version"/>, and a follow-up sync carries the rest. Activities add nothing: no mapped field depends on them.
+/// </param>
 public sealed record OutstandingSync(
     Guid SyncId,
     long Version,
@@ -66,4 +97,25 @@ public sealed record OutstandingSync(
     DateTimeOffset LeaseUntil,
     bool Published,
     Guid RequestEventId,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    long JoinedRevision = 0,
+    DateTimeOffset? JoinedCrmLastModified = null,
+    bool JoinedUnstamped = false)
+{
+    /// <summary>This sync with one more change joined, as its stamp says.</summary>
+    public OutstandingSync Join(ChangeStamp stamp) => stamp.By switch
+    {
+        SyncCoverage.NoMappedField => this,
+        SyncCoverage.ProspectRevision => this with { JoinedRevision = Math.Max(JoinedRevision, stamp.Revision ?? 0) },
+        SyncCoverage.CrmLastModified when JoinedCrmLastModified is { } joined && joined >= stamp.CrmLastModified => this,
+        SyncCoverage.CrmLastModified => this with { JoinedCrmLastModified = stamp.CrmLastModified },
+        _ => this with { JoinedUnstamped = true },
+    };
+
+    /// <summary>Whether <paramref name="completion"/>, of this sync, read every change that joined it.</summary>
+    public bool JoinsCoveredBy(SyncCompletion completion) =>
+        completion.SyncId == SyncId
+        && !JoinedUnstamped
+        && (JoinedRevision == 0 || completion.ProspectRevisionRead >= JoinedRevision)
+        && (JoinedCrmLastModified is not { } joined || completion.CrmLastModifiedDateRead >= joined);
+}

@@ -18,7 +18,8 @@ public sealed record Evaluation(SyncState State, SyncDecision Decision, SyncRequ
 /// <summary>
 /// The sync decision of the reference article as a pure state machine: a prospect needs a sync when a change arrived
 /// after the last sync (by version, not by clock), unless Do Not Sync is set; at most one sync is outstanding at a time,
-/// and its completion queues exactly one more if anything arrived after the version it covered.
+/// and its completion queues exactly one more if anything that joined it is not shown, by its owner's stamp, to be in what
+/// it read (see <see cref="OutstandingSync.JoinsCoveredBy"/>). A change a completed sync already read needs no sync.
 /// Every step on a prospect also does the relay's work for it (<see cref="ReissueIfExpired"/>): an event after its own effect,
 /// an event applied before in place of one, the relay alone. So a sync whose publish was lost with its message (the process
 /// or Redis gone right after the step) is published again by whatever comes next for its prospect, not only by the relay.
@@ -63,8 +64,12 @@ public static class SyncStateMachine
         switch (rule.Effect)
         {
             case SyncEffect.Trigger or SyncEffect.Force:
-                state = state with { Version = state.Version + 1, PendingRule = rule.Name };
-                return IssueIfNeeded(state, decision, state.SettledVersion, change.ProspectId, now, ids, settings);
+                var stamp = change.Stamp!;
+                // Arrived after the sync that read it completed (a new prospect's second event, say): it is in the CRM already.
+                if (state.AlreadySynced(stamp))
+                    return Done(state, decision with { Outcome = DecisionOutcome.AlreadySynced, Stamp = stamp });
+                state = Accept(state, rule.Name, stamp);
+                return IssueIfNeeded(state, decision, state.SettledVersion, change.ProspectId, now, ids, settings, stamp);
 
             case SyncEffect.NoSync:
                 return Done(state, decision with { Outcome = DecisionOutcome.NoSync });
@@ -73,14 +78,17 @@ public static class SyncStateMachine
                 return Done(state, decision with { Outcome = DecisionOutcome.OwnWrite });
 
             case SyncEffect.SetDoNotSync or SyncEffect.ClearDoNotSync:
-                // Other changes of the same edit count like any change, whatever becomes of Do Not Sync.
-                if (change.AlsoTriggers is { } trigger)
-                    state = state with { Version = state.Version + 1, PendingRule = trigger.Name };
+                // Other changes of the same edit count like any change, whatever becomes of Do Not Sync, unless a sync read them.
+                var also = change.AlsoTriggers is { } trigger && change.Stamp is { } alsoStamp && !state.AlreadySynced(alsoStamp)
+                    ? (Rule: trigger, Stamp: alsoStamp)
+                    : ((SyncRule Rule, ChangeStamp Stamp)?)null;
+                if (also is { } other)
+                    state = Accept(state, other.Rule.Name, other.Stamp);
                 if (change.Revision != 0 && change.Revision < state.DoNotSyncRevision)
                 {
-                    return change.AlsoTriggers is null
+                    return also is null
                         ? Done(state, decision with { Outcome = DecisionOutcome.OutOfOrderIgnored })
-                        : IssueIfNeeded(state, decision, state.SettledVersion, change.ProspectId, now, ids, settings);
+                        : IssueIfNeeded(state, decision, state.SettledVersion, change.ProspectId, now, ids, settings, also.Value.Stamp);
                 }
 
                 state = state with
@@ -91,12 +99,16 @@ public static class SyncStateMachine
                 if (state.DoNotSync)
                     return Done(state, decision with { Outcome = DecisionOutcome.BlockedByDoNotSync });
                 // Cleared: whatever was held back while it was set, including syncs the worker skipped, is pending again.
-                return IssueIfNeeded(state, decision, state.SyncedVersion, change.ProspectId, now, ids, settings);
+                return IssueIfNeeded(state, decision, state.SyncedVersion, change.ProspectId, now, ids, settings, also?.Stamp);
 
             case SyncEffect.Completion:
                 var completion = change.Completion
                     ?? throw new ArgumentException("A completion change carries its completion.", nameof(change));
-                completion = completion with { CrmLastModifiedDate = completion.CrmLastModifiedDate is { } crm ? ToMilliseconds(crm) : null };
+                completion = completion with
+                {
+                    CrmLastModifiedDate = completion.CrmLastModifiedDate is { } crm ? ToMilliseconds(crm) : null,
+                    CrmLastModifiedDateRead = completion.CrmLastModifiedDateRead is { } read ? ToMilliseconds(read) : null,
+                };
                 return Complete(state, decision with { Completion = completion }, completion, change.ProspectId, now, ids, settings);
 
             default:
@@ -163,24 +175,47 @@ public static class SyncStateMachine
         if (completion is { Outcome: SyncOutcome.SkippedDoNotSync, DoNotSyncRevision: { } seenAt } && seenAt > state.DoNotSyncRevision)
             state = state with { DoNotSync = true, DoNotSyncRevision = seenAt };
 
-        // A sync covers at most what had been issued: a version beyond the state's own cannot settle changes yet to come.
-        var covered = Math.Min(completion.Version, state.Version);
+        // A sync covers what it was issued for, and the changes that joined it when it read every one of them (by their stamps:
+        // see OutstandingSync.JoinsCoveredBy); otherwise a follow-up carries those. Never a version beyond the state's own.
+        var joinsCovered = state.Outstanding is { } outstanding && outstanding.Version < state.Version && outstanding.JoinsCoveredBy(completion);
+        var covered = joinsCovered ? state.Version : Math.Min(completion.Version, state.Version);
         var wroteCrm = completion.Outcome is SyncOutcome.Synced or SyncOutcome.CrmRecordDeleted;
+        var synced = completion.Outcome == SyncOutcome.Synced;
         // A sync skipped for Do Not Sync settles nothing once Do Not Sync has been cleared meanwhile: its changes are still due.
         var settles = completion.Outcome != SyncOutcome.SkippedDoNotSync || state.DoNotSync;
         state = state with
         {
             SettledVersion = settles ? Math.Max(state.SettledVersion, covered) : state.SettledVersion,
             SyncedVersion = wroteCrm ? Math.Max(state.SyncedVersion, covered) : state.SyncedVersion,
-            LastSyncedAt = completion.Outcome == SyncOutcome.Synced ? now : state.LastSyncedAt,
+            LastSyncedAt = synced ? now : state.LastSyncedAt,
+            // What a sync that wrote the CRM read covers the changes that arrive after it, stamped at or below it.
+            SyncedRevision = synced ? Math.Max(state.SyncedRevision, completion.ProspectRevisionRead ?? 0) : state.SyncedRevision,
+            SyncedCrmLastModified = synced && completion.CrmLastModifiedDateRead is { } read
+                ? Later(state.SyncedCrmLastModified, read)
+                : state.SyncedCrmLastModified,
             Outstanding = state.Outstanding?.SyncId == completion.SyncId ? null : state.Outstanding,
         };
-        return IssueIfNeeded(state, decision, state.SettledVersion, prospectId, now, ids, settings);
+        return IssueIfNeeded(state, decision with { JoinsCovered = joinsCovered }, state.SettledVersion, prospectId, now, ids, settings);
     }
 
-    /// <summary>Queues a sync when a change above <paramref name="coveredUpTo"/> waits, unless Do Not Sync is set or one is outstanding.</summary>
+    /// <summary>
+    /// A change that needs a sync takes the next version; one that arrives while a sync is outstanding joins it, and what its
+    /// stamp says is kept with that sync for its completion to judge.
+    /// </summary>
+    private static SyncState Accept(SyncState state, string rule, ChangeStamp stamp) => state with
+    {
+        Version = state.Version + 1,
+        PendingRule = rule,
+        Outstanding = state.Outstanding?.Join(stamp),
+    };
+
+    /// <summary>
+    /// Queues a sync when a change above <paramref name="coveredUpTo"/> waits, unless Do Not Sync is set or one is outstanding.
+    /// <paramref name="stamp"/>: the step's own change, named in the decision when it joins the outstanding sync.
+    /// </summary>
     private static Evaluation IssueIfNeeded(
-        SyncState state, SyncDecision decision, long coveredUpTo, long prospectId, DateTimeOffset now, NewSyncIds ids, SyncStateSettings settings)
+        SyncState state, SyncDecision decision, long coveredUpTo, long prospectId, DateTimeOffset now, NewSyncIds ids, SyncStateSettings settings,
+        ChangeStamp? stamp = null)
     {
         decision = decision with { Version = state.Version };
         if (state.Version <= coveredUpTo)
@@ -188,7 +223,7 @@ public static class SyncStateMachine
         if (state.DoNotSync)
             return Done(state, decision with { Outcome = DecisionOutcome.BlockedByDoNotSync });
         if (state.Outstanding is { } outstanding)
-            return Done(state, decision with { Outcome = DecisionOutcome.JoinedOutstandingSync, SyncId = outstanding.SyncId });
+            return Done(state, decision with { Outcome = DecisionOutcome.JoinedOutstandingSync, SyncId = outstanding.SyncId, Stamp = stamp });
 
         var issued = new OutstandingSync(
             ids.SyncId, state.Version, state.PendingRule ?? decision.Rule, Issue: 1, LeaseExpiries: 0, IssuedAt: now, LeaseUntil: now + settings.PublishGrace,

@@ -60,6 +60,25 @@ public sealed class ImportTests(ProspectEditorFixture editor) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task EachImportedProspectCarriesTheRevisionTheImportWroteAndAnUnchangedOneNone()
+    {
+        var updated = await editor.CreateProspect(new { firstName = "Old" });
+        var unchanged = await editor.CreateProspect(new { firstName = "Same" });
+        var fresh = Email("fresh");
+        var csv = $"email,firstName\n{fresh},New\n{updated.Email},Changed\n{unchanged.Email},Same\n{updated.Email},Changed again\n";
+
+        var report = (await (await Import(csv)).Content.ReadFromJsonAsync<ImportReport>())!;
+
+        var freshProspect = (await editor.Api.GetFromJsonAsync<ProspectDto>($"prospects?email={fresh}"))!;
+        var part = (await editor.Published.WaitFor<ProspectsImported>(imported => imported.ImportId == report.ImportId, "the import's ProspectsImported")).Single();
+        var revisions = part.ProspectIds.Zip(part.Revisions!).ToDictionary();
+        Assert.Equal(part.ProspectIds.Count, part.Revisions!.Count);
+        // Two rows wrote the updated prospect: the later revision stands. The unchanged one stamps none: no read is shown to follow the import.
+        Assert.Equal((1L, 3L, 0L), (revisions[freshProspect.Id], revisions[updated.Id], revisions[unchanged.Id]));
+        Assert.Equal(3, (await editor.Api.GetFromJsonAsync<ProspectDto>($"prospects/{updated.Id}"))!.Revision);
+    }
+
+    [Fact]
     public async Task AFileLargerThanOneMessageIsAnnouncedInPartsOfAtMostTheLimit()
     {
         var rows = ProspectsImported.MaxProspectsPerMessage + 250;

@@ -59,6 +59,34 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task TheCompletionNamesTheRevisionTheWorkerReadAndTheLastModifiedDateItsLookupRead()
+    {
+        var id = WorkerHost.NextProspectId();
+        var lead = Worker.Crm.Seed(CrmObjectType.Lead, Fields(("Email", Email(id)), ("LastName", "Lovelace"), ("Company", "Engines")), lastModified: LongAgo);
+        Worker.Editor.Add(id, Email(id), Fields(("firstName", "Ada")));
+        Worker.Editor.Update(id, prospect => prospect with { Revision = 4 });
+
+        var completed = await Worker.SyncOne(id);
+
+        Assert.Equal((SyncOutcome.Synced, lead.Id), (completed.Outcome, completed.CrmRecordId));
+        // What it read before its own write, which moved the record's LastModifiedDate on.
+        Assert.Equal((4L, LongAgo), (completed.ProspectRevisionRead, completed.CrmLastModifiedDateRead));
+        Assert.Equal("Ada", Worker.Crm.Get(lead.Id!)!["FirstName"]);
+        Assert.NotEqual(LongAgo, completed.CrmLastModifiedDate);
+    }
+
+    [Fact]
+    public async Task TheCompletionOfANewLeadNamesNoLastModifiedDateRead()
+    {
+        var id = WorkerHost.NextProspectId();
+        Worker.Editor.Add(id, Email(id), Fields(("firstName", "Ada")));
+
+        var completed = await Worker.SyncOne(id);
+
+        Assert.Equal((SyncOutcome.Synced, 1L, (DateTimeOffset?)null), (completed.Outcome, completed.ProspectRevisionRead, completed.CrmLastModifiedDateRead));
+    }
+
+    [Fact]
     public async Task TheRecordTheProspectIsSyncedWithComesBeforeAnyEmailMatch()
     {
         var id = WorkerHost.NextProspectId();

@@ -201,9 +201,12 @@ public sealed partial class ProspectImporter(
     {
         var (prospect, created) = await writer.FindOrCreate(row.Email, row.Values, row.AssignedUser, by, fillBlanks: false, cancellationToken);
         if (created)
-            return new RowOutcome(prospect.Id, RowResult.Created);
+            return new RowOutcome(prospect.Id, RowResult.Created, prospect.Revision);
         var result = await writer.Update(prospect, current => Edit(current, row), by, cancellationToken);
-        return new RowOutcome(prospect.Id, result?.Changed == true ? RowResult.Updated : RowResult.Unchanged);
+        // Only a revision the import wrote shows that a sync reading it came after the import: an unchanged row stamps none.
+        return result is { Changed: true }
+            ? new RowOutcome(prospect.Id, RowResult.Updated, result.Prospect.Revision)
+            : new RowOutcome(prospect.Id, RowResult.Unchanged, Revision: 0);
     }
 
     private static ProspectEdit? Edit(Prospect current, ImportRow row)
@@ -239,10 +242,13 @@ public sealed partial class ProspectImporter(
     /// </summary>
     private async Task<ProspectsImported?> StagePart(ImportRun run)
     {
-        var ids = run.NextPart();
+        var (ids, revisions) = run.NextPart();
         if (ids.Count == 0)
             return null;
-        var part = new ProspectsImported { EventId = Guid.NewGuid(), ImportId = run.ImportId, OccurredAt = time.GetUtcNow(), ProspectIds = ids };
+        var part = new ProspectsImported
+        {
+            EventId = Guid.NewGuid(), ImportId = run.ImportId, OccurredAt = time.GetUtcNow(), ProspectIds = ids, Revisions = revisions,
+        };
         await imports.Stage(part, CancellationToken.None);
         run.PartStaged(ids);
         return part;
@@ -318,14 +324,16 @@ internal sealed record ImportRow(long Line, string Email, IReadOnlyDictionary<st
 
 internal enum RowResult { Created, Updated, Unchanged }
 
-internal readonly record struct RowOutcome(long ProspectId, RowResult Result);
+/// <param name="Revision">The prospect's revision as the row wrote it; 0 when the row changed nothing.</param>
+internal readonly record struct RowOutcome(long ProspectId, RowResult Result, long Revision);
 
 /// <summary>The running totals of one import; rows are recorded from several writers at once.</summary>
 internal sealed class ImportRun(Guid importId, DateTimeOffset startedAt, IReadOnlyList<ImportColumn> columns, int maxErrors, string? importedBy)
 {
     private readonly Lock _lock = new();
     private readonly List<ImportRowError> _errors = [];
-    private readonly HashSet<long> _pending = [];
+    /// <summary>Prospects written and not yet staged, each with the highest revision the import wrote (0: none).</summary>
+    private readonly Dictionary<long, long> _pending = [];
     private long _created;
     private long _updated;
     private long _unchanged;
@@ -373,7 +381,7 @@ internal sealed class ImportRun(Guid importId, DateTimeOffset startedAt, IReadOn
     {
         lock (_lock)
         {
-            _pending.Add(outcome.ProspectId);
+            _pending[outcome.ProspectId] = Math.Max(_pending.GetValueOrDefault(outcome.ProspectId), outcome.Revision);
             switch (outcome.Result)
             {
                 case RowResult.Created: _created++; break;
@@ -383,11 +391,17 @@ internal sealed class ImportRun(Guid importId, DateTimeOffset startedAt, IReadOn
         }
     }
 
-    /// <summary>The next message's worth of pending ids; they stay pending until <see cref="PartStaged"/>.</summary>
-    public IReadOnlyList<long> NextPart()
+    /// <summary>
+    /// The next message's worth of pending ids, with their revisions in the same order; they stay pending until
+    /// <see cref="PartStaged"/>.
+    /// </summary>
+    public (IReadOnlyList<long> Ids, IReadOnlyList<long> Revisions) NextPart()
     {
         lock (_lock)
-            return _pending.Order().Take(ProspectsImported.MaxProspectsPerMessage).ToList();
+        {
+            var part = _pending.OrderBy(entry => entry.Key).Take(ProspectsImported.MaxProspectsPerMessage).ToList();
+            return (part.Select(entry => entry.Key).ToList(), part.Select(entry => entry.Value).ToList());
+        }
     }
 
     public void PartStaged(IReadOnlyList<long> ids)

@@ -109,6 +109,7 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
     {
         var ids = NewSyncIds.Create();
         var completion = change.Completion;
+        var stamp = change.Stamp;
         var result = await Database.ScriptEvaluateAsync(LuaScripts.ApplyChange,
             [Key(change.ProspectId, "state"), Key(change.ProspectId, "outbox"), Key(change.ProspectId, "decisions"), Key(change.ProspectId, "seen")],
             [
@@ -133,6 +134,11 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
                 Milliseconds(Settings.DecisionsRetention),
                 change.AlsoTriggers?.Name ?? "",
                 completion?.DoNotSyncRevision is { } doNotSyncRevision ? doNotSyncRevision : "",
+                stamp?.By.ToString() ?? "",
+                stamp?.Revision is { } stampRevision ? stampRevision : "",
+                stamp?.CrmLastModified is { } stampModified ? stampModified.ToUnixTimeMilliseconds() : "",
+                completion?.ProspectRevisionRead is { } revisionRead ? revisionRead : "",
+                completion?.CrmLastModifiedDateRead is { } crmRead ? crmRead.ToUnixTimeMilliseconds() : "",
             ]);
         var reply = Parse(result);
         var outstanding = reply.Outstanding?.ToOutstanding();
@@ -164,6 +170,8 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
         LastSyncedAt = OptionalTime(state, "lastSyncedAt"),
         DoNotSync = state.GetValueOrDefault("doNotSync") == "1",
         DoNotSyncRevision = Long(state, "doNotSyncRevision"),
+        SyncedRevision = Long(state, "syncedRevision"),
+        SyncedCrmLastModified = OptionalTime(state, "syncedCrmLastModified"),
         Outstanding = outbox.Count == 0 ? null : new OutstandingSync(
             Guid.Parse(outbox["syncId"]),
             Long(outbox, "version"),
@@ -174,7 +182,10 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
             Time(Long(outbox, "leaseUntil")),
             outbox.GetValueOrDefault("published") == "1",
             Guid.Parse(outbox["requestEventId"]),
-            Time(Long(outbox, "requestedAt"))),
+            Time(Long(outbox, "requestedAt")),
+            Long(outbox, "joinedRevision"),
+            OptionalTime(outbox, "joinedCrmLastModified"),
+            outbox.GetValueOrDefault("joinedUnstamped") == "1"),
     };
 
     private static long Long(Dictionary<string, string> hash, string field) =>
@@ -216,10 +227,11 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
 
     private sealed record StoredOutstanding(
         Guid SyncId, long Version, string Rule, int Issue, int LeaseExpiries, long IssuedAt, long LeaseUntil, bool Published, Guid RequestEventId,
-        long RequestedAt)
+        long RequestedAt, long JoinedRevision, long? JoinedCrmLastModified, bool JoinedUnstamped)
     {
         public OutstandingSync ToOutstanding() =>
-            new(SyncId, Version, Rule, Issue, LeaseExpiries, Time(IssuedAt), Time(LeaseUntil), Published, RequestEventId, Time(RequestedAt));
+            new(SyncId, Version, Rule, Issue, LeaseExpiries, Time(IssuedAt), Time(LeaseUntil), Published, RequestEventId, Time(RequestedAt),
+                JoinedRevision, JoinedCrmLastModified is { } joined ? Time(joined) : null, JoinedUnstamped);
     }
 
     /// <summary>A decision as the scripts keep it in the decisions list.</summary>
@@ -237,7 +249,9 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
         Guid? SyncId,
         long Version,
         StoredCompletion? Completion,
-        int? Issue)
+        int? Issue,
+        StoredStamp? Stamp,
+        bool JoinsCovered)
     {
         public SyncDecision ToDecision() => new()
         {
@@ -255,11 +269,20 @@ public sealed class RedisSyncStateStore(IConnectionMultiplexer redis, IOptions<R
             Version = Version,
             Completion = Completion is { } completion
                 ? new SyncCompletion(completion.SyncId, completion.Version, completion.Outcome,
-                    completion.CrmLastModifiedDate is { } crmModified ? Time(crmModified) : null)
+                    completion.CrmLastModifiedDate is { } crmModified ? Time(crmModified) : null,
+                    ProspectRevisionRead: completion.ProspectRevisionRead,
+                    CrmLastModifiedDateRead: completion.CrmLastModifiedDateRead is { } crmRead ? Time(crmRead) : null)
                 : null,
             Issue = Issue,
+            Stamp = Stamp is { } stamp
+                ? new ChangeStamp(stamp.By, stamp.Revision, stamp.CrmLastModified is { } stampModified ? Time(stampModified) : null)
+                : null,
+            JoinsCovered = JoinsCovered,
         };
     }
 
-    private sealed record StoredCompletion(Guid SyncId, long Version, SyncOutcome Outcome, long? CrmLastModifiedDate);
+    private sealed record StoredCompletion(
+        Guid SyncId, long Version, SyncOutcome Outcome, long? CrmLastModifiedDate, long? ProspectRevisionRead, long? CrmLastModifiedDateRead);
+
+    private sealed record StoredStamp(SyncCoverage By, long? Revision, long? CrmLastModified);
 }

@@ -21,21 +21,25 @@ key() { echo "$prefix:sync-evaluator:{p:1}:$1"; }
 state=$(key state) outbox=$(key outbox) decisions=$(key decisions) seen=$(key seen)
 
 # The SyncState defaults: max clock skew 5 min, publish grace 30 s, dedupe window 7 days, decisions retention 30 days (ms).
-apply_event() { # event type, rule, moves, effect, completion sync id, version, outcome
+apply_event() { # event type, rule, moves, effect, completion sync id, version, outcome, stamp (SyncChange.Stamp's by, or '')
   local now; now=$(date +%s%3N)
-  local crm_modified=""; [ "$4" = Completion ] && crm_modified=$now
+  local crm_modified="" revision_read="" crm_read="" stamp_crm=""
+  # A completion names what it read (a revision, a LastModifiedDate), and so the state keeps the last ones read.
+  [ "$4" = Completion ] && crm_modified=$now revision_read=$((i + 1)) crm_read=$now
+  [ "${8:-}" = CrmLastModified ] && stamp_crm=$now
   "${cli[@]}" EVAL "$apply" 4 "$state" "$outbox" "$decisions" "$seen" \
     "$(cat /proc/sys/kernel/random/uuid)" "$1" "$2" "$3" "$4" "$now" 0 "$5" "$6" "$7" "$crm_modified" \
-    "$(cat /proc/sys/kernel/random/uuid)" "$(cat /proc/sys/kernel/random/uuid)" 300000 30000 604800000 "$kept" 0 2592000000 "" "" > /dev/null
+    "$(cat /proc/sys/kernel/random/uuid)" "$(cat /proc/sys/kernel/random/uuid)" 300000 30000 604800000 "$kept" 0 2592000000 "" "" \
+    "${8:-}" "" "$stamp_crm" "$revision_read" "$crm_read" > /dev/null
 }
 
 for ((i = 0; i < events; i++)); do
   case $((i % 10)) in
-    0 | 7) apply_event ProspectActivityRecorded TrackedPageView LastActivity Trigger "" 0 "" ;;
+    0 | 7) apply_event ProspectActivityRecorded TrackedPageView LastActivity Trigger "" 0 "" NoMappedField ;;
     1 | 6) apply_event ProspectActivityRecorded EmailOpen None NoSync "" 0 "" ;;
-    2) apply_event ProspectActivityRecorded FormSubmission LastActivity Trigger "" 0 "" ;;
+    2) apply_event ProspectActivityRecorded FormSubmission LastActivity Trigger "" 0 "" NoMappedField ;;
     4) apply_event ProspectChanged SyncOwnWrite UpdatedAt OwnWrite "" 0 "" ;;
-    5) apply_event CrmRecordChanged CrmFieldChange CrmLastModified Trigger "" 0 "" ;;
+    5) apply_event CrmRecordChanged CrmFieldChange CrmLastModified Trigger "" 0 "" CrmLastModified ;;
     3 | 8 | 9)
       sync_id=$("${cli[@]}" HGET "$outbox" syncId)
       if [ -n "$sync_id" ]; then

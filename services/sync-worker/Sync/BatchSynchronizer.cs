@@ -468,6 +468,9 @@ public sealed partial class BatchSynchronizer(
                 CrmObjectType = prospect.Result.Type,
                 CrmRecordId = prospect.Result.RecordId,
                 CrmLastModifiedDate = prospect.Result.LastModified,
+                // What this sync read, before it wrote: the evaluator counts a change that joined the sync as synced by it.
+                ProspectRevisionRead = prospect.Prospect?.Revision,
+                CrmLastModifiedDateRead = prospect.Match?.Record?.LastModifiedDate,
                 DoNotSyncRevision = prospect.Result.Outcome == SyncOutcome.SkippedDoNotSync ? prospect.Prospect?.Revision : null,
                 Detail = prospect.Result.Detail,
             }))

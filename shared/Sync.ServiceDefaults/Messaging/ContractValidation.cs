@@ -29,7 +29,11 @@ public static class ContractValidation
             import.ProspectIds is null or { Count: 0 } ? ["prospectIds must list at least one prospect"] : [],
             import.ProspectIds is { Count: > ProspectsImported.MaxProspectsPerMessage }
                 ? [$"prospectIds may list at most {ProspectsImported.MaxProspectsPerMessage} prospects per message"] : [],
-            import.ProspectIds?.Any(id => id <= 0) == true ? ["prospectIds must be positive"] : []),
+            import.ProspectIds?.Any(id => id <= 0) == true ? ["prospectIds must be positive"] : [],
+            // Parallel to prospectIds: a revision out of step would cover one prospect's import by another's read.
+            import.Revisions is { } revisions && import.ProspectIds is { } ids && revisions.Count != ids.Count
+                ? [$"revisions must have as many entries as prospectIds, in the same order: it has {revisions.Count}, prospectIds {ids.Count}"] : [],
+            import.Revisions?.Any(revision => revision < 0) == true ? ["revisions must not be negative"] : []),
         ProspectSyncForced forced => Collect(Common(forced.EventId, forced.ProspectId, forced.OccurredAt),
             string.IsNullOrWhiteSpace(forced.Reason) ? ["reason is required"] : []),
         SyncRequested request => Collect(Common(request.EventId, request.ProspectId, request.OccurredAt),
@@ -39,6 +43,7 @@ public static class ContractValidation
         SyncCompleted completed => Collect(Common(completed.EventId, completed.ProspectId, completed.OccurredAt),
             completed.SyncId == Guid.Empty ? ["syncId is required"] : [],
             completed.Version <= 0 ? ["version must be positive"] : [],
+            completed.ProspectRevisionRead < 0 ? ["prospectRevisionRead must not be negative"] : [],
             Defined(completed.Outcome, "outcome")),
         _ => [],
     };

@@ -58,6 +58,7 @@ public sealed class MalformedMessageTests(EvaluatorHost evaluator)
     [InlineData(SyncQueues.EvaluatorJsonProspectChange, """{"eventId":"6c3b1f0e-0000-4000-8000-000000000001","prospectId":5,"occurredAt":"2026-11-27T10:00:00Z","kind":"Renamed","origin":"User"}""", "kind")]
     [InlineData(SyncQueues.EvaluatorJsonProspectChange, """{"eventId":"6c3b1f0e-0000-4000-8000-000000000004","prospectId":5,"occurredAt":"2026-11-27T10:00:00Z","kind":"DoNotSyncCleared","origin":"User"}""", "revision is required for a Do Not Sync change")]
     [InlineData(SyncQueues.EvaluatorJsonImport, """{"eventId":"6c3b1f0e-0000-4000-8000-000000000002","importId":"6c3b1f0e-0000-4000-8000-000000000003","occurredAt":"2026-11-27T10:00:00Z","prospectIds":[]}""", "prospectIds must list at least one prospect")]
+    [InlineData(SyncQueues.EvaluatorJsonImport, """{"eventId":"6c3b1f0e-0000-4000-8000-000000000005","importId":"6c3b1f0e-0000-4000-8000-000000000006","occurredAt":"2026-11-27T10:00:00Z","prospectIds":[5,6],"revisions":[1]}""", "revisions must have as many entries as prospectIds")]
     public async Task PlainJsonThatIsNotTheContractGoesToTheEntryPointsErrorQueueWithTheReason(string entryPoint, string json, string reason)
     {
         var marker = Guid.NewGuid().ToString();

@@ -46,13 +46,19 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
     [
         SyncRules.FormSubmission, SyncRules.TrackedPageView, SyncRules.ProspectFieldChange, SyncRules.CrmFieldChange, SyncRules.Unsubscribe,
         SyncRules.EmailOpen, SyncRules.CrmAccountChange, SyncRules.SyncOwnWrite, SyncRules.DoNotSyncSet, SyncRules.DoNotSyncCleared,
-        SyncRules.Import, SyncRules.OperatorForcedSync,
+        SyncRules.Import, SyncRules.OperatorForcedSync, SyncRules.ProspectCreated, SyncRules.CrmOwnerChange,
         // An automation rule's actions, combined into one change named after Do Not Sync, that also changed a field.
         SyncRules.DoNotSyncSet, SyncRules.DoNotSyncCleared,
     ];
 
     /// <summary>Rules from this index on are Do Not Sync changes that also changed other fields.</summary>
-    private const int FirstCombinedRule = 12;
+    private const int FirstCombinedRule = 14;
+
+    /// <summary>
+    /// The few stamps a run uses, so that joins and completions' reads often meet: revisions 0 (none) to 4, and CRM
+    /// LastModifiedDates this many milliseconds after the run's start (the stamp's index; none for the first).
+    /// </summary>
+    private const int Stamps = 5;
 
     /// <summary>How long draining one run may take: leases of a few milliseconds run out many times over in it.</summary>
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
@@ -97,8 +103,11 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
     /// <summary>An operator moves a message back from the error queue: it arrives as a first delivery.</summary>
     private sealed record MovedBackFromErrorQueue(int Pick) : Step;
 
-    /// <summary>The worker reports one of the requests it received (the latest or a stale one), however it ended.</summary>
-    private sealed record Complete(int Pick, SyncOutcome Outcome) : Step;
+    /// <summary>
+    /// The worker reports one of the requests it received (the latest or a stale one), however it ended, with what it read:
+    /// the prospect's revision and the CRM record's LastModifiedDate, each a stamp index or -1 for none said.
+    /// </summary>
+    private sealed record Complete(int Pick, SyncOutcome Outcome, int RevisionRead, int CrmRead) : Step;
 
     private sealed record RelayPass(bool PublishLost) : Step;
 
@@ -116,7 +125,8 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
         (2, Gen.Int[0, 1000].Select(pick => (Step)new Redeliver(pick))),
         (2, Gen.Int[0, 1000].Select(pick => (Step)new PublishedAgain(pick))),
         (1, Gen.Int[0, 1000].Select(pick => (Step)new MovedBackFromErrorQueue(pick))),
-        (6, Gen.Select(Gen.Int[0, 1000], Outcomes).Select((pick, outcome) => (Step)new Complete(pick, outcome))),
+        (6, Gen.Select(Gen.Int[0, 1000], Outcomes, Gen.Int[-1, Stamps - 1], Gen.Int[-1, Stamps - 1])
+            .Select((pick, outcome, revisionRead, crmRead) => (Step)new Complete(pick, outcome, revisionRead, crmRead))),
         (3, Gen.Bool.Select(lost => (Step)new RelayPass(lost))),
         (2, Gen.Int[1, 6].Select(milliseconds => (Step)new Wait(milliseconds))));
 
@@ -150,6 +160,7 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
     private sealed class World
     {
         private readonly long[] _prospects = [NextProspect(), NextProspect(), NextProspect()];
+        private readonly DateTimeOffset _started = SyncStateMachine.ToMilliseconds(DateTimeOffset.UtcNow);
         private readonly List<IReadOnlyList<SyncChange>> _messages = [];
         private readonly HashSet<int> _unacknowledged = [];
         private readonly List<int> _errorQueue = [];
@@ -176,6 +187,8 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
 
         private static long NextProspect() => Interlocked.Increment(ref _nextProspect);
 
+        private DateTimeOffset CrmStamp(int index) => _started.AddMilliseconds(index);
+
         public async Task Do(Step step)
         {
             switch (step)
@@ -198,7 +211,8 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                     await Evaluate(index, deliveredBefore: false, Delivery.Delivered);
                     break;
                 case Complete complete when _broker.Received.Count > 0:
-                    await Report(_broker.Received[complete.Pick % _broker.Received.Count], complete.Outcome);
+                    await Report(_broker.Received[complete.Pick % _broker.Received.Count], complete.Outcome,
+                        complete.RevisionRead < 0 ? null : complete.RevisionRead, complete.CrmRead < 0 ? null : CrmStamp(complete.CrmRead));
                     break;
                 case RelayPass pass:
                     _broker.LoseNext = pass.PublishLost;
@@ -296,11 +310,13 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
             }
         }
 
-        private async Task Report(SyncRequested request, SyncOutcome outcome)
+        private async Task Report(SyncRequested request, SyncOutcome outcome, long? revisionRead = null, DateTimeOffset? crmRead = null)
         {
             var completion = ChangeClassifier.Classify(Events.Completed(request, outcome) with
             {
                 CrmLastModifiedDate = outcome == SyncOutcome.Synced ? DateTimeOffset.UtcNow : null,
+                ProspectRevisionRead = revisionRead,
+                CrmLastModifiedDateRead = crmRead,
             });
             // Reported before it is applied: the step that applies it may publish the next sync at once.
             _broker.Completed(request.SyncId);
@@ -316,7 +332,9 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                 return ChangeClassifier.Classify(new ProspectsImported
                 {
                     EventId = Guid.NewGuid(), ImportId = Guid.NewGuid(), OccurredAt = date, ProspectIds = [prospect, _prospects[(deliver.Prospect + 1) % 3]],
+                    Revisions = [deliver.Revision, (deliver.Revision + 2) % Stamps],
                 }).ToList();
+            var crmStamped = rule.Coverage == SyncCoverage.CrmLastModified && deliver.Revision > 0;
             return
             [
                 new SyncChange
@@ -325,8 +343,10 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
                     ProspectId = prospect,
                     EventType = "PropertyTest",
                     Rule = rule,
-                    ReportedDate = date,
-                    Revision = rule.Effect is SyncEffect.SetDoNotSync or SyncEffect.ClearDoNotSync ? deliver.Revision : 0,
+                    ReportedDate = crmStamped ? CrmStamp(deliver.Revision) : date,
+                    // The one stamp index is a revision (0: none) for the marketing side, a LastModifiedDate for the CRM's.
+                    Revision = rule.Coverage == SyncCoverage.CrmLastModified ? 0 : deliver.Revision,
+                    CrmLastModifiedDate = crmStamped ? CrmStamp(deliver.Revision) : null,
                     AlsoTriggers = deliver.Rule >= FirstCombinedRule ? SyncRules.AutomationRuleChange : null,
                 },
             ];

@@ -4,7 +4,8 @@
 --
 -- Per prospect, under one hash tag (one Redis Cluster slot):
 --   state      hash    versions, the three dates, last synced, Do Not Sync
---   outbox     hash    the outstanding sync and the SyncRequested as last issued, with its Published flag
+--   outbox     hash    the outstanding sync and the SyncRequested as last issued, with its Published flag, and the stamps of
+--                      the changes that joined it (OutstandingSync.Join)
 --   decisions  list    the latest decisions, newest first, as JSON; expires when none came within the retention
 --   seen       zset    event ids applied, scored by when (Redis time), trimmed to the dedupe window
 -- Times are milliseconds since the Unix epoch by Redis's own clock (TIME); they travel as decimal strings,
@@ -54,7 +55,28 @@ local function load_outstanding(outbox_key)
     published = outbox.published == '1',
     request_event_id = outbox.requestEventId,
     requested_at = tonumber(outbox.requestedAt),
+    joined_revision = tonumber(outbox.joinedRevision or '0'),
+    joined_crm_last_modified = optional_number(outbox.joinedCrmLastModified),
+    joined_unstamped = outbox.joinedUnstamped == '1',
   }
+end
+
+-- Writes the fields given, then each optional { name, value } pair: deleted when its value is nil, so that a field is kept
+-- only while it says something. (Pairs, because a Lua list with nil in it has no reliable length.)
+local function hset_optional(key, fields, optional)
+  local absent = {}
+  for _, pair in ipairs(optional) do
+    if pair[2] == nil then
+      table.insert(absent, pair[1])
+    else
+      table.insert(fields, pair[1])
+      table.insert(fields, pair[2])
+    end
+  end
+  redis.call('HSET', key, unpack(fields))
+  if #absent > 0 then
+    redis.call('HDEL', key, unpack(absent))
+  end
 end
 
 local function save_outstanding(outbox_key, outstanding)
@@ -62,7 +84,8 @@ local function save_outstanding(outbox_key, outstanding)
     redis.call('DEL', outbox_key)
     return
   end
-  redis.call('HSET', outbox_key,
+  -- The joined stamps are absent until a change stamps them, so a sync nothing joined costs no more than before.
+  hset_optional(outbox_key, {
     'syncId', outstanding.sync_id,
     'version', int(outstanding.version),
     'rule', outstanding.rule,
@@ -72,7 +95,12 @@ local function save_outstanding(outbox_key, outstanding)
     'leaseUntil', int(outstanding.lease_until),
     'published', outstanding.published and '1' or '0',
     'requestEventId', outstanding.request_event_id,
-    'requestedAt', int(outstanding.requested_at))
+    'requestedAt', int(outstanding.requested_at),
+  }, {
+    { 'joinedRevision', outstanding.joined_revision > 0 and int(outstanding.joined_revision) or nil },
+    { 'joinedCrmLastModified', int(outstanding.joined_crm_last_modified) },
+    { 'joinedUnstamped', outstanding.joined_unstamped and '1' or nil },
+  })
 end
 
 local function load_state(state_key, outbox_key)
@@ -88,6 +116,8 @@ local function load_state(state_key, outbox_key)
     last_synced_at = optional_number(hash.lastSyncedAt),
     do_not_sync = hash.doNotSync == '1',
     do_not_sync_revision = tonumber(hash.doNotSyncRevision or '0'),
+    synced_revision = tonumber(hash.syncedRevision or '0'),
+    synced_crm_last_modified = optional_number(hash.syncedCrmLastModified),
     outstanding = load_outstanding(outbox_key),
   }
 end
@@ -100,24 +130,15 @@ local function save_state(state_key, outbox_key, state)
     'doNotSync', state.do_not_sync and '1' or '0',
     'doNotSyncRevision', int(state.do_not_sync_revision),
   }
-  local absent = {}
-  local function optional(name, value)
-    if value == nil then
-      table.insert(absent, name)
-    else
-      table.insert(fields, name)
-      table.insert(fields, value)
-    end
-  end
-  optional('pendingRule', state.pending_rule)
-  optional('lastActivityAt', int(state.last_activity_at))
-  optional('updatedAt', int(state.updated_at))
-  optional('crmLastModifiedAt', int(state.crm_last_modified_at))
-  optional('lastSyncedAt', int(state.last_synced_at))
-  redis.call('HSET', state_key, unpack(fields))
-  if #absent > 0 then
-    redis.call('HDEL', state_key, unpack(absent))
-  end
+  hset_optional(state_key, fields, {
+    { 'pendingRule', state.pending_rule },
+    { 'lastActivityAt', int(state.last_activity_at) },
+    { 'updatedAt', int(state.updated_at) },
+    { 'crmLastModifiedAt', int(state.crm_last_modified_at) },
+    { 'lastSyncedAt', int(state.last_synced_at) },
+    { 'syncedRevision', state.synced_revision > 0 and int(state.synced_revision) or nil },
+    { 'syncedCrmLastModified', int(state.synced_crm_last_modified) },
+  })
   save_outstanding(outbox_key, state.outstanding)
 end
 
@@ -136,6 +157,9 @@ local function outstanding_json(outstanding)
     published = outstanding.published,
     requestEventId = outstanding.request_event_id,
     requestedAt = int(outstanding.requested_at),
+    joinedRevision = outstanding.joined_revision,
+    joinedCrmLastModified = int(outstanding.joined_crm_last_modified),
+    joinedUnstamped = outstanding.joined_unstamped,
   }
 end
 
