@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Sync.ServiceDefaults.Health;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ServiceDefaults.Messaging;
 
@@ -22,9 +24,15 @@ public static class BusExtensions
         Action<IBusRegistrationConfigurator>? addConsumers = null,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null)
     {
-        builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RabbitMqOptions>().BindSettings(RabbitMqOptions.Section);
         builder.Services.AddSingleton<ConfirmedPublisher>();
         var embedded = builder.IsEmbedded();
+        if (!embedded)
+            builder.Services.AddReadinessDependency(new ReadinessDependency("masstransit-bus", "RabbitMQ", services =>
+            {
+                var options = services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                return $"{options.Host}:{options.Port} (virtual host {options.VirtualHost})";
+            }));
         var connectionName = builder.ServiceName();
 
         builder.Services.AddMassTransit(bus =>
