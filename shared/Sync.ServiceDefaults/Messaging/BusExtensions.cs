@@ -26,6 +26,13 @@ public static class BusExtensions
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindSettings(RabbitMqOptions.Section);
         builder.Services.AddSingleton<ConfirmedPublisher>();
+        builder.Services.AddOptions<UsageTelemetrySettings>().BindSettings(UsageTelemetrySettings.Section);
+        // MassTransit's own options: its usage tracker reads them when the bus is built (its MASSTRANSIT_USAGE_TELEMETRY variable still wins).
+        builder.Services.AddOptions<UsageTelemetryOptions>().Configure<IOptions<UsageTelemetrySettings>>((usage, settings) =>
+        {
+            usage.Enabled = settings.Value.Enabled;
+            usage.ReportDelay = settings.Value.ReportDelay;
+        });
         var embedded = builder.IsEmbedded();
         if (!embedded)
             builder.Services.AddReadinessDependency(new ReadinessDependency("masstransit-bus", "RabbitMQ", services =>
