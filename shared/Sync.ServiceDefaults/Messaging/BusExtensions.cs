@@ -62,6 +62,7 @@ public static class BusExtensions
             {
                 bus.UsingInMemory((context, transport) =>
                 {
+                    transport.ConfigureJsonSerializerOptions(ContractJsonConverterFactory.AddTo);
                     transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
                     transport.ConfigureEndpoints(context);
                 });
@@ -78,6 +79,7 @@ public static class BusExtensions
                     host.PublisherConfirmation = true;
                     host.ConnectionName(connectionName);
                 });
+                transport.ConfigureJsonSerializerOptions(ContractJsonConverterFactory.AddTo);
                 SyncTopology.DeclareConsumerQueuesOnPublish(transport);
                 transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
                 configureRabbitMq?.Invoke(context, transport);
