@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -8,20 +7,14 @@ namespace Sync.ServiceDefaults.Tests.Processes;
 /// A loopback "HTTPS proxy" that records where each client asked to be tunnelled (the CONNECT line) and refuses every one:
 /// a process told to use it (HTTPS_PROXY) shows each HTTPS call it makes, and nothing leaves the machine.
 /// </summary>
-public sealed class HttpsProxyRecorder : IAsyncDisposable
+public sealed class HttpsProxyRecorder : LoopbackTcpServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _requests = [];
-    private readonly Task _accepting;
 
     public HttpsProxyRecorder()
-    {
-        _listener.Start();
-        _accepting = Accept();
-    }
+        : base(0) => Start();
 
-    public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+    public Uri Address => new($"http://127.0.0.1:{Port}");
 
     /// <summary>The first line of each request, such as "CONNECT example.org:443 HTTP/1.1".</summary>
     public IReadOnlyList<string> Requests
@@ -33,51 +26,15 @@ public sealed class HttpsProxyRecorder : IAsyncDisposable
         }
     }
 
-    private async Task Accept()
+    protected override async Task Serve(TcpClient client, CancellationToken stopping)
     {
-        while (!_stop.IsCancellationRequested)
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        if (await reader.ReadLineAsync(stopping) is { } requestLine)
         {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            _ = Refuse(client);
+            lock (_requests)
+                _requests.Add(requestLine);
         }
-    }
-
-    private async Task Refuse(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                var stream = client.GetStream();
-                using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
-                var requestLine = await reader.ReadLineAsync(_stop.Token);
-                if (requestLine is not null)
-                {
-                    lock (_requests)
-                        _requests.Add(requestLine);
-                }
-                await stream.WriteAsync("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), _stop.Token);
-            }
-            catch (Exception exception) when (exception is IOException or OperationCanceledException or SocketException)
-            {
-                // The client went away first: its request line, if any, is recorded.
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        _stop.Dispose();
+        await stream.WriteAsync("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), stopping);
     }
 }
