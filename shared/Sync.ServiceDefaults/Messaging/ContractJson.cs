@@ -130,8 +130,10 @@ public static partial class ContractJsonProblems
             if (value is not { } current)
                 return null;
             if (segment.Groups["index"].Success)
-                value = current.ValueKind == JsonValueKind.Array && int.Parse(segment.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture) is var index
-                    && index < current.GetArrayLength() ? current[index] : null;
+            {
+                var index = int.Parse(segment.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                value = current.ValueKind == JsonValueKind.Array && index < current.GetArrayLength() ? current[index] : null;
+            }
             else
                 value = TryGetMember(current, segment.Groups["name"].Success ? segment.Groups["name"].Value : segment.Groups["quoted"].Value, out var member) ? member : null;
         }
@@ -155,11 +157,15 @@ public static partial class ContractJsonProblems
         return false;
     }
 
-    private static Type? ElementType(Type type) =>
-        type == typeof(string) ? null
-        : type.IsArray ? type.GetElementType()
-        : type.GetInterfaces().Append(type).FirstOrDefault(candidate => candidate.IsGenericType && candidate.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0]
-            is { } element && typeof(IEnumerable).IsAssignableFrom(type) && !IsDictionary(type) ? element : null;
+    private static Type? ElementType(Type type)
+    {
+        if (type == typeof(string) || IsDictionary(type))
+            return null;
+        if (type.IsArray)
+            return type.GetElementType();
+        return type.GetInterfaces().Append(type)
+            .FirstOrDefault(candidate => candidate.IsGenericType && candidate.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+    }
 
     private static bool IsDictionary(Type type) => typeof(IDictionary).IsAssignableFrom(type)
         || type.GetInterfaces().Append(type).Any(candidate => candidate.IsGenericType && candidate.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>));

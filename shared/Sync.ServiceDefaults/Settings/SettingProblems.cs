@@ -10,7 +10,8 @@ namespace Sync.ServiceDefaults.Settings;
 
 /// <summary>
 /// What is wrong with a configuration section, one sentence per bad key: the key, what is wrong with its value and the form
-/// expected ("RabbitMq:Port is 'notaport', which is not a whole number; expected a whole number, such as 5672").
+/// expected ("RabbitMq:Port is 'notaport', not a whole number, such as 5672"; "RabbitMq:Host is missing; expected a value,
+/// such as localhost"; "RabbitMq:Port is '70000': The field RabbitMq:Port must be between 1 and 65535.").
 /// </summary>
 public static class SettingProblems
 {
