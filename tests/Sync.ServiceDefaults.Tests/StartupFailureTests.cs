@@ -35,6 +35,9 @@ public sealed partial class StartupFailureTests
         }
         cases.Add("sync-evaluator", "Sync.SyncEvaluator", "Redis:ConnectionString", "", "is missing; expected a value, such as localhost:6379");
         cases.Add("sync-worker", "Sync.SyncWorker", "Redis:ConnectionString", "127.0.0.1:notaport", "expected host:port");
+        cases.Add("crm-simulator", "Sync.CrmSimulator", "UsageTelemetry:Enabled", "yes", "not true or false, such as false");
+        cases.Add("crm-simulator", "Sync.CrmSimulator", "UsageTelemetry:ReportDelay", "00:00:05", "must be between 00:00:30 and 00:30:00");
+        cases.Add("activity-tracker", "Sync.ActivityTracker", "Sync:UnreachableReportInterval", "00:00:00", "must be between 00:00:01 and 01:00:00");
         return cases;
     }
 

@@ -144,6 +144,7 @@ public static class SettingProblems
     private static string Format(object? value) => value switch
     {
         TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+        bool flag => flag ? "true" : "false",
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value?.ToString() ?? "",
     };
