@@ -2,6 +2,7 @@ using Sync.CrmSimulator.Apis;
 using Sync.CrmSimulator.Extensions;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
+using Sync.ServiceDefaults.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("crm-simulator", defaultHttpPort: 5105);
@@ -9,6 +10,9 @@ builder.AddCrmSimulator();
 builder.AddSyncBus(bus => bus.AddCrmSimulatorConsumers());
 
 var app = builder.Build();
+if (!app.HasValidSettings())
+    return 1;
 app.MapDefaultEndpoints();
 app.MapCrmSimulatorApi();
-app.Run();
+await app.RunAsync();
+return 0;

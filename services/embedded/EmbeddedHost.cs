@@ -12,6 +12,7 @@ using Sync.SyncEvaluator.Apis;
 using Sync.SyncEvaluator.Extensions;
 using Sync.SyncWorker.Apis;
 using Sync.SyncWorker.Extensions;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.Embedded;
 
@@ -31,11 +32,15 @@ internal static class EmbeddedHost
             builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         }
 
-        var ports = builder.Configuration.GetSection(EmbeddedPorts.Section).Get<EmbeddedPorts>() ?? new EmbeddedPorts();
+        // A port that is not a number would make the binder throw here, before the settings check can name it: the defaults
+        // stand in until that check, after Build, reports the key and stops the process.
+        var ports = SettingProblems.OfConversion(builder.Configuration, EmbeddedPorts.Section, typeof(EmbeddedPorts)).Count == 0
+            ? builder.Configuration.GetSection(EmbeddedPorts.Section).Get<EmbeddedPorts>() ?? new EmbeddedPorts()
+            : new EmbeddedPorts();
         builder.WebHost.UseUrls(ports.All.Select(port => $"http://localhost:{port}").ToArray());
         builder.Configuration["Services:ProspectEditor:Url"] ??= $"http://localhost:{ports.ProspectEditor}";
         builder.Configuration["Services:Crm:Url"] ??= $"http://localhost:{ports.CrmSimulator}";
-        builder.Services.AddOptions<EmbeddedPorts>().BindConfiguration(EmbeddedPorts.Section);
+        builder.Services.AddOptions<EmbeddedPorts>().BindSettings(EmbeddedPorts.Section);
 
         builder.AddServiceDefaults("sync-embedded");
         builder.AddActivityTracker();

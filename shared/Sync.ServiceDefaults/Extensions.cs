@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Observability;
 using Sync.ServiceDefaults.Storage;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ServiceDefaults;
 
@@ -27,13 +28,14 @@ public static class Extensions
         builder.Properties[ServiceNameProperty] = serviceName;
         if (defaultHttpPort is { } port && builder is WebApplicationBuilder web && !HasConfiguredAddress(builder.Configuration))
             web.WebHost.UseUrls($"http://localhost:{port}");
-        builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateDataAnnotations()
+        builder.Services.AddOptions<SyncOptions>().BindSettings(SyncOptions.Section)
             .Validate<IHostEnvironment>(
                 (options, environment) => options.ApiKey != SyncOptions.DevelopmentApiKey || options.Mode == SyncMode.Embedded
                     || environment.IsDevelopment() || environment.IsEnvironment("Testing"),
                 $"Sync:ApiKey is the public development key; set this deployment's own operator key (Sync__ApiKey) outside Development.")
             .ValidateOnStart();
         builder.AddSyncOpenTelemetry(serviceName);
+        builder.AddSyncConsoleLogging(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetailsDefaults.AddTraceId);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -21,6 +21,10 @@ public sealed class SyncOptions
     public string ApiKey { get; set; } = DevelopmentApiKey;
 
     public const string DevelopmentApiKey = "local-development-key";
+
+    /// <summary>How often a service that cannot reach RabbitMQ or Redis says so in its log (with host and port) while it keeps trying.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan UnreachableReportInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public enum SyncMode

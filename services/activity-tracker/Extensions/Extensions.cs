@@ -6,6 +6,7 @@ using Sync.ActivityTracker.Tracking;
 using Sync.Clients.ProspectEditor;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ActivityTracker.Extensions;
 
@@ -20,7 +21,7 @@ public static class Extensions
     {
         builder.AddServiceTelemetry(ActivitySourceName);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TrackingOptions>().BindSettings(TrackingOptions.Section);
         builder.AddProspectEditorClient();
 
         if (builder.IsEmbedded())

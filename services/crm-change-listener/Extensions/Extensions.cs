@@ -7,6 +7,7 @@ using Sync.CrmChangeListener.Feed;
 using Sync.CrmChangeListener.Storage;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.CrmChangeListener.Extensions;
 
@@ -20,7 +21,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddCrmChangeListener(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
-        builder.Services.AddOptions<CrmFeedOptions>().BindConfiguration(CrmFeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CrmFeedOptions>().BindSettings(CrmFeedOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddCrmClient();
         builder.AddProspectEditorClient();

@@ -10,6 +10,7 @@ using Sync.CrmSimulator.Storage;
 using Sync.CrmSimulator.Users;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.CrmSimulator.Extensions;
 
@@ -23,7 +24,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddCrmSimulator(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
-        builder.Services.AddOptions<CrmSimulatorOptions>().BindConfiguration(CrmSimulatorOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<CrmSimulatorOptions>().BindSettings(CrmSimulatorOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<CrmSimulatorOptions>, CrmSimulatorOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 

@@ -8,6 +8,7 @@ using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ProspectEditor.Extensions;
 
@@ -23,8 +24,8 @@ public static class Extensions
         builder.AddServiceTelemetry(ActivitySourceName);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutboxOptions>().BindSettings(OutboxOptions.Section);
+        builder.Services.AddOptions<ImportOptions>().BindSettings(ImportOptions.Section);
 
         if (builder.IsEmbedded())
         {

@@ -5,7 +5,7 @@ namespace Sync.SyncEvaluator.Consumers;
 
 /// <summary>
 /// The plain-JSON entry points (see <see cref="SyncQueues.EvaluatorJsonActivity"/> and its siblings): one queue per contract,
-/// read with MassTransit's raw JSON deserializer by the same consumer as the MassTransit messages, so an upstream that only
+/// read with MassTransit's raw JSON deserializer (whose faults name the member at fault) by the same consumer as the MassTransit messages, so an upstream that only
 /// speaks AMQP and JSON is decided on exactly like the rest. RabbitMQ only; the embedded host has no upstream to serve.
 /// </summary>
 public static class JsonEntryPoints
@@ -26,7 +26,7 @@ public static class JsonEntryPoints
             // Only what is published to this entry point arrives here, not the contract's MassTransit exchange as well.
             endpoint.ConfigureConsumeTopology = false;
             // application/json (or no content type at all) is the bare contract; MassTransit envelopes are still understood.
-            endpoint.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+            endpoint.AddDeserializer(new PlainJsonDeserializerFactory(RawSerializerOptions.AnyMessageType), isDefault: true);
             endpoint.PrefetchCount = concurrentMessages * 2;
             endpoint.ConcurrentMessageLimit = concurrentMessages;
             // The conventions every endpoint gets from AddSyncBus: retries that skip invalid messages, the in-memory outbox.

@@ -7,6 +7,7 @@ using Sync.SyncEvaluator.Consumers;
 using Sync.SyncEvaluator.Evaluation;
 using Sync.SyncEvaluator.Outbox;
 using Sync.SyncEvaluator.Storage;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.SyncEvaluator.Extensions;
 
@@ -24,7 +25,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddSyncEvaluator(this IHostApplicationBuilder builder)
     {
         builder.AddServiceTelemetry(ActivitySourceName);
-        builder.Services.AddOptions<SyncStateSettings>().BindConfiguration(SyncStateSection).ValidateOnStart();
+        builder.Services.AddOptions<SyncStateSettings>().BindSettings(SyncStateSection);
         builder.Services.AddSingleton<IValidateOptions<SyncStateSettings>, SyncStateSettingsValidation>();
 
         if (builder.IsEmbedded())

@@ -11,6 +11,7 @@ using Sync.SyncWorker.Crm;
 using Sync.SyncWorker.Retry;
 using Sync.SyncWorker.Storage;
 using Sync.SyncWorker.Sync;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.SyncWorker.Extensions;
 
@@ -26,8 +27,8 @@ public static class Extensions
     {
         builder.AddServiceTelemetry(ActivitySourceName);
         var services = builder.Services;
-        services.AddOptions<SyncWorkerOptions>().BindConfiguration(SyncWorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<FieldMappingOptions>().BindConfiguration(FieldMappingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SyncWorkerOptions>().BindSettings(SyncWorkerOptions.Section);
+        services.AddOptions<FieldMappingOptions>().BindSettings(FieldMappingOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         // Each registers once per process: hosted with other services (embedded), they share one client of each.
         builder.AddProspectEditorClient();

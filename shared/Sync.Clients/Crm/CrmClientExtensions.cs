@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.Clients.Crm;
 
@@ -17,7 +18,7 @@ public static class CrmClientExtensions
             return builder;
 
         builder.Services.AddOptions<CrmClientOptions>()
-            .BindConfiguration(CrmClientOptions.Section)
+            .BindSettings(CrmClientOptions.Section)
             .Validate(options => options.Url is { IsAbsoluteUri: true }, $"{CrmClientOptions.Section}:Url must be an absolute URL such as http://localhost:5105.")
             .Validate(options => !string.IsNullOrWhiteSpace(options.AccessToken), $"{CrmClientOptions.Section}:AccessToken is required: the bearer token of the CRM user to act as.")
             .Validate(options => options.Timeout > TimeSpan.Zero, $"{CrmClientOptions.Section}:Timeout must be positive.")

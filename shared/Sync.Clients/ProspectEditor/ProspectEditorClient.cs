@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.Clients.ProspectEditor;
 
@@ -173,7 +174,7 @@ public static class ProspectEditorClientExtensions
         if (builder.Services.Any(service => service.ServiceType == typeof(IProspectEditorClient)))
             return builder;
 
-        builder.Services.AddOptions<ProspectEditorClientOptions>().BindConfiguration(ProspectEditorClientOptions.Section)
+        builder.Services.AddOptions<ProspectEditorClientOptions>().BindSettings(ProspectEditorClientOptions.Section)
             .Validate(options => options.HasValidUrl, $"{ProspectEditorClientOptions.Section}:Url must be an absolute http or https address, such as http://localhost:5102.")
             .ValidateOnStart();
         builder.Services.AddHttpClient<IProspectEditorClient, ProspectEditorClient>((services, http) =>

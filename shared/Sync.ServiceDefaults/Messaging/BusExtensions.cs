@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Sync.ServiceDefaults.Health;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ServiceDefaults.Messaging;
 
@@ -22,9 +24,22 @@ public static class BusExtensions
         Action<IBusRegistrationConfigurator>? addConsumers = null,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null)
     {
-        builder.Services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RabbitMqOptions>().BindSettings(RabbitMqOptions.Section);
         builder.Services.AddSingleton<ConfirmedPublisher>();
+        builder.Services.AddOptions<UsageTelemetrySettings>().BindSettings(UsageTelemetrySettings.Section);
+        // MassTransit's own options: its usage tracker reads them when the bus is built (its MASSTRANSIT_USAGE_TELEMETRY variable still wins).
+        builder.Services.AddOptions<UsageTelemetryOptions>().Configure<IOptions<UsageTelemetrySettings>>((usage, settings) =>
+        {
+            usage.Enabled = settings.Value.Enabled;
+            usage.ReportDelay = settings.Value.ReportDelay;
+        });
         var embedded = builder.IsEmbedded();
+        if (!embedded)
+            builder.Services.AddReadinessDependency(new ReadinessDependency("masstransit-bus", "RabbitMQ", services =>
+            {
+                var options = services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                return $"{options.Host}:{options.Port} (virtual host {options.VirtualHost})";
+            }));
         var connectionName = builder.ServiceName();
 
         builder.Services.AddMassTransit(bus =>
@@ -47,6 +62,7 @@ public static class BusExtensions
             {
                 bus.UsingInMemory((context, transport) =>
                 {
+                    transport.ConfigureJsonSerializerOptions(ContractJsonConverterFactory.AddTo);
                     transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
                     transport.ConfigureEndpoints(context);
                 });
@@ -63,6 +79,7 @@ public static class BusExtensions
                     host.PublisherConfirmation = true;
                     host.ConnectionName(connectionName);
                 });
+                transport.ConfigureJsonSerializerOptions(ContractJsonConverterFactory.AddTo);
                 SyncTopology.DeclareConsumerQueuesOnPublish(transport);
                 transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
                 configureRabbitMq?.Invoke(context, transport);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Sync.ServiceDefaults.Health;
+using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ServiceDefaults.Storage;
 
@@ -15,7 +17,9 @@ public static class RedisExtensions
     /// </summary>
     public static IHostApplicationBuilder AddSyncRedis(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RedisOptions>().BindSettings(RedisOptions.Section)
+            .Validate(options => RedisOptions.NamesAServer(options.ConnectionString),
+                "Redis:ConnectionString is not a StackExchange.Redis configuration string naming a server; expected host:port[,option=value...], such as localhost:6379.");
         builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
         {
             var options = services.GetRequiredService<IOptions<RedisOptions>>().Value;
@@ -23,10 +27,12 @@ public static class RedisExtensions
             configuration.AbortOnConnectFail = false;
             configuration.ClientName ??= builder.ServiceName();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Sync.Redis");
-            logger.LogInformation("Connecting to Redis at {RedisEndpoints}", string.Join(",", configuration.EndPoints));
+            logger.LogInformation("Connecting to Redis at {RedisEndpoints}", RedisOptions.Servers(options.ConnectionString));
             return ConnectionMultiplexer.Connect(configuration);
         });
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        builder.Services.AddReadinessDependency(new ReadinessDependency("redis", "Redis",
+            services => RedisOptions.Servers(services.GetRequiredService<IOptions<RedisOptions>>().Value.ConnectionString)));
         return builder;
     }
 
@@ -38,6 +44,9 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // Not connected, a ping would wait out the command timeout in the backlog: say so at once.
+        if (!redis.IsConnected)
+            return HealthCheckResult.Unhealthy("Not connected to Redis; still trying");
         try
         {
             var latency = await redis.GetDatabase().PingAsync();
