@@ -30,7 +30,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
-                Title = "Bad request",
+                Title = bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "Unsupported media type" : "Bad request",
                 Detail = bad.Message,
             },
             BrokerUnavailableException => ProblemDetailsDefaults.Unavailable(http, "Message broker unavailable", exception.Message),
