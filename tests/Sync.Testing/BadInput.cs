@@ -87,7 +87,7 @@ public static class BadInput
         return content;
     }
 
-    /// <summary>Asserts an RFC 9457 problem with this status whose detail holds <paramref name="detail"/>; answers the problem.</summary>
+    /// <summary>Asserts an RFC 9457 problem with this status whose detail (or errors) holds <paramref name="detail"/>; answers the problem.</summary>
     public static async Task<JsonElement> AssertProblem(HttpResponseMessage response, int status, string detail)
     {
         var body = await response.Content.ReadAsStringAsync();
@@ -95,8 +95,10 @@ public static class BadInput
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
-        var text = problem.TryGetProperty("detail", out var found) ? found.GetString() : null;
-        Assert.True(text?.Contains(detail, StringComparison.Ordinal) == true, $"The detail does not mention \"{detail}\": {body}");
+        // A validation problem names the members at fault in "errors"; any other, in its detail.
+        var text = (problem.TryGetProperty("detail", out var found) ? found.GetString() : null)
+            + (problem.TryGetProperty("errors", out var errors) ? string.Join(" ", errors.EnumerateObject().SelectMany(member => member.Value.EnumerateArray()).Select(message => $"{message.GetString()}")) : null);
+        Assert.True(text.Contains(detail, StringComparison.Ordinal), $"The problem does not mention \"{detail}\": {body}");
         return problem;
     }
 }
