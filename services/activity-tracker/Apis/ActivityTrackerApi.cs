@@ -145,7 +145,7 @@ public static partial class ActivityTrackerApi
             return await http.ReadFromJsonAsync<FormSubmissionRequest>(cancellationToken)
                 ?? throw new BadHttpRequestException("The request body is empty: send the submission as JSON or form fields.");
 
-        var form = await http.ReadFormAsync(cancellationToken);
+        var form = await http.ReadFormOrRefuse(cancellationToken);
         string? Take(string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
         var reserved = new HashSet<string>(["email", "visitorId", "url", "formName", "occurredAt"], StringComparer.OrdinalIgnoreCase);
         DateTimeOffset? occurredAt = null;

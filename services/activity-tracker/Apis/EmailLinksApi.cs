@@ -134,7 +134,7 @@ public static class EmailLinksApi
         }
         else if (http.HasFormContentType)
         {
-            var form = await http.ReadFormAsync(cancellationToken);
+            var form = await http.ReadFormOrRefuse(cancellationToken);
             fromBody = new UnsubscribeRequest(null, Text(form["emailId"]), Text(form["token"]));
             prospectId = Text(form["prospectId"]) ?? prospectId;
         }

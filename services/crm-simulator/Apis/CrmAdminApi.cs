@@ -15,6 +15,12 @@ namespace Sync.CrmSimulator.Apis;
 /// </summary>
 public static partial class CrmAdminApi
 {
+    /// <summary>How far an admin may move the CRM's clock from real time: far enough for any test, never near DateTimeOffset's ends.</summary>
+    private static readonly TimeSpan MaxClockOffset = TimeSpan.FromDays(36_500);
+
+    /// <summary>The largest Score__c, a Number(18, 0) field: eighteen nines.</summary>
+    private const decimal MaxScore = 999_999_999_999_999_999m;
+
     public static RouteGroupBuilder MapCrmAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").RequireApiKey().WithTags("CRM simulator admin");
@@ -65,6 +71,8 @@ public static partial class CrmAdminApi
 
         admin.MapPut("/clock", async (ClockChange change, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
         {
+            if (change.Offset.Duration() > MaxClockOffset)
+                return new RequestValidation().Add("offset", $"offset must be within {MaxClockOffset.Days} days of real time, either way.").Problem();
             var state = await org.Update(settings => settings with { ClockOffset = change.Offset }, cancellationToken);
             LogClockMoved(logger, state.ClockOffset, state.Now);
             return Results.Ok(new ClockState(state.Now, state.ClockOffset));
@@ -74,6 +82,8 @@ public static partial class CrmAdminApi
         {
             if (advance.By <= TimeSpan.Zero)
                 return new RequestValidation().Add("by", "by must be a positive duration, such as \"1.00:00:00\" for a day.").Problem();
+            if (advance.By > MaxClockOffset - (await org.State(cancellationToken)).ClockOffset)
+                return new RequestValidation().Add("by", $"by would move the CRM's clock more than {MaxClockOffset.Days} days ahead of real time.").Problem();
             var state = await org.AdvanceClock(advance.By, cancellationToken);
             LogClockMoved(logger, state.ClockOffset, state.Now);
             return Results.Ok(new ClockState(state.Now, state.ClockOffset));
@@ -81,8 +91,13 @@ public static partial class CrmAdminApi
 
         admin.MapPut("/formulas/score-band", async (ScoreBandFormula formula, CrmOrg org, CrmWriter writer, ILogger<CrmWriter> logger, CancellationToken cancellationToken) =>
         {
-            if (formula.WarmAt >= formula.HotAt)
-                return new RequestValidation().Add("warmAt", "warmAt must be below hotAt.").Problem("The formula is not valid");
+            var validation = new RequestValidation()
+                .Require(Math.Abs(formula.WarmAt) <= MaxScore, "warmAt", $"warmAt is a score, between -{MaxScore:N0} and {MaxScore:N0} (what Score__c, a Number(18, 0) field, holds).")
+                .Require(Math.Abs(formula.HotAt) <= MaxScore, "hotAt", $"hotAt is a score, between -{MaxScore:N0} and {MaxScore:N0} (what Score__c, a Number(18, 0) field, holds).");
+            if (validation.IsValid && formula.WarmAt >= formula.HotAt)
+                validation.Add("warmAt", "warmAt must be below hotAt.");
+            if (!validation.IsValid)
+                return validation.Problem("The formula is not valid");
             var before = await org.ReplaceScoreBand(formula, cancellationToken);
             var recalculated = await writer.RecalculateScoreBands(before, formula, cancellationToken);
             LogFormulaEdited(logger, formula.WarmAt, formula.HotAt, recalculated);
@@ -125,7 +140,7 @@ public static partial class CrmAdminApi
     private static partial void LogFormulaEdited(ILogger logger, decimal warmAt, decimal hotAt, int recalculated);
 }
 
-public sealed record LimitsChange(int? DailyApiRequests, int? Used, int? MaxConcurrentRequests);
+public sealed record LimitsChange(int? DailyApiRequests = null, int? Used = null, int? MaxConcurrentRequests = null);
 
 public sealed record ClockChange(TimeSpan Offset);
 

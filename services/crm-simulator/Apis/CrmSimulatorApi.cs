@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Users;
+using Sync.ServiceDefaults.Http;
 
 namespace Sync.CrmSimulator.Apis;
 
@@ -15,7 +16,8 @@ public static class CrmSimulatorApi
     {
         var api = app.MapGroup("");
 
-        var data = api.MapGroup(SalesforceRoute.BasePath).AddEndpointFilter<SalesforceRequestFilter>().WithTags("Salesforce REST API");
+        // Salesforce answers a malformed body with its own JSON_PARSER_ERROR, after the session check: the API reads its body itself.
+        var data = api.MapGroup(SalesforceRoute.BasePath).AddEndpointFilter<SalesforceRequestFilter>().ChecksItsOwnBody().WithTags("Salesforce REST API");
         foreach (var route in SalesforceRoute.All)
         {
             data.MapMethods(route.Template, [route.Method], (HttpContext http, SalesforceResources resources) => Handle(route, http, resources))
@@ -50,13 +52,17 @@ public static class CrmSimulatorApi
     {
         if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsDelete(http.Request.Method))
             return null;
-        using var reader = new StreamReader(http.Request.Body);
-        var text = await reader.ReadToEndAsync(http.RequestAborted);
-        if (string.IsNullOrWhiteSpace(text))
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        var json = JsonBodyCheck.WithoutByteOrderMark(body.GetBuffer().AsSpan(0, (int)body.Length));
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
             return null;
         try
         {
-            return JsonNode.Parse(text);
+            // Checked first: JsonNode reads a member given twice lazily, failing later as a server error, and a member name
+            // that is not UTF-8 as if it were absent.
+            JsonBodyCheck.Check(json);
+            return JsonNode.Parse(json);
         }
         catch (JsonException exception)
         {

@@ -13,6 +13,9 @@ public static class ProspectEditorApi
     /// <summary>Most prospects one lookup or sync write-back may name.</summary>
     public const int MaxBatch = 1000;
 
+    /// <summary>A write-back of <see cref="MaxBatch"/> prospects with long CRM values: Kestrel's own default limit, as before.</summary>
+    private const long MaxSyncWritesBytes = 30_000_000;
+
     private static readonly ChangeOrigin[] EditOrigins =
         [ChangeOrigin.User, ChangeOrigin.Api, ChangeOrigin.FormSubmission, ChangeOrigin.FormCompletionAction, ChangeOrigin.EngagementProgram];
 
@@ -45,6 +48,7 @@ public static class ProspectEditorApi
         prospects.MapPost("/{prospectId:long}/unsubscribe", Unsubscribe).WithName("UnsubscribeProspect")
             .WithSummary("Opts the prospect out of e-mail");
         prospects.MapPost("/sync-writes", ApplySyncWrites).WithName("ApplySyncWrites")
+            .WithRequestBodyLimit(MaxSyncWritesBytes)
             .WithSummary("The sync-worker's write-back of CRM values, applied as the sync's own change (origin Sync); "
                 + "a 503 part-way lists what was written, and sending the request again is safe");
 

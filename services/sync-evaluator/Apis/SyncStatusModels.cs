@@ -99,7 +99,7 @@ public sealed record DecisionResponse(
 /// An event to try against the prospect's current state. <paramref name="EventType"/> names the contract; <paramref name="Event"/>
 /// holds its members as on the bus, where eventId, prospectId and occurredAt (and an import's importId and prospectIds) may be left out.
 /// </summary>
-public sealed record WhatIfRequest(string? EventType, System.Text.Json.Nodes.JsonObject? Event);
+public sealed record WhatIfRequest(string? EventType = null, System.Text.Json.Nodes.JsonObject? Event = null);
 
 /// <param name="Applied">False when this event id was applied before: it would change nothing of its own.</param>
 /// <param name="WouldPublish">The SyncRequested the event would publish, if any.</param>

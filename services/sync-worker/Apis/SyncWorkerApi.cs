@@ -16,12 +16,13 @@ public static class SyncWorkerApi
     {
         var api = app.MapGroup("/sync").RequireApiKey();
         api.MapGet("/status", GetStatus);
-        api.MapPost("/pause", Pause);
+        // A reason is all these two read; an endpoint without a body reads none, so needs no limit.
+        api.MapPost("/pause", Pause).WithRequestBodyLimit(RequestBodyLimits.Control);
         api.MapPost("/resume", Resume);
         api.MapGet("/errors", ListErrors);
         api.MapPost("/errors/retry", RetryAllErrors);
         api.MapPost("/errors/{prospectId:long}/retry", RetryError);
-        api.MapPost("/prospects/{prospectId:long}", SyncProspectNow);
+        api.MapPost("/prospects/{prospectId:long}", SyncProspectNow).WithRequestBodyLimit(RequestBodyLimits.Control);
         return api;
     }
 
@@ -179,9 +180,9 @@ public static class SyncWorkerApi
     };
 }
 
-public sealed record PauseRequest(string? Reason);
+public sealed record PauseRequest(string? Reason = null);
 
-public sealed record SyncNowRequest(string? Reason);
+public sealed record SyncNowRequest(string? Reason = null);
 
 /// <param name="ProspectIds">The prospects asked for, up to the first 1000 by id; <paramref name="Requested"/> counts them all.</param>
 public sealed record RetryAccepted(int Requested, IReadOnlyList<long> ProspectIds);

@@ -7,14 +7,17 @@ using Microsoft.Extensions.Options;
 
 namespace Sync.ServiceDefaults.Http;
 
-/// <summary>Operator-facing endpoints require the configured key in the X-Api-Key header.</summary>
+/// <summary>
+/// Operator-facing endpoints require the configured key in the X-Api-Key header. It is checked by the authorization
+/// middleware (<see cref="ApiKeyAuthentication"/>), before the endpoint reads anything of the request.
+/// </summary>
 public static class ApiKeyFilter
 {
     public const string Header = "X-Api-Key";
 
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) => Refusal(context.HttpContext) ?? await next(context));
+        builder.RequireAuthorization(ApiKeyAuthentication.Policy);
 
     /// <summary>The 401 or 403 problem to answer when the request does not carry the operator key; null when it does.</summary>
     public static IResult? Refusal(HttpContext http)
@@ -22,11 +25,16 @@ public static class ApiKeyFilter
         var expected = http.RequestServices.GetRequiredService<IOptions<SyncOptions>>().Value.ApiKey;
         var presented = http.Request.Headers[Header].ToString();
         if (presented.Length == 0)
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
-                detail: $"Send the operator API key in the {Header} header.");
+            return Missing();
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected)))
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API key not accepted",
-                detail: $"The key in the {Header} header is not this deployment's operator key.");
+            return NotAccepted();
         return null;
     }
+
+    internal static IResult Missing() =>
+        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required", detail: $"Send the operator API key in the {Header} header.");
+
+    internal static IResult NotAccepted() =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API key not accepted",
+            detail: $"The key in the {Header} header is not this deployment's operator key.");
 }

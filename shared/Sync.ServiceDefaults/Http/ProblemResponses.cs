@@ -10,7 +10,8 @@ using Sync.ServiceDefaults.Messaging;
 namespace Sync.ServiceDefaults.Http;
 
 /// <summary>
-/// Turns what goes wrong in a request into RFC 9457 problem details: malformed input names the member at fault (400, 413),
+/// Turns what goes wrong in a request into RFC 9457 problem details: malformed input names the member at fault (400, 413, 415;
+/// see <see cref="RequestReading"/> for what is refused before an endpoint runs),
 /// an unavailable broker or Redis answers 503 with Retry-After so the caller retries, and anything else is a 500 with a trace id.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
@@ -30,7 +31,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
-                Title = "Bad request",
+                Title = bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "Unsupported media type" : "Bad request",
                 Detail = bad.Message,
             },
             BrokerUnavailableException => ProblemDetailsDefaults.Unavailable(http, "Message broker unavailable", exception.Message),
