@@ -31,7 +31,7 @@ public sealed partial class SyncBatcher : IDisposable
     private readonly Lock _lock = new();
     private readonly List<Waiting> _waiting = [];
     private readonly CancellationTokenSource _stopping = new();
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly ChangeSignal _changed;
     private int _onTheWay;
     private long _arrived;
     private bool _queueWasDraining;
@@ -43,7 +43,8 @@ public sealed partial class SyncBatcher : IDisposable
         IOptions<SyncWorkerOptions> options, TimeProvider time, ILogger<SyncBatcher> logger)
     {
         (_scopes, _allowance, _retries, _queue, _consumption, _options, _time, _logger) = (scopes, allowance, retries, queue, consumption, options, time, logger);
-        Arrivals = new ArrivalObserver(this);
+        Arrivals = new SyncRequestArrivals(this);
+        _changed = new ChangeSignal(_lock, time);
     }
 
     /// <summary>Counts the requests the endpoint has received and not yet handed over, so a batch does not leave without them.</summary>
@@ -55,6 +56,24 @@ public sealed partial class SyncBatcher : IDisposable
 
     private SyncWorkerOptions Settings => _options.Value;
 
+    /// <summary>A request the endpoint received is on its way to the batcher.</summary>
+    internal void Received()
+    {
+        lock (_lock)
+        {
+            _onTheWay++;
+            _arrived++;
+        }
+    }
+
+    /// <summary>A request received ended without reaching the batcher (refused as invalid, say).</summary>
+    internal void NeverArrived()
+    {
+        lock (_lock)
+            _onTheWay--;
+        Signal();
+    }
+
     /// <summary>Adds one request; the task ends when its batch is done, or faults with the batch's failure.</summary>
     public Task Add(PendingSync request, bool alone, ReceiveContext? received)
     {
@@ -63,7 +82,7 @@ public sealed partial class SyncBatcher : IDisposable
         {
             _waiting.Add(waiting);
             _arrived++;
-            if (received?.TryGetPayload(out OnTheWay? onTheWay) == true && onTheWay.Arrive())
+            if (SyncRequestArrivals.Arrived(received))
                 _onTheWay--;
             _loop ??= Task.Run(Run);
         }
@@ -88,6 +107,7 @@ public sealed partial class SyncBatcher : IDisposable
             {
                 // Never ends the loop: the requests of a batch that could not start were failed or put back already.
                 LogDispatchFailed(exception);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, CancellationToken.None);
             }
         }
     }
@@ -127,7 +147,11 @@ public sealed partial class SyncBatcher : IDisposable
             return;
         }
 
-        await Fill(stopping);
+        bool retriedAlone;
+        lock (_lock)
+            retriedAlone = _waiting.Count > 0 && _waiting[0].Alone;
+        if (!retriedAlone)
+            await Fill(stopping);
         var batch = Take();
         if (batch.Count == 0)
         {
@@ -203,9 +227,9 @@ public sealed partial class SyncBatcher : IDisposable
         }
         catch (Exception exception)
         {
-            await reservation.ReleaseUnused();
             foreach (var waiting in batch)
                 waiting.Done.TrySetException(exception);
+            await reservation.ReleaseUnused();
         }
         finally
         {
@@ -281,44 +305,9 @@ public sealed partial class SyncBatcher : IDisposable
         }
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds (checked under the lock) or, when given, the time is up.</summary>
-    private async Task WaitUntil(Func<bool> condition, TimeSpan? longest, CancellationToken stopping)
-    {
-        var deadline = longest is { } most ? _time.GetUtcNow() + most : (DateTimeOffset?)null;
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
-            {
-                if (condition())
-                    return;
-                changed = _changed.Task;
-            }
-            if (deadline is not { } until)
-            {
-                await changed.WaitAsync(stopping);
-                continue;
-            }
-            var left = until - _time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
-                return;
-            await Task.WhenAny(changed, Task.Delay(left, _time, stopping));
-            stopping.ThrowIfCancellationRequested();
-        }
-    }
+    private Task WaitUntil(Func<bool> condition, TimeSpan? longest, CancellationToken stopping) => _changed.WaitUntil(condition, longest, stopping);
 
-    private void Signal()
-    {
-        TaskCompletionSource changed;
-        lock (_lock)
-        {
-            changed = _changed;
-            _changed = NewSignal();
-        }
-        changed.TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private void Signal() => _changed.Signal();
 
     public void Dispose()
     {
@@ -339,48 +328,5 @@ public sealed partial class SyncBatcher : IDisposable
     private sealed record Waiting(PendingSync Request, bool Alone, DateTimeOffset ArrivedAt)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>Marks a received request until it reaches the batcher (or fails before it does).</summary>
-    private sealed class OnTheWay
-    {
-        private int _arrived;
-
-        public bool Arrive() => Interlocked.Exchange(ref _arrived, 1) == 0;
-    }
-
-    private sealed class ArrivalObserver(SyncBatcher batcher) : IReceiveObserver
-    {
-        public Task PreReceive(ReceiveContext context)
-        {
-            context.GetOrAddPayload(() => new OnTheWay());
-            lock (batcher._lock)
-            {
-                batcher._onTheWay++;
-                batcher._arrived++;
-            }
-            return Task.CompletedTask;
-        }
-
-        public Task PostReceive(ReceiveContext context) => NeverArrived(context);
-
-        public Task ReceiveFault(ReceiveContext context, Exception exception) => NeverArrived(context);
-
-        public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType) where T : class => Task.CompletedTask;
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception) where T : class =>
-            Task.CompletedTask;
-
-        /// <summary>A request that ended without reaching the batcher (refused as invalid, say) is no longer on its way.</summary>
-        private Task NeverArrived(ReceiveContext context)
-        {
-            if (context.TryGetPayload(out OnTheWay? onTheWay) && onTheWay.Arrive())
-            {
-                lock (batcher._lock)
-                    batcher._onTheWay--;
-                batcher.Signal();
-            }
-            return Task.CompletedTask;
-        }
     }
 }

@@ -103,7 +103,16 @@ public sealed class AllowanceReservation(CrmAllowance allowance, IReadOnlyList<A
     public async Task ReleaseUnused()
     {
         while (_left.TryDequeue(out var unused))
-            await allowance.Release(unused);
+        {
+            try
+            {
+                await allowance.Release(unused);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The shared store is away: the call stays counted only until the CRM's next report covers its stamp.
+            }
+        }
     }
 }
 

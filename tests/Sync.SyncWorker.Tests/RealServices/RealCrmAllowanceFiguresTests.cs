@@ -23,10 +23,11 @@ public sealed class RealCrmAllowanceFiguresTests
 
         await services.Worker.Api.PostAsync("sync/resume", null);
 
+        // (The first batch is whatever had reached the worker when its calls were granted: up to ten.)
         await Eventually.True(async () => services.Worker.Consumption.Status.Reason == PauseReason.Allowance
-                && services.Worker.Recorded.CompletionCount == 10
-                && await services.Broker.CountNow(SyncQueues.Worker) is { Consumers: 0, Ready: 30 },
-            "one batch synced and the worker paused for the allowance with the other three batches in the queue");
+                && services.Worker.Recorded.CompletionCount is > 0 and <= 10 and var synced
+                && await services.Broker.CountNow(SyncQueues.Worker) is { Consumers: 0 } queue && queue.Ready == requests.Length - synced,
+            "one batch synced and the worker paused for the allowance with the rest of the requests in the queue");
         Assert.All(requests.Where(request => services.Worker.Recorded.Completions.ContainsKey(request.SyncId)),
             request => Assert.Equal(SyncOutcome.Synced, services.Worker.Recorded.Completions[request.SyncId].First().Outcome));
         // One lookup and one write: no batch looked up records it then had no call left to write.
