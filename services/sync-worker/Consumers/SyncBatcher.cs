@@ -56,6 +56,16 @@ public sealed partial class SyncBatcher : IDisposable
 
     private SyncWorkerOptions Settings => _options.Value;
 
+    /// <summary>
+    /// Consuming starts on a queue that holds requests: the broker pushes up to the prefetch of them at once, and the first
+    /// batch waits for those still on the wire (until they stop coming) rather than leave with the first few.
+    /// </summary>
+    public void ExpectBacklog()
+    {
+        lock (_lock)
+            _queueWasDraining = true;
+    }
+
     /// <summary>A request the endpoint received is on its way to the batcher.</summary>
     internal void Received()
     {
@@ -181,14 +191,18 @@ public sealed partial class SyncBatcher : IDisposable
             if (await _queue.Ready(stopping) > 0)
             {
                 // The broker delivers them as this worker's prefetch allows: wait for the next to arrive, then look again.
-                _queueWasDraining = true;
+                lock (_lock)
+                    _queueWasDraining = true;
                 await UntilQuiet(ArrivalGap, deadline, stopping);
                 continue;
             }
-            if (!_queueWasDraining)
-                return;
-            // The queue has just drained into deliveries to this worker: those still on the wire join until they stop coming.
-            _queueWasDraining = false;
+            lock (_lock)
+            {
+                if (!_queueWasDraining)
+                    return;
+                // The queue has just drained into deliveries to this worker: those still on the wire join until they stop coming.
+                _queueWasDraining = false;
+            }
             await UntilQuiet(DrainedGap, deadline, stopping);
             return;
         }

@@ -23,6 +23,7 @@ public sealed partial class SyncConsumption(
     IWorkerStateStore state,
     CrmAllowance allowance,
     ISyncRetryScheduler retries,
+    IWorkerQueueDepth queue,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
     IOptions<SyncWorkerOptions> options,
@@ -149,16 +150,20 @@ public sealed partial class SyncConsumption(
 
         if (wanted.Consuming && _endpoint is null)
         {
-            SyncBatcher? batcher = null;
+            // Resolved here, not injected: the batcher pauses consuming through this type.
+            SyncBatcher batcher;
+            using (var scope = scopes.CreateScope())
+                batcher = scope.ServiceProvider.GetRequiredService<SyncBatcher>();
+            if (await queue.Ready(cancellationToken) > 0)
+                batcher.ExpectBacklog();
             _endpoint = connector.ConnectReceiveEndpoint(SyncQueues.Worker, (context, endpoint) =>
             {
-                batcher = context.GetRequiredService<SyncBatcher>();
                 // Each request is checked on its own, before it joins a batch.
                 endpoint.UseFilter(new ContractValidationFilter<SyncRequested>());
                 endpoint.ConfigureConsumer<SyncRequestedConsumer>(context);
             });
             // So a batch takes along the requests already delivered and still on their way to it.
-            _arrivals = batcher is null ? null : _endpoint.ReceiveEndpoint.ConnectReceiveObserver(batcher.Arrivals);
+            _arrivals = _endpoint.ReceiveEndpoint.ConnectReceiveObserver(batcher.Arrivals);
             // Not awaiting Ready: with the broker away, the endpoint connects when it returns, and the host must not wait for that.
             _ = _endpoint.Ready.ContinueWith(ready => LogConsuming(SyncQueues.Worker), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);

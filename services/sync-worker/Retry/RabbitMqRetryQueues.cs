@@ -77,14 +77,19 @@ public sealed partial class RabbitMqRetryQueues(
     public async Task<long> Ready(CancellationToken cancellationToken)
     {
         await _countLock.WaitAsync(cancellationToken);
+        // A batch (or the start of consuming) does not wait long on a broker that does not answer.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
             if (_countChannel is not { IsOpen: true })
-                _countChannel = await CreateChannel(cancellationToken);
-            return await _countChannel.MessageCountAsync(SyncQueues.Worker, cancellationToken);
+                _countChannel = await CreateChannel(bounded.Token);
+            return await _countChannel.MessageCountAsync(SyncQueues.Worker, bounded.Token);
         }
-        catch (Exception exception) when (exception is RabbitMQ.Client.Exceptions.RabbitMQClientException or IOException or TimeoutException)
+        catch (Exception exception) when (exception is RabbitMQ.Client.Exceptions.RabbitMQClientException or IOException or TimeoutException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // The queue not declared yet, or the broker away: nothing is known to be waiting.
             return 0;
         }
         finally
