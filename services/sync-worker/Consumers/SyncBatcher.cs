@@ -342,8 +342,15 @@ public sealed partial class SyncBatcher : IDisposable
     [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Could not start a batch; trying again")]
     private partial void LogDispatchFailed(Exception exception);
 
-    private sealed record Waiting(PendingSync Request, bool Alone, DateTimeOffset ArrivedAt)
+    /// <summary>One request waiting for its batch; compared by reference, as a redelivered request may equal another.</summary>
+    private sealed class Waiting(PendingSync request, bool alone, DateTimeOffset arrivedAt)
     {
+        public PendingSync Request { get; } = request;
+
+        public bool Alone { get; } = alone;
+
+        public DateTimeOffset ArrivedAt { get; } = arrivedAt;
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
