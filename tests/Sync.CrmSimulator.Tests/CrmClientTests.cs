@@ -53,6 +53,27 @@ public sealed class CrmClientTests(CrmClientTests.Fixture fixture) : IClassFixtu
         Assert.Equal("false", lead[CrmFields.IsConverted]);
         Assert.NotNull(lead.LastModifiedDate);
         Assert.Equal(new CrmApiUsage(used + 1, 100_000), client.LastKnownUsage);
+        Assert.Equal(new CrmApiUsage(used + 1, 100_000), result.Usage);
+    }
+
+    [Fact]
+    public async Task EachLookupAndWriteCarriesTheUsageReportedOnItsOwnAnswer()
+    {
+        var client = Crm.CrmClient();
+        var used = await Used();
+
+        var lookup = await client.Lookup(new CrmLookup { Emails = [SimulatorHost.NewEmail()] }, CancellationToken.None);
+        var write = await client.Write([new CrmRecord
+        {
+            Type = CrmObjectType.Lead,
+            Fields = new Dictionary<string, string?> { ["LastName"] = "Usage", ["Company"] = "Acme", ["Email"] = SimulatorHost.NewEmail() },
+        }], [], CancellationToken.None);
+        // Another call's answer arrives after them: each result still names the count of its own answer.
+        await client.Lookup(new CrmLookup { Emails = [SimulatorHost.NewEmail()] }, CancellationToken.None);
+
+        Assert.Equal(new CrmApiUsage(used + 1, 100_000), lookup.Usage);
+        Assert.Equal(new CrmApiUsage(used + 2, 100_000), write.Usage);
+        Assert.Equal(new CrmApiUsage(used + 3, 100_000), client.LastKnownUsage);
     }
 
     [Fact]

@@ -12,9 +12,10 @@ public sealed class BatchingTests(ITestOutputHelper output)
     [Fact]
     public async Task AThousandChangedProspectsSyncInAtMostTenChargedCrmCalls()
     {
-        // Every request waits in the queue, so each batch fills up at once; a wait this long only keeps a loaded machine
-        // (prefetching slowly) from cutting a batch short, and never delays the run.
-        await using var worker = await WorkerHost.Start("worker-batching", new Dictionary<string, string?> { ["SyncWorker:BatchWait"] = "00:00:05" });
+        // Every request waits in the queue: each batch takes those queued and delivered, so it fills up; a fill wait this
+        // long only keeps a loaded machine (delivering slowly) from cutting a batch short.
+        await using var worker = await WorkerHost.Start("worker-batching",
+            new Dictionary<string, string?> { ["SyncWorker:BatchFillWait"] = "00:00:05" });
         await worker.Api.PostAsync("sync/pause", null);
         var requests = Enumerable.Range(0, 1000).Select(i =>
         {
@@ -35,6 +36,7 @@ public sealed class BatchingTests(ITestOutputHelper output)
         clock.Stop();
 
         Assert.All(completions, completed => Assert.Equal(SyncOutcome.Synced, completed.Outcome));
+        output.WriteLine($"write sizes: {string.Join(", ", worker.Crm.WriteSizes)}");
         Assert.InRange(worker.Crm.ChargedCalls, 1, 10);
         Assert.All(worker.Crm.WriteSizes, size => Assert.InRange(size, 1, 200));
         Assert.InRange(worker.Editor.GetManyCalls, 1, 5);

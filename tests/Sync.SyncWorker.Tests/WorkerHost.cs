@@ -63,13 +63,11 @@ public sealed class WorkerHost : IAsyncDisposable
     public static Dictionary<string, string?> FastSettings() => new()
     {
         ["Sync:ApiKey"] = ApiKey,
-        ["SyncWorker:BatchWait"] = "00:00:00.300",
         ["SyncWorker:RetryDelays:0"] = "00:00:00.500",
         ["SyncWorker:RetryDelays:1"] = "00:00:01",
         ["SyncWorker:ControlInterval"] = "00:00:00.100",
         ["SyncWorker:Allowance:ReservePercent"] = "0",
         ["SyncWorker:Allowance:LimitsRefreshInterval"] = "00:00:00.200",
-        ["SyncWorker:Allowance:PausedLimitsRefreshInterval"] = "00:00:00.200",
     };
 
     public static async Task<WorkerHost> Start(string purpose, IReadOnlyDictionary<string, string?>? settings = null) =>

@@ -23,6 +23,7 @@ public sealed partial class SyncConsumption(
     IWorkerStateStore state,
     CrmAllowance allowance,
     ISyncRetryScheduler retries,
+    IWorkerQueueDepth queue,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
     IOptions<SyncWorkerOptions> options,
@@ -32,6 +33,7 @@ public sealed partial class SyncConsumption(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _nudge = new(0);
     private HostReceiveEndpointHandle? _endpoint;
+    private ConnectHandle? _arrivals;
     private DateTimeOffset _limitsRefreshedAt = DateTimeOffset.MinValue;
 
     public ConsumptionStatus Status { get; private set; } = new(false, PauseReason.Starting, null, "the worker is starting", null);
@@ -130,7 +132,8 @@ public sealed partial class SyncConsumption(
         }
         else
         {
-            await RefreshLimitsWhenDue(now, cancellationToken);
+            // Not consuming yet (starting, resumed, or held back by the allowance): the CRM's own figures first.
+            await RefreshLimitsWhenDue(now, force: _endpoint is null, cancellationToken);
             var batch = await allowance.CanStartBatch();
             var longestInlineWait = options.Value.Allowance.LongestInlineWait;
             wanted = batch switch
@@ -147,13 +150,20 @@ public sealed partial class SyncConsumption(
 
         if (wanted.Consuming && _endpoint is null)
         {
+            // Resolved here, not injected: the batcher pauses consuming through this type.
+            SyncBatcher batcher;
+            using (var scope = scopes.CreateScope())
+                batcher = scope.ServiceProvider.GetRequiredService<SyncBatcher>();
+            if (await queue.Ready(cancellationToken) > 0)
+                batcher.ExpectBacklog();
             _endpoint = connector.ConnectReceiveEndpoint(SyncQueues.Worker, (context, endpoint) =>
             {
-                // The bus-wide validation filter is not applied here: it attaches to a consumer's message type, which for a
-                // batch consumer is Batch<SyncRequested>. Each request is checked on its own, before it joins a batch.
+                // Each request is checked on its own, before it joins a batch.
                 endpoint.UseFilter(new ContractValidationFilter<SyncRequested>());
-                endpoint.ConfigureConsumer<SyncRequestedBatchConsumer>(context);
+                endpoint.ConfigureConsumer<SyncRequestedConsumer>(context);
             });
+            // So a batch takes along the requests already delivered and still on their way to it.
+            _arrivals = _endpoint.ReceiveEndpoint.ConnectReceiveObserver(batcher.Arrivals);
             // Not awaiting Ready: with the broker away, the endpoint connects when it returns, and the host must not wait for that.
             _ = _endpoint.Ready.ContinueWith(ready => LogConsuming(SyncQueues.Worker), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
@@ -165,16 +175,17 @@ public sealed partial class SyncConsumption(
             // An endpoint still connecting would not stop until it is ready; the broker gets a while to finish that.
             await Task.WhenAny(endpoint.Ready, Task.Delay(TimeSpan.FromSeconds(30), time, cancellationToken));
             await endpoint.StopAsync(cancellationToken);
+            _arrivals?.Disconnect();
+            _arrivals = null;
             LogPaused(SyncQueues.Worker, wanted.Reason?.ToString() ?? "", wanted.Detail ?? "");
         }
         Status = wanted;
     }
 
-    private async Task RefreshLimitsWhenDue(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RefreshLimitsWhenDue(DateTimeOffset now, bool force, CancellationToken cancellationToken)
     {
-        var settings = options.Value.Allowance;
-        var interval = Status.Reason == PauseReason.Allowance ? settings.PausedLimitsRefreshInterval : settings.LimitsRefreshInterval;
-        if (now - _limitsRefreshedAt < interval)
+        // Held back by the allowance, the worker asks the CRM at every control tick: reading the limits is not charged.
+        if (!force && now - _limitsRefreshedAt < options.Value.Allowance.LimitsRefreshInterval)
             return;
         try
         {

@@ -6,8 +6,8 @@ using Sync.SyncWorker.Storage;
 namespace Sync.SyncWorker.Crm;
 
 /// <summary>
-/// Spends the CRM's daily allowance for the worker: every charged call takes a token from the bucket all replicas share
-/// first, and every answer teaches the shared view the CRM's own count.
+/// Spends the CRM's daily allowance for the worker: a batch reserves every call it needs from the bucket all replicas
+/// share before its first, and every answer teaches the shared view the CRM's own count.
 /// </summary>
 public sealed class CrmAllowance(IAllowanceStore store, IOptions<SyncWorkerOptions> options, TimeProvider time)
 {
@@ -16,19 +16,27 @@ public sealed class CrmAllowance(IAllowanceStore store, IOptions<SyncWorkerOptio
 
     private CrmAllowanceOptions Settings => options.Value.Allowance;
 
-    private AllowancePolicy Policy => new(Settings.ReservePercent, Settings.BurstCalls);
+    // A call is counted in flight for as long as the CRM client may wait for its answer, and a while more.
+    private AllowancePolicy Policy => new(Settings.ReservePercent, Settings.BurstCalls, TimeSpan.FromMinutes(2));
+
+    /// <summary>Reserves the calls of one batch at once, or says how long to wait, or that the allowance is spent.</summary>
+    public async Task<(AllowanceDecision Decision, AllowanceReservation? Reservation)> ReserveBatch()
+    {
+        var decision = await store.Reserve(CallsPerBatch, Policy);
+        return (decision, decision.Granted ? new AllowanceReservation(this, decision.Calls(CallsPerBatch)) : null);
+    }
 
     /// <summary>
-    /// Takes one call from the allowance, waiting out a short pacing delay; throws <see cref="AllowanceDeferredException"/>
-    /// when the allowance is spent or the wait is longer than a batch should be held.
+    /// One call more than a batch reserved (a second lookup), waiting out a short pacing delay; throws
+    /// <see cref="AllowanceDeferredException"/> when the allowance is spent or the wait is longer than a batch should be held.
     /// </summary>
-    public async Task TakeCall(CancellationToken cancellationToken)
+    internal async Task<AllowanceCall> TakeOneMore(CancellationToken cancellationToken)
     {
         while (true)
         {
-            var decision = await store.Take(1, Policy);
+            var decision = await store.Reserve(1, Policy);
             if (decision.Granted)
-                return;
+                return decision.Calls(1)[0];
             if (decision.Spent || decision.Wait > Settings.LongestInlineWait)
                 throw new AllowanceDeferredException(decision);
             await Task.Delay(decision.Wait, time, cancellationToken);
@@ -36,20 +44,76 @@ public sealed class CrmAllowance(IAllowanceStore store, IOptions<SyncWorkerOptio
     }
 
     /// <summary>Whether a batch could start now; takes nothing.</summary>
-    public Task<AllowanceDecision> CanStartBatch() => store.Take(CallsPerBatch, Policy, dryRun: true);
+    public Task<AllowanceDecision> CanStartBatch() => store.Reserve(CallsPerBatch, Policy, dryRun: true);
 
-    /// <summary>Learns the usage the CRM reported on its latest answer to <paramref name="crm"/>.</summary>
-    public Task LearnFrom(ICrmClient crm) => crm.LastKnownUsage is { } usage ? store.LearnFromAnswer(usage) : Task.CompletedTask;
+    internal Task Learn(AllowanceCall call, CrmApiUsage? usage) => store.LearnAnswer(call, usage);
 
-    public Task LearnRefusal(CrmRequestLimitExceededException refusal) => store.LearnSpent(refusal.Usage, refusal.ResetsAt);
+    internal Task LearnRefusal(AllowanceCall call, CrmRequestLimitExceededException refusal) => store.LearnSpent(call, refusal.Usage, refusal.ResetsAt);
+
+    internal Task Release(AllowanceCall call) => store.Release(call);
 
     /// <summary>Reads the CRM's limits (not charged) into the shared view.</summary>
-    public async Task RefreshLimits(ICrmClient crm, CancellationToken cancellationToken) =>
-        await store.LearnLimits(await crm.GetLimits(cancellationToken));
+    public async Task RefreshLimits(ICrmClient crm, CancellationToken cancellationToken)
+    {
+        var readAt = await store.BeginLimitsRead();
+        await store.LearnLimits(readAt, await crm.GetLimits(cancellationToken));
+    }
 
     public Task<AllowanceState> Read() => store.Read();
 
     public int Reserve(int limit) => (int)Math.Floor(limit * Settings.ReservePercent / 100);
+}
+
+/// <summary>
+/// The calls one batch reserved before its first: each charged call spends the next of them (or takes one more, for a
+/// second lookup), its answer's usage is learnt, and the calls not needed go back when the batch ends.
+/// </summary>
+public sealed class AllowanceReservation(CrmAllowance allowance, IReadOnlyList<AllowanceCall> reserved)
+{
+    private readonly Queue<AllowanceCall> _left = new(reserved);
+
+    /// <summary>Charged calls made with this reservation.</summary>
+    public int Made { get; private set; }
+
+    /// <summary>One charged call: a reserved call (or one more), then the usage the CRM reported on its own answer.</summary>
+    public async Task<T> Call<T>(Func<Task<T>> call, Func<T, CrmApiUsage?> usageOf, CancellationToken cancellationToken)
+    {
+        var granted = _left.TryDequeue(out var next) ? next : await allowance.TakeOneMore(cancellationToken);
+        Made++;
+        T answer;
+        try
+        {
+            answer = await call();
+        }
+        catch (CrmRequestLimitExceededException refused)
+        {
+            await allowance.LearnRefusal(granted, refused);
+            throw;
+        }
+        catch
+        {
+            await allowance.Learn(granted, null);
+            throw;
+        }
+        await allowance.Learn(granted, usageOf(answer));
+        return answer;
+    }
+
+    /// <summary>Gives back the calls this batch reserved and did not make.</summary>
+    public async Task ReleaseUnused()
+    {
+        while (_left.TryDequeue(out var unused))
+        {
+            try
+            {
+                await allowance.Release(unused);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The shared store is away: the call stays counted only until the CRM's next report covers its stamp.
+            }
+        }
+    }
 }
 
 /// <summary>The allowance cannot pay for the batch now: it goes back to the queue and consuming pauses.</summary>

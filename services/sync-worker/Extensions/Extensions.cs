@@ -43,6 +43,7 @@ public static class Extensions
         });
         services.AddSingleton<CrmAllowance>();
         services.AddScoped<BatchSynchronizer>();
+        services.AddSingleton<SyncBatcher>();
         services.AddSingleton<SyncConsumption>();
         services.AddHostedService(provider => provider.GetRequiredService<SyncConsumption>());
 
@@ -54,6 +55,7 @@ public static class Extensions
             services.AddSingleton<IAllowanceStore, InMemoryAllowanceStore>();
             services.AddSingleton<InMemoryRetryScheduler>();
             services.AddSingleton<ISyncRetryScheduler>(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
+            services.AddSingleton<IWorkerQueueDepth>(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
             services.AddHostedService(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
         }
         else
@@ -62,18 +64,20 @@ public static class Extensions
             services.AddSingleton<IMergeBaseStore, RedisMergeBaseStore>();
             services.AddSingleton<ISyncErrorStore, RedisSyncErrorStore>();
             services.AddSingleton<IAllowanceStore, RedisAllowanceStore>();
-            services.AddSingleton<ISyncRetryScheduler, RabbitMqRetryQueues>();
+            services.AddSingleton<RabbitMqRetryQueues>();
+            services.AddSingleton<ISyncRetryScheduler>(provider => provider.GetRequiredService<RabbitMqRetryQueues>());
+            services.AddSingleton<IWorkerQueueDepth>(provider => provider.GetRequiredService<RabbitMqRetryQueues>());
         }
         return builder;
     }
 
     /// <summary>
-    /// The batch consumer of the sync-worker queue. It is left out of ConfigureEndpoints: <see cref="SyncConsumption"/>
+    /// The consumer of the sync-worker queue, which hands each request to the <see cref="SyncBatcher"/>. It is left out of ConfigureEndpoints: <see cref="SyncConsumption"/>
     /// connects its endpoint while the worker may consume and stops it while paused.
     /// </summary>
     public static IBusRegistrationConfigurator AddSyncWorkerConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<SyncRequestedBatchConsumer, SyncRequestedBatchConsumerDefinition>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<SyncRequestedConsumer, SyncRequestedConsumerDefinition>().ExcludeFromConfigureEndpoints();
         return bus;
     }
 }

@@ -13,11 +13,23 @@ public sealed class SyncWorkerOptions
     [Range(1, 200)]
     public int BatchSize { get; set; } = 200;
 
-    /// <summary>How long a partial batch waits for more prospects before it is synced anyway.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
-    public TimeSpan BatchWait { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The longest a batch that is not full waits for requests already in the queue or delivered to this worker to join
+    /// it (a burst's deliveries arrive over a few milliseconds, more on a loaded machine). It never waits for a request
+    /// not yet queued: a lone request at idle goes at once, whatever this is.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan BatchFillWait { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Batches one worker syncs at the same time.</summary>
+    /// <summary>
+    /// How long a batch that is not full waits after its first request for more, at least. 0 (the default): not at all, a
+    /// batch goes as soon as a slot is free and the allowance grants its calls. 00:00:01 is the fixed window of earlier
+    /// versions (each lone change then waits that long), kept to measure against.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MinimumBatchAge { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Batches one worker syncs at the same time; while all are busy, requests accumulate into the next.</summary>
     [Range(1, 16)]
     public int ConcurrentBatches { get; set; } = 2;
 
@@ -85,15 +97,18 @@ public sealed class CrmAllowanceOptions
     [Range(1, 100_000)]
     public int BurstCalls { get; set; } = 100;
 
-    /// <summary>A pacing wait up to this long is waited out holding the batch; longer, the batch goes back to the queue and consuming pauses.</summary>
+    /// <summary>
+    /// A pacing wait up to this long is waited out holding the requests (more join them meanwhile); longer, they go back to
+    /// the queue and consuming pauses.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan LongestInlineWait { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the CRM's limits resource (not charged) is read, to learn the usage of other callers and the reset time.</summary>
+    /// <summary>
+    /// How often the CRM's limits resource (not charged) is read while consuming, to learn the usage of other callers and
+    /// the reset time. While the allowance holds consuming back it is read at every <see cref="SyncWorkerOptions.ControlInterval"/>,
+    /// so consuming resumes as soon as the CRM says the allowance is back (reset, raised, or usage lowered).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan LimitsRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>How often the limits are read while the allowance holds consuming back, to resume as soon as it resets (or an administrator raises it).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan PausedLimitsRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

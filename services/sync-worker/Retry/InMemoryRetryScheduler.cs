@@ -10,8 +10,11 @@ namespace Sync.SyncWorker.Retry;
 /// back to the sync-worker queue when its delay is over. Like everything embedded, it lives as long as the process.
 /// </summary>
 public sealed class InMemoryRetryScheduler(IBus bus, IOptions<SyncWorkerOptions> options, TimeProvider time, ILogger<InMemoryRetryScheduler> logger)
-    : BackgroundService, ISyncRetryScheduler
+    : BackgroundService, ISyncRetryScheduler, IWorkerQueueDepth
 {
+    /// <summary>The in-memory bus cannot be asked: a batch takes what was delivered to it.</summary>
+    public Task<long> Ready(CancellationToken cancellationToken) => Task.FromResult(0L);
+
     private readonly Lock _lock = new();
     private readonly List<(PendingSync Pending, TimeSpan Step, DateTimeOffset Due)> _waiting = [];
     private readonly SemaphoreSlim _added = new(0);

@@ -12,15 +12,18 @@ namespace Sync.SyncWorker.Retry;
 /// waiting for its retry is a durable message in a queue an operator can see and count; nothing is held in memory.
 /// Every send is mandatory: should an operator delete a step's queue, the broker returns the message instead of
 /// confirming it into an exchange that routes nowhere, and the step is declared again before the message is sent again.
+/// Its connection also counts the requests ready in the sync-worker queue, for the batcher.
 /// </summary>
 public sealed partial class RabbitMqRetryQueues(
     IBus bus,
     IOptions<RabbitMqOptions> rabbitMq,
     IOptions<SyncWorkerOptions> options,
-    ILogger<RabbitMqRetryQueues> logger) : ISyncRetryScheduler, IAsyncDisposable
+    ILogger<RabbitMqRetryQueues> logger) : ISyncRetryScheduler, IWorkerQueueDepth, IAsyncDisposable
 {
     private readonly SemaphoreSlim _connectionLock = new(1, 1);
+    private readonly SemaphoreSlim _countLock = new(1, 1);
     private IConnection? _connection;
+    private IChannel? _countChannel;
     private bool _declared;
 
     private IReadOnlyList<TimeSpan> Steps => options.Value.EffectiveRetryDelays;
@@ -71,8 +74,35 @@ public sealed partial class RabbitMqRetryQueues(
         return states;
     }
 
+    public async Task<long> Ready(CancellationToken cancellationToken)
+    {
+        await _countLock.WaitAsync(cancellationToken);
+        // A batch (or the start of consuming) does not wait long on a broker that does not answer.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            if (_countChannel is not { IsOpen: true })
+                _countChannel = await CreateChannel(bounded.Token);
+            return await _countChannel.MessageCountAsync(SyncQueues.Worker, bounded.Token);
+        }
+        catch (Exception exception) when (exception is RabbitMQ.Client.Exceptions.RabbitMQClientException or IOException or TimeoutException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The queue not declared yet, or the broker away: nothing is known to be waiting.
+            return 0;
+        }
+        finally
+        {
+            _countLock.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_countChannel is not null)
+            await _countChannel.DisposeAsync();
+        _countLock.Dispose();
         if (_connection is not null)
             await _connection.DisposeAsync();
         _connectionLock.Dispose();

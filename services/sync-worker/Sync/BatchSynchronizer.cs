@@ -21,12 +21,12 @@ namespace Sync.SyncWorker.Sync;
 /// write-back, then keeps the values both sides now agree on as each prospect's merge base, and reports every request
 /// with <see cref="SyncCompleted"/> before the batch is acknowledged.
 /// A record the CRM refuses fails alone; a transient failure sends the batch to its retry step; a spent allowance puts it
-/// back in the queue and pauses consuming.
+/// back in the queue and pauses consuming. The batch's CRM calls were reserved from the allowance before it started
+/// (<see cref="AllowanceReservation"/>); those it does not need go back.
 /// </summary>
 public sealed partial class BatchSynchronizer(
     IProspectEditorClient editor,
     ICrmClient crm,
-    CrmAllowance allowance,
     IWorkerStateStore state,
     IMergeBaseStore mergeBases,
     ISyncErrorStore errors,
@@ -50,10 +50,12 @@ public sealed partial class BatchSynchronizer(
     private const string DuplicateMatch = "DUPLICATE_MATCH";
     private const string CannotUpdateConvertedLead = "CANNOT_UPDATE_CONVERTED_LEAD";
 
-    private int _crmCalls;
+    private AllowanceReservation _reservation = null!;
 
-    public async Task<BatchReport> Sync(IReadOnlyList<PendingSync> requests, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    public async Task<BatchReport> Sync(
+        IReadOnlyList<PendingSync> requests, AllowanceReservation reservation, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
+        _reservation = reservation;
         var started = time.GetTimestamp();
         using var activity = SyncWorkerMetrics.Source.StartActivity("sync batch");
         activity?.SetTag("sync.batch.requests", requests.Count);
@@ -62,6 +64,7 @@ public sealed partial class BatchSynchronizer(
             .Select(group => new ProspectSync(group.Key, group.ToList()))
             .ToList();
 
+        List<SyncCompleted> completions;
         var claimed = await state.Claim(prospects.Select(prospect => prospect.ProspectId).ToList(), batchId, options.Value.ProspectClaimTimeout);
         var report = new BatchReport();
         try
@@ -75,22 +78,23 @@ public sealed partial class BatchSynchronizer(
             }
             prospects = prospects.Where(prospect => claimed.Contains(prospect.ProspectId)).ToList();
 
-            var completions = await TakeOutDuplicates(prospects, report);
+            completions = await TakeOutDuplicates(prospects, report);
             var active = prospects.Where(prospect => prospect.Requests.Count > 0).ToList();
             if (active.Count > 0)
                 completions.AddRange(await SyncOrDefer(active, report, cancellationToken));
-
-            if (completions.Count > 0)
-                await publisher.PublishBatch(completions, cancellationToken);
         }
         finally
         {
             await state.Release(claimed.ToList(), batchId);
+            await reservation.ReleaseUnused();
         }
 
-        report.CrmCalls = _crmCalls;
+        report.CrmCalls = reservation.Made;
         report.Duration = time.GetElapsedTime(started);
         await Record(report, activity);
+        // Last, as a consumer's outbox would: whoever sees a completion sees the batch in the worker's status.
+        if (completions.Count > 0)
+            await publisher.PublishBatch(completions, cancellationToken);
         return report;
     }
 
@@ -138,7 +142,6 @@ public sealed partial class BatchSynchronizer(
         }
         catch (CrmRequestLimitExceededException refused)
         {
-            await allowance.LearnRefusal(refused);
             return await Defer(pending, report, refused.Message, Redaction.WithoutEmails(refused.Message), cancellationToken);
         }
         catch (Exception exception) when (IsTransient(exception, cancellationToken))
@@ -222,7 +225,7 @@ public sealed partial class BatchSynchronizer(
                 .Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
         };
         var index = new CrmLookupIndex();
-        index.Add(await Call(() => crm.Lookup(lookup, cancellationToken), cancellationToken));
+        index.Add(await _reservation.Call(() => crm.Lookup(lookup, cancellationToken), found => found.Usage, cancellationToken));
 
         var contactsToFetch = new List<string>();
         foreach (var prospect in prospects)
@@ -235,7 +238,8 @@ public sealed partial class BatchSynchronizer(
         if (contactsToFetch.Count > 0)
         {
             // Only when a converted Lead's Contact did not come with the first lookup (it carries another e-mail address).
-            index.Add(await Call(() => crm.Lookup(new CrmLookup { ContactIds = contactsToFetch.Distinct().ToList() }, cancellationToken), cancellationToken));
+            index.Add(await _reservation.Call(() => crm.Lookup(new CrmLookup { ContactIds = contactsToFetch.Distinct().ToList() }, cancellationToken),
+                found => found.Usage, cancellationToken));
             foreach (var prospect in prospects.Where(prospect => prospect.Match is null))
             {
                 prospect.Match = CrmRecordMatcher.Match(prospect.Prospect!, index, out var stillMissing)
@@ -316,10 +320,10 @@ public sealed partial class BatchSynchronizer(
         CrmWriteResult written;
         try
         {
-            written = await Call(() => crm.Write(
+            written = await _reservation.Call(() => crm.Write(
                 creating.Select(prospect => prospect.Create!).ToList(),
                 updating.Select(prospect => prospect.Update!).ToList(),
-                cancellationToken), cancellationToken);
+                cancellationToken), result => result.Usage, cancellationToken);
         }
         catch (CrmRequestException refused) when (!IsTransient(refused, cancellationToken))
         {
@@ -503,21 +507,6 @@ public sealed partial class BatchSynchronizer(
             }
         }
         return completions;
-    }
-
-    /// <summary>One charged CRM call: a token from the shared allowance first, the CRM's usage learnt after.</summary>
-    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
-    {
-        await allowance.TakeCall(cancellationToken);
-        _crmCalls++;
-        try
-        {
-            return await call();
-        }
-        finally
-        {
-            await allowance.LearnFrom(crm);
-        }
     }
 
     private async Task Record(BatchReport report, Activity? activity)

@@ -21,11 +21,17 @@ public interface ICrmClient
     /// <summary>Changes committed after <paramref name="afterPosition"/>, oldest first. Not charged to the allowance.</summary>
     Task<CrmChangePage> ReadChanges(long afterPosition, int limit, CancellationToken cancellationToken);
 
-    /// <summary>The usage the CRM reported on its latest answer, if any.</summary>
+    /// <summary>
+    /// The usage the CRM reported on the latest answer to arrive, if any. With calls in flight at once that is not
+    /// necessarily the newest count: each lookup and write result carries the usage of its own answer.
+    /// </summary>
     CrmApiUsage? LastKnownUsage { get; }
 }
 
-/// <summary>The CRM answered REQUEST_LIMIT_EXCEEDED: the daily allowance is spent until <see cref="ResetsAt"/>.</summary>
+/// <summary>
+/// The CRM answered REQUEST_LIMIT_EXCEEDED: the daily allowance is spent until <see cref="ResetsAt"/>.
+/// <see cref="Usage"/> is the usage reported on that refusal.
+/// </summary>
 public sealed class CrmRequestLimitExceededException(CrmApiUsage? usage, DateTimeOffset? resetsAt)
     : Exception($"The CRM's daily API allowance is spent ({usage?.Used}/{usage?.Limit}); it resets at {resetsAt:u}.")
 {

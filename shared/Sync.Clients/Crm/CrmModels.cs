@@ -70,6 +70,9 @@ public sealed record CrmLookupResult
 
     /// <summary>Ids asked for that the CRM no longer has: deleted records.</summary>
     public IReadOnlyList<string> MissingIds { get; init; } = [];
+
+    /// <summary>The usage the CRM reported on the answer to this lookup (its last answer, when it took several).</summary>
+    public CrmApiUsage? Usage { get; init; }
 }
 
 /// <summary>The CRM's answer for one record of a batch write, in the order the records were sent.</summary>
@@ -85,7 +88,11 @@ public static class CrmErrorCodes
 /// <summary>A Salesforce-style error: a code such as REQUIRED_FIELD_MISSING or ENTITY_IS_DELETED, a message and the fields at fault.</summary>
 public sealed record CrmError(string ErrorCode, string Message, IReadOnlyList<string> Fields);
 
-public sealed record CrmWriteResult(IReadOnlyList<CrmSaveResult> Created, IReadOnlyList<CrmSaveResult> Updated);
+public sealed record CrmWriteResult(IReadOnlyList<CrmSaveResult> Created, IReadOnlyList<CrmSaveResult> Updated)
+{
+    /// <summary>The usage the CRM reported on the answer to this write.</summary>
+    public CrmApiUsage? Usage { get; init; }
+}
 
 /// <summary>The daily API allowance, as the CRM reports it (Sforce-Limit-Info, or the limits resource).</summary>
 public sealed record CrmApiUsage(int Used, int Limit)

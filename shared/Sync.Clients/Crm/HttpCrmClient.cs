@@ -44,6 +44,7 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
         queries.AddRange(InQueries(CrmObjectType.Lead, CrmFields.Email, emails));
 
         var leads = new Dictionary<string, CrmRecord>(StringComparer.Ordinal);
+        CrmApiUsage? usage = null;
         var contacts = new Dictionary<string, CrmRecord>(StringComparer.Ordinal);
         // One composite call holds 25 queries, each up to 200 ids or e-mail addresses: a batch of 200 prospects needs one.
         foreach (var call in queries.Chunk(MaxSubrequests))
@@ -58,7 +59,8 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
                     ["referenceId"] = $"query{i}",
                 })]),
             };
-            var answer = await Send(HttpMethod.Post, "composite", composite, cancellationToken);
+            var (answer, answeredUsage) = await Send(HttpMethod.Post, "composite", composite, cancellationToken);
+            usage = answeredUsage ?? usage;
             foreach (var body in SubrequestBodies(answer, "composite"))
             {
                 foreach (var record in (body?["records"] as JsonArray ?? []).OfType<JsonObject>().Select(ToRecord).OfType<CrmRecord>())
@@ -72,7 +74,7 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
         var missing = leadIds.Where(id => !leads.Keys.Any(found => SameId(id, found)))
             .Concat(contactIds.Where(id => !contacts.Keys.Any(found => SameId(id, found))))
             .ToList();
-        return new CrmLookupResult { Leads = [.. leads.Values], Contacts = [.. contacts.Values], MissingIds = missing };
+        return new CrmLookupResult { Leads = [.. leads.Values], Contacts = [.. contacts.Values], MissingIds = missing, Usage = usage };
     }
 
     public async Task<CrmWriteResult> Write(IReadOnlyList<CrmRecord> creates, IReadOnlyList<CrmRecord> updates, CancellationToken cancellationToken)
@@ -87,9 +89,15 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
         if (creates.Count == 0 && updates.Count == 0)
             return new CrmWriteResult([], []);
         if (updates.Count == 0)
-            return new CrmWriteResult(SaveResults(await Send(HttpMethod.Post, "composite/sobjects", createBody, cancellationToken)), []);
+        {
+            var (created, usage) = await Send(HttpMethod.Post, "composite/sobjects", createBody, cancellationToken);
+            return new CrmWriteResult(SaveResults(created), []) { Usage = usage };
+        }
         if (creates.Count == 0)
-            return new CrmWriteResult([], SaveResults(await Send(HttpMethod.Patch, "composite/sobjects", updateBody, cancellationToken)));
+        {
+            var (updated, usage) = await Send(HttpMethod.Patch, "composite/sobjects", updateBody, cancellationToken);
+            return new CrmWriteResult([], SaveResults(updated)) { Usage = usage };
+        }
 
         var composite = new JsonObject
         {
@@ -98,11 +106,11 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
                 new JsonObject { ["method"] = "POST", ["url"] = $"/{ApiPath}composite/sobjects", ["referenceId"] = "creates", ["body"] = createBody },
                 new JsonObject { ["method"] = "PATCH", ["url"] = $"/{ApiPath}composite/sobjects", ["referenceId"] = "updates", ["body"] = updateBody }),
         };
-        var answer = await Send(HttpMethod.Post, "composite", composite, cancellationToken);
+        var (answer, writeUsage) = await Send(HttpMethod.Post, "composite", composite, cancellationToken);
         var subrequests = (answer?["compositeResponse"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         return new CrmWriteResult(
             SubrequestSaveResults(subrequests.ElementAtOrDefault(0), creates.Count, "the creates"),
-            SubrequestSaveResults(subrequests.ElementAtOrDefault(1), updates.Count, "the updates"));
+            SubrequestSaveResults(subrequests.ElementAtOrDefault(1), updates.Count, "the updates")) { Usage = writeUsage };
     }
 
     /// <summary>
@@ -121,7 +129,7 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
 
     public async Task<CrmLimits> GetLimits(CancellationToken cancellationToken)
     {
-        var answer = await Send(HttpMethod.Get, "limits", null, cancellationToken);
+        var (answer, _) = await Send(HttpMethod.Get, "limits", null, cancellationToken);
         var daily = answer?["DailyApiRequests"] as JsonObject
             ?? throw new CrmRequestException("The CRM's limits resource has no DailyApiRequests.", []);
         var max = daily["Max"]?.GetValue<int>() ?? 0;
@@ -134,13 +142,14 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
 
     public async Task<CrmChangePage> ReadChanges(long afterPosition, int limit, CancellationToken cancellationToken)
     {
-        var answer = await Send(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"changes?after={afterPosition}&limit={limit}"), null, cancellationToken,
+        var (answer, _) = await Send(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"changes?after={afterPosition}&limit={limit}"), null, cancellationToken,
             feedPosition: afterPosition);
         return answer.Deserialize<CrmChangePage>(JsonSerializerOptions.Web)
             ?? throw new CrmRequestException("The CRM answered the change feed with no page.", []);
     }
 
-    private async Task<JsonNode?> Send(HttpMethod method, string resource, JsonNode? body, CancellationToken cancellationToken, long? feedPosition = null)
+    /// <summary>One HTTP call: the answer's body and the usage the CRM reported on that answer.</summary>
+    private async Task<(JsonNode? Body, CrmApiUsage? Usage)> Send(HttpMethod method, string resource, JsonNode? body, CancellationToken cancellationToken, long? feedPosition = null)
     {
         var http = httpClients.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(method, resource);
@@ -150,10 +159,11 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
 
         string text;
         HttpStatusCode status;
+        CrmApiUsage? usage;
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            RememberUsage(response);
+            usage = RememberUsage(response);
             status = response.StatusCode;
             text = await response.Content.ReadAsStringAsync(cancellationToken);
         }
@@ -167,11 +177,12 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
         }
 
         if ((int)status is >= 200 and < 300)
-            return text.Length == 0 ? null : JsonNode.Parse(text);
-        throw await Failure(what, status, text, feedPosition, cancellationToken);
+            return (text.Length == 0 ? null : JsonNode.Parse(text), usage);
+        throw await Failure(what, status, text, usage, feedPosition, cancellationToken);
     }
 
-    private async Task<Exception> Failure(string what, HttpStatusCode status, string text, long? feedPosition, CancellationToken cancellationToken)
+    private async Task<Exception> Failure(
+        string what, HttpStatusCode status, string text, CrmApiUsage? usage, long? feedPosition, CancellationToken cancellationToken)
     {
         var errors = Errors(text, status);
         var first = errors.Count > 0 ? errors[0] : new ParsedError(new CrmError($"HTTP_{(int)status}", "", []), null);
@@ -181,7 +192,7 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
         {
             if (first.Message.Contains("Concurrent", StringComparison.OrdinalIgnoreCase))
                 return new CrmTransientException($"The CRM refused {what}: too many requests at once ({summary}).");
-            return new CrmRequestLimitExceededException(LastKnownUsage, await ResetTime(cancellationToken));
+            return new CrmRequestLimitExceededException(usage, await ResetTime(cancellationToken));
         }
         if (first.ErrorCode == "REPLAY_ID_EXPIRED" && feedPosition is { } requested)
             return new CrmFeedCursorExpiredException(requested, first.OldestPosition);
@@ -207,17 +218,21 @@ internal sealed partial class HttpCrmClient(IHttpClientFactory httpClients, IOpt
         }
     }
 
-    private void RememberUsage(HttpResponseMessage response)
+    /// <summary>The usage on this answer's Sforce-Limit-Info, also kept as <see cref="LastKnownUsage"/>.</summary>
+    private CrmApiUsage? RememberUsage(HttpResponseMessage response)
     {
         if (!response.Headers.TryGetValues("Sforce-Limit-Info", out var values))
-            return;
+            return null;
+        CrmApiUsage? usage = null;
         foreach (var value in values)
         {
             var match = ApiUsagePattern().Match(value);
             if (match.Success)
-                Volatile.Write(ref _lastKnownUsage, new CrmApiUsage(
-                    int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+                usage = new CrmApiUsage(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
         }
+        if (usage is not null)
+            Volatile.Write(ref _lastKnownUsage, usage);
+        return usage;
     }
 
     private sealed record ParsedError(CrmError Error, long? OldestPosition)

@@ -151,6 +151,7 @@ public sealed class FakeCrm : ICrmClient
                 Leads = found.Where(record => record.Type == CrmObjectType.Lead).ToList(),
                 Contacts = found.Where(record => record.Type == CrmObjectType.Contact).ToList(),
                 MissingIds = missing,
+                Usage = LastKnownUsage,
             });
         }
     }
@@ -169,7 +170,7 @@ public sealed class FakeCrm : ICrmClient
             }
             WriteCalls++;
             WriteSizes.Add(creates.Count + updates.Count);
-            return Task.FromResult(new CrmWriteResult(creates.Select(CreateOne).ToList(), updates.Select(UpdateOne).ToList()));
+            return Task.FromResult(new CrmWriteResult(creates.Select(CreateOne).ToList(), updates.Select(UpdateOne).ToList()) { Usage = LastKnownUsage });
         }
     }
 

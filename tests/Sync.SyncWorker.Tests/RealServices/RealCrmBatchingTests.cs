@@ -18,8 +18,9 @@ public sealed class RealCrmBatchingTests(ITestOutputHelper output)
     [Fact]
     public async Task AThousandImportedProspectsSyncInAtMostTenCallsChargedByTheCrm()
     {
-        // As in BatchingTests: a long batch wait keeps a loaded machine from cutting a batch short, and costs nothing here.
-        await using var services = await RealServicesHost.Start("worker-real-batching", new Dictionary<string, string?> { ["SyncWorker:BatchWait"] = "00:00:05" });
+        // As in BatchingTests: each batch takes the requests queued and delivered; the long fill wait is for a loaded machine.
+        await using var services = await RealServicesHost.Start("worker-real-batching",
+            new Dictionary<string, string?> { ["SyncWorker:BatchFillWait"] = "00:00:05" });
         var tag = Guid.NewGuid().ToString("N")[..8];
         var emails = Enumerable.Range(0, Prospects).Select(i => string.Create(CultureInfo.InvariantCulture, $"bulk{i}.{tag}@example.com")).ToList();
         // Half of them the CRM knows already, as Contacts a sales rep entered.

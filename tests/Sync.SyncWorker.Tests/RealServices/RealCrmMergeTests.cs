@@ -10,10 +10,8 @@ public sealed class RealCrmMergeFixture : IAsyncLifetime
 {
     public RealServicesHost Services { get; private set; } = null!;
 
-    // The default mapping: company, city and the assigned user go to whichever side changed them. Each test syncs one
-    // prospect at a time, so a batch need not wait for company.
-    public async Task InitializeAsync() => Services = await RealServicesHost.Start("worker-real-merge",
-        new Dictionary<string, string?> { ["SyncWorker:BatchWait"] = "00:00:00.020" });
+    // The default mapping: company, city and the assigned user go to whichever side changed them.
+    public async Task InitializeAsync() => Services = await RealServicesHost.Start("worker-real-merge");
 
     public async Task DisposeAsync() => await Services.DisposeAsync();
 }

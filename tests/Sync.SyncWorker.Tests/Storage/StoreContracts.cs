@@ -32,28 +32,38 @@ public abstract class StoreContract : IAsyncLifetime
 /// <summary>What every allowance store does, Redis or in memory: the shared pacing bucket and the allowance view.</summary>
 public abstract class AllowanceStoreContract : StoreContract
 {
-    private static readonly AllowancePolicy NoReserve = new(ReservePercent: 0, BurstCalls: 5);
+    private static readonly AllowancePolicy NoReserve = new(ReservePercent: 0, BurstCalls: 5, InFlightFor: TimeSpan.FromMinutes(2));
 
     protected abstract Task<IAllowanceStore> Create();
+
+    private static async Task Limits(IAllowanceStore store, int used, int limit, DateTimeOffset? resetsAt = null) =>
+        await store.LearnLimits(await store.BeginLimitsRead(), new CrmLimits(new CrmApiUsage(used, limit), resetsAt ?? DateTimeOffset.UtcNow.AddHours(1)));
+
+    private static async Task<AllowanceCall> Grant(IAllowanceStore store)
+    {
+        var decision = await store.Reserve(1, NoReserve);
+        Assert.True(decision.Granted);
+        return decision.Calls(1)[0];
+    }
 
     [Fact]
     public async Task CallsAreGrantedWhileNothingIsKnownOfTheAllowance()
     {
         var store = await Create();
 
-        Assert.True((await store.Take(2, NoReserve)).Granted);
+        Assert.True((await store.Reserve(2, NoReserve)).Granted);
     }
 
     [Fact]
     public async Task NoCallIsGrantedThatWouldEatIntoTheReserve()
     {
         var store = await Create();
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(Used: 85, Limit: 100), DateTimeOffset.UtcNow.AddHours(1)));
+        await Limits(store, used: 85, limit: 100);
         var tenPerCentReserve = NoReserve with { ReservePercent = 10 };
 
         var granted = 0;
         AllowanceDecision decision;
-        while ((decision = await store.Take(1, tenPerCentReserve)).Granted)
+        while ((decision = await store.Reserve(1, tenPerCentReserve)).Granted)
             granted++;
 
         Assert.Equal(5, granted);
@@ -62,46 +72,114 @@ public abstract class AllowanceStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task ABatchIsGrantedAllItsCallsOrNone()
+    {
+        var store = await Create();
+        // 50 a day, 47 used, 5 % reserve (2 calls): one call is left for the sync, and a batch needs two.
+        await Limits(store, used: 47, limit: 50);
+
+        var batch = await store.Reserve(2, NoReserve with { ReservePercent = 5 });
+
+        Assert.False(batch.Granted);
+        Assert.True(batch.Spent);
+        Assert.Equal(47, (await store.Read()).Used);
+    }
+
+    [Fact]
     public async Task TheBucketBurstsThenPacesTheRestOverTheTimeLeft()
     {
         var store = await Create();
         // 1,000 calls left over 1,000 s: one call a second once the burst of 5 is spent (slow enough that a busy machine
         // taking the burst does not refill a token meanwhile).
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(0, 1000), DateTimeOffset.UtcNow.AddSeconds(1000)));
+        await Limits(store, 0, 1000, DateTimeOffset.UtcNow.AddSeconds(1000));
 
         for (var i = 0; i < 5; i++)
-            Assert.True((await store.Take(1, NoReserve)).Granted);
-        var paced = await store.Take(1, NoReserve);
+            Assert.True((await store.Reserve(1, NoReserve)).Granted);
+        var paced = await store.Reserve(1, NoReserve);
 
         Assert.False(paced.Granted);
         Assert.False(paced.Spent);
         Assert.InRange(paced.Wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1050));
-        await Eventually.True(async () => (await store.Take(1, NoReserve)).Granted, "the bucket to refill");
+        await Eventually.True(async () => (await store.Reserve(1, NoReserve)).Granted, "the bucket to refill");
     }
 
     [Fact]
     public async Task ADryRunTakesNothing()
     {
         var store = await Create();
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(0, 2), DateTimeOffset.UtcNow.AddHours(1)));
+        await Limits(store, 0, 2);
 
-        Assert.True((await store.Take(2, NoReserve, dryRun: true)).Granted);
-        Assert.True((await store.Take(2, NoReserve, dryRun: true)).Granted);
+        Assert.True((await store.Reserve(2, NoReserve, dryRun: true)).Granted);
+        Assert.True((await store.Reserve(2, NoReserve, dryRun: true)).Granted);
         Assert.Equal(0, (await store.Read()).Used);
     }
 
     [Fact]
-    public async Task AnswersOnlyRaiseTheUsageWhileTheLimitsResourceReplacesIt()
+    public async Task TheUsageIsTheNewestReportPlusTheCallsGrantedSince()
     {
         var store = await Create();
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(50, 100), DateTimeOffset.UtcNow.AddHours(1)));
+        await Limits(store, 10, 100);
 
-        await store.LearnFromAnswer(new CrmApiUsage(60, 100));
-        await store.LearnFromAnswer(new CrmApiUsage(55, 100));
+        var calls = (await store.Reserve(2, NoReserve)).Calls(2);
+        Assert.Equal(12, (await store.Read()).Used);
+
+        await store.LearnAnswer(calls[0], new CrmApiUsage(11, 100));
+        Assert.Equal(12, (await store.Read()).Used);
+
+        // The batch needed no write: the call it reserved for one no longer counts.
+        await store.Release(calls[1]);
+        Assert.Equal(11, (await store.Read()).Used);
+    }
+
+    [Fact]
+    public async Task TheNewestReportByStampWinsWhateverOrderTheAnswersArriveIn()
+    {
+        var store = await Create();
+        await Limits(store, 50, 100);
+        var calls = (await store.Reserve(2, NoReserve)).Calls(2);
+
+        // The second call's answer arrives first; the first call's, older, arrives after it and is not taken.
+        await store.LearnAnswer(calls[1], new CrmApiUsage(60, 100));
+        await store.LearnAnswer(calls[0], new CrmApiUsage(59, 100));
         Assert.Equal(60, (await store.Read()).Used);
 
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(3, 100), DateTimeOffset.UtcNow.AddHours(1)));
+        // An administrator reset the usage: the next call's answer says so, and the figure goes down.
+        var next = await Grant(store);
+        await store.LearnAnswer(next, new CrmApiUsage(3, 100));
         Assert.Equal(3, (await store.Read()).Used);
+
+        // A late answer of a call granted before it changes nothing.
+        await store.LearnAnswer(calls[0], new CrmApiUsage(61, 100));
+        Assert.Equal(3, (await store.Read()).Used);
+    }
+
+    [Fact]
+    public async Task ACallStillInFlightWhenAnotherWasGrantedCountsUntilANewerReportCoversIt()
+    {
+        var store = await Create();
+        await Limits(store, 20, 100);
+        var first = await Grant(store);
+        var second = await Grant(store);
+
+        // The CRM may charge the first after the second: the second's report (21) does not include it.
+        await store.LearnAnswer(second, new CrmApiUsage(21, 100));
+        Assert.Equal(22, (await store.Read()).Used);
+
+        await store.LearnAnswer(first, new CrmApiUsage(22, 100));
+        Assert.Equal(22, (await store.Read()).Used);
+    }
+
+    [Fact]
+    public async Task ALimitsReadLowersTheUsageWhenTheCrmSaysSo()
+    {
+        var store = await Create();
+        await Limits(store, 49, 50);
+        Assert.True((await store.Reserve(2, NoReserve, dryRun: true)).Spent);
+
+        await Limits(store, 2, 50);
+
+        Assert.Equal(2, (await store.Read()).Used);
+        Assert.True((await store.Reserve(2, NoReserve)).Granted);
     }
 
     [Fact]
@@ -109,33 +187,35 @@ public abstract class AllowanceStoreContract : StoreContract
     {
         var store = await Create();
         var resetsAt = DateTimeOffset.UtcNow.AddMilliseconds(300);
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(10, 100), DateTimeOffset.UtcNow.AddHours(1)));
+        await Limits(store, 10, 100);
+        var refused = await Grant(store);
 
-        await store.LearnSpent(new CrmApiUsage(100, 100), resetsAt);
+        await store.LearnSpent(refused, new CrmApiUsage(100, 100), resetsAt);
 
-        var spent = await store.Take(1, NoReserve);
+        var spent = await store.Reserve(1, NoReserve);
         Assert.True(spent.Spent);
         Assert.Equal(resetsAt.ToUnixTimeMilliseconds(), spent.ResetsAt?.ToUnixTimeMilliseconds());
-        await Eventually.True(async () => (await store.Take(1, NoReserve)).Granted, "the allowance to reset");
+        await Eventually.True(async () => (await store.Reserve(1, NoReserve)).Granted, "the allowance to reset");
     }
 
     [Fact]
     public async Task AResetTheCrmsClockHasNotReachedIsNotAssumedByTheWorkersClock()
     {
         var store = await Create();
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(10, 100), DateTimeOffset.UtcNow.AddHours(1)));
+        await Limits(store, 10, 100);
+        var refused = await Grant(store);
 
         // The CRM's clock runs a minute behind: the day boundary it names has passed by this one.
-        await store.LearnSpent(new CrmApiUsage(100, 100), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await store.LearnSpent(refused, new CrmApiUsage(100, 100), DateTimeOffset.UtcNow.AddMinutes(-1));
 
-        var spent = await store.Take(1, NoReserve);
+        var spent = await store.Reserve(1, NoReserve);
         Assert.True(spent.Spent);
         Assert.Null(spent.ResetsAt);
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(100, 100), DateTimeOffset.UtcNow.AddMinutes(-1)));
-        Assert.True((await store.Take(1, NoReserve)).Spent);
+        await Limits(store, 100, 100, DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.True((await store.Reserve(1, NoReserve)).Spent);
 
-        await store.LearnLimits(new CrmLimits(new CrmApiUsage(0, 100), DateTimeOffset.UtcNow.AddDays(1)));
-        Assert.True((await store.Take(1, NoReserve)).Granted);
+        await Limits(store, 0, 100, DateTimeOffset.UtcNow.AddDays(1));
+        Assert.True((await store.Reserve(1, NoReserve)).Granted);
     }
 }
 
