@@ -11,10 +11,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 eval "$(deploy/scripts/test-servers.sh start)"
-# shellcheck disable=SC2086
-trap 'deploy/scripts/test-servers.sh stop ${SYNC_TEST_SERVERS_STARTED:-}' EXIT
-
-if [ -z "${SYNC_TEST_SERVERS_STARTED:-}" ]; then
+if [ -n "${SYNC_TEST_SERVERS_STARTED:-}" ]; then
+  # Stop only what this run started: `stop` with no names stops both, which would take down servers someone else runs.
+  # shellcheck disable=SC2086
+  trap 'deploy/scripts/test-servers.sh stop $SYNC_TEST_SERVERS_STARTED' EXIT
+else
   echo "test.sh: using the test servers already running (they stay up afterwards)" >&2
 fi
 

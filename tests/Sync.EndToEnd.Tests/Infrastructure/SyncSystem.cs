@@ -62,8 +62,6 @@ public sealed class SyncSystem : IAsyncLifetime
             ["Sync__ApiKey"] = ApiKey,
             ["Services__ProspectEditor__Url"] = Url("prospect-editor"),
             ["Services__Crm__Url"] = Url("crm-simulator"),
-            // Small batches flush quickly, so a test sees its sync in well under a second.
-            ["SyncWorker__BatchWait"] = "00:00:00.100",
             ["SyncWorker__RetryDelays__0"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Sync"] = "Information",
