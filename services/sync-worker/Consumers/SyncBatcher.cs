@@ -38,6 +38,8 @@ public sealed partial class SyncBatcher : IDisposable
     private int _onTheWay;
     private long _arrived;
     private bool _queueWasDraining;
+    private long _handedOver;
+    private long _backlogEnd;
     private int _running;
     private Task? _loop;
 
@@ -60,14 +62,22 @@ public sealed partial class SyncBatcher : IDisposable
     private SyncWorkerOptions Settings => _options.Value;
 
     /// <summary>
-    /// Consuming starts on a queue that holds requests: the broker pushes up to the prefetch of them at once, and the first
-    /// batch waits for those still on the wire (until they stop coming) rather than leave with the first few.
+    /// Consuming starts on a queue that holds <paramref name="ready"/> requests: they are on their way to this worker, so
+    /// each batch waits for them (up to a full batch, for at most <see cref="SyncWorkerOptions.BatchFillWait"/>) by count,
+    /// not for a gap in their arrivals, which a loaded machine opens anywhere in a drain. Another replica taking some of
+    /// them only makes this one's batches wait out the fill wait while that backlog drains.
     /// </summary>
-    public void ExpectBacklog()
+    public void ExpectBacklog(long ready)
     {
         lock (_lock)
+        {
             _queueWasDraining = true;
+            _backlogEnd = _handedOver + ready;
+        }
     }
+
+    /// <summary>Requests of the backlog counted when consuming started have yet to be handed over; read under the lock.</summary>
+    private bool BacklogOnItsWay() => _handedOver < _backlogEnd;
 
     /// <summary>A request the endpoint received is on its way to the batcher.</summary>
     internal void Received()
@@ -83,7 +93,10 @@ public sealed partial class SyncBatcher : IDisposable
     internal void NeverArrived()
     {
         lock (_lock)
+        {
             _onTheWay--;
+            _handedOver++;
+        }
         Signal();
     }
 
@@ -95,6 +108,7 @@ public sealed partial class SyncBatcher : IDisposable
         {
             _waiting.Add(waiting);
             _arrived++;
+            _handedOver++;
             if (SyncRequestArrivals.Arrived(received))
                 _onTheWay--;
             _loop ??= Task.Run(Run);
@@ -183,6 +197,20 @@ public sealed partial class SyncBatcher : IDisposable
     private async Task Fill(CancellationToken stopping)
     {
         var deadline = _time.GetUtcNow() + Settings.BatchFillWait;
+        bool backlog;
+        lock (_lock)
+            backlog = BacklogOnItsWay();
+        if (backlog)
+        {
+            await WaitUntil(() => Joinable() >= Settings.BatchSize || !BacklogOnItsWay(), Settings.BatchFillWait, stopping);
+            lock (_lock)
+            {
+                // What has not come within a whole fill wait went to another replica (or never will): expect it no longer.
+                if (Joinable() < Settings.BatchSize && BacklogOnItsWay())
+                    _backlogEnd = _handedOver;
+            }
+            return;
+        }
         while (_time.GetUtcNow() < deadline)
         {
             await WaitUntil(() => Joinable() >= Settings.BatchSize || _onTheWay <= 0, deadline - _time.GetUtcNow(), stopping);

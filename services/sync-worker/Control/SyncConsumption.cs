@@ -154,8 +154,8 @@ public sealed partial class SyncConsumption(
             SyncBatcher batcher;
             using (var scope = scopes.CreateScope())
                 batcher = scope.ServiceProvider.GetRequiredService<SyncBatcher>();
-            if (await queue.Ready(cancellationToken) > 0)
-                batcher.ExpectBacklog();
+            if (await queue.Ready(cancellationToken) is > 0 and var ready)
+                batcher.ExpectBacklog(ready);
             _endpoint = connector.ConnectReceiveEndpoint(SyncQueues.Worker, (context, endpoint) =>
             {
                 // Each request is checked on its own, before it joins a batch.
