@@ -20,4 +20,5 @@ else
 fi
 
 dotnet build Sync.sln -nologo -clp:ErrorsOnly
-dotnet test Sync.sln --no-build -nologo --logger "console;verbosity=minimal" "$@"
+# A test that hangs fails the run after 5 minutes with a dump of where it waits, instead of holding CI to its time limit.
+dotnet test Sync.sln --no-build -nologo --logger "console;verbosity=minimal" --blame-hang-timeout 5m "$@"
