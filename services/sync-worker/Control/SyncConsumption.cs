@@ -4,11 +4,12 @@ using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Allowance;
+using Sync.SyncWorker.BatchForming;
 using Sync.SyncWorker.Consumers;
-using Sync.SyncWorker.Crm;
-using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Retry;
-using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Storage.WorkerState;
 
 namespace Sync.SyncWorker.Control;
 
@@ -210,14 +211,6 @@ public sealed partial class SyncConsumption(
 
     [LoggerMessage(LogLevel.Error, "Could not apply the shared pause and allowance state; trying again shortly")]
     private partial void LogControlFailed(Exception exception);
-}
-
-[JsonConverter(typeof(JsonStringEnumConverter<PauseReason>))]
-public enum PauseReason
-{
-    Starting,
-    Operator,
-    Allowance,
 }
 
 /// <param name="Consuming">This replica consumes the sync-worker queue.</param>

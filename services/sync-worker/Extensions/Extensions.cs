@@ -5,13 +5,20 @@ using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Settings;
+using Sync.SyncWorker.Allowance;
+using Sync.SyncWorker.BatchForming;
+using Sync.SyncWorker.Batches;
 using Sync.SyncWorker.Consumers;
 using Sync.SyncWorker.Control;
-using Sync.SyncWorker.Crm;
+using Sync.SyncWorker.Merging;
+using Sync.SyncWorker.Observability;
+using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Retry;
-using Sync.SyncWorker.Storage;
-using Sync.SyncWorker.Sync;
-using Sync.ServiceDefaults.Settings;
+using Sync.SyncWorker.Storage.Allowance;
+using Sync.SyncWorker.Storage.MergeBases;
+using Sync.SyncWorker.Storage.SyncErrors;
+using Sync.SyncWorker.Storage.WorkerState;
 
 namespace Sync.SyncWorker.Extensions;
 

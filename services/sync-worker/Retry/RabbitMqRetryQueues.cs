@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using Sync.ServiceDefaults.Messaging;
-using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Options;
 
 namespace Sync.SyncWorker.Retry;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
-using Sync.SyncWorker.Sync;
+using Sync.SyncWorker.Matching;
 
 namespace Sync.SyncWorker.Tests.Sync;
 

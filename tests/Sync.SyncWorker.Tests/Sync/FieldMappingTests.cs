@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
-using Sync.SyncWorker.Sync;
+using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Merging;
+using Sync.SyncWorker.Options;
 
 namespace Sync.SyncWorker.Tests.Sync;
 
@@ -215,7 +217,7 @@ public sealed class FieldMappingTests
     [InlineData("Email: invalid email address: o'hara.scarlett@example.com", "Email: invalid email address: [e-mail]")]
     [InlineData("value 'o'hara@example.com'", "value '[e-mail]'")]
     public void AnEmailAddressQuotedInACrmErrorNeverReachesALog(string error, string logged) =>
-        Assert.Equal(logged, Extensions.Redaction.WithoutEmails(error));
+        Assert.Equal(logged, Redaction.EmailRedaction.WithoutEmails(error));
 
     /// <summary>The message a configuration fails with at start.</summary>
     private static string ValidationFailure(Dictionary<string, string?> settings)
