@@ -14,8 +14,11 @@ public sealed class AllowanceReservation(CrmAllowance allowance, IReadOnlyList<A
     /// <summary>Charged calls made with this reservation.</summary>
     public int Made { get; private set; }
 
+    /// <summary>The CRM client whose charged calls spend this reservation: how a batch calls the CRM.</summary>
+    public ICrmClient Charging(ICrmClient crm) => new ChargedCrmClient(crm, this);
+
     /// <summary>One charged call: a reserved call (or one more), then the usage the CRM reported on its own answer.</summary>
-    public async Task<T> Call<T>(Func<Task<T>> call, Func<T, CrmApiUsage?> usageOf, CancellationToken cancellationToken)
+    internal async Task<T> Call<T>(Func<Task<T>> call, Func<T, CrmApiUsage?> usageOf, CancellationToken cancellationToken)
     {
         var granted = _left.TryDequeue(out var next) ? next : await allowance.TakeOneMore(cancellationToken);
         Made++;

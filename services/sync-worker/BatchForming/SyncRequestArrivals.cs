@@ -6,7 +6,7 @@ namespace Sync.SyncWorker.BatchForming;
 /// Tells the <see cref="SyncBatcher"/> which requests the endpoint has received and not yet handed over (being read and
 /// checked), so a batch does not leave without them.
 /// </summary>
-internal sealed class SyncRequestArrivals(SyncBatcher batcher) : IReceiveObserver
+internal sealed class SyncRequestArrivals(WaitingRequests waiting) : IReceiveObserver
 {
     /// <summary>Whether <paramref name="received"/> was on its way (counted) and is now here; true only once.</summary>
     public static bool Arrived(ReceiveContext? received) => received?.TryGetPayload(out OnTheWay? onTheWay) == true && onTheWay.Arrive();
@@ -14,7 +14,7 @@ internal sealed class SyncRequestArrivals(SyncBatcher batcher) : IReceiveObserve
     public Task PreReceive(ReceiveContext context)
     {
         context.GetOrAddPayload(() => new OnTheWay());
-        batcher.Received();
+        waiting.Received();
         return Task.CompletedTask;
     }
 
@@ -30,7 +30,7 @@ internal sealed class SyncRequestArrivals(SyncBatcher batcher) : IReceiveObserve
     private Task NeverArrived(ReceiveContext context)
     {
         if (Arrived(context))
-            batcher.NeverArrived();
+            waiting.NeverArrived();
         return Task.CompletedTask;
     }
 
