@@ -4,7 +4,7 @@ using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.SyncWorker.Matching;
 
-namespace Sync.SyncWorker.Tests.Sync;
+namespace Sync.SyncWorker.Tests.Matching;
 
 /// <summary>The matching order, pure: the known record, a converted Lead's Contact, a Contact by e-mail, a Lead by e-mail, a new Lead.</summary>
 public sealed class CrmRecordMatcherTests

@@ -9,7 +9,7 @@ using Sync.SyncWorker.Extensions;
 using Sync.SyncWorker.Merging;
 using Sync.SyncWorker.Options;
 
-namespace Sync.SyncWorker.Tests.Sync;
+namespace Sync.SyncWorker.Tests.Merging;
 
 /// <summary>The field mapping as configured, and what each behaviour keeps: pure, no I/O.</summary>
 public sealed class FieldMappingTests
