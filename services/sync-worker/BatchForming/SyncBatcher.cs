@@ -15,7 +15,8 @@ namespace Sync.SyncWorker.BatchForming;
 /// delivers them at once), up to <see cref="SyncWorkerOptions.BatchSize"/>; it never waits for a request not yet queued.
 /// So a lone request at idle goes at once, a burst fills whole batches, and while the pacing withholds calls (or every
 /// slot is busy) requests accumulate into the next batch: at any arrival rate the calls stay within what the pacing allows.
-/// When the allowance cannot pay for a batch soon, what is waiting goes back to the queue and consuming pauses.
+/// When the allowance cannot pay for a batch soon, what is waiting goes back to the queue and consuming pauses. What it
+/// decides on is <see cref="WaitingRequests"/>; how long a batch waits to fill, <see cref="BatchFill"/>.
 /// Not MassTransit's <c>Batch&lt;T&gt;</c>: its batch closes on a timer (counted from the first or the last message,
 /// <c>TimeLimitStart</c>), so a lone change waits that long, and a closed batch then waits for a free slot (its
 /// <c>ConcurrencyLimit</c>) holding what it had: under pacing, many small batches would queue, each costing two calls.

@@ -3,7 +3,7 @@ using MassTransit;
 namespace Sync.SyncWorker.BatchForming;
 
 /// <summary>
-/// Tells the <see cref="SyncBatcher"/> which requests the endpoint has received and not yet handed over (being read and
+/// Tells the batcher's <see cref="WaitingRequests"/> which requests the endpoint has received and not yet handed over (being read and
 /// checked), so a batch does not leave without them.
 /// </summary>
 internal sealed class SyncRequestArrivals(WaitingRequests waiting) : IReceiveObserver
