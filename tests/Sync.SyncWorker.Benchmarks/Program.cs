@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Sync.Contracts;
-using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Tests.RealServices;
 
 // What batching buys against the CRM's allowance and the clock. The worker syncs N new prospects (each a Lead to create)

@@ -3,6 +3,7 @@ using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
 using Sync.SyncWorker.Control;
 using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Retry;
 using Sync.Testing;
 

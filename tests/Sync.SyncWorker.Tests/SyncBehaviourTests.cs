@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Sync.Clients.Crm;
 using Sync.Contracts;
-using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Storage.SyncErrors;
 using Sync.Testing;
 using static Sync.SyncWorker.Tests.Fakes.SeedValues;
 

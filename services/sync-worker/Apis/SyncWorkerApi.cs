@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Allowance;
 using Sync.SyncWorker.Control;
-using Sync.SyncWorker.Crm;
 using Sync.SyncWorker.Retry;
-using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Storage.SyncErrors;
+using Sync.SyncWorker.Storage.WorkerState;
 
 namespace Sync.SyncWorker.Apis;
 

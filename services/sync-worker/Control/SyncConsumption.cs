@@ -4,11 +4,13 @@ using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
+using Sync.SyncWorker.Allowance;
+using Sync.SyncWorker.BatchForming;
 using Sync.SyncWorker.Consumers;
-using Sync.SyncWorker.Crm;
-using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Failures;
+using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Retry;
-using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Storage.WorkerState;
 
 namespace Sync.SyncWorker.Control;
 
@@ -193,31 +195,23 @@ public sealed partial class SyncConsumption(
             await allowance.RefreshLimits(scope.ServiceProvider.GetRequiredService<ICrmClient>(), cancellationToken);
             _limitsRefreshedAt = now;
         }
-        catch (Exception exception) when (exception is CrmTransientException or HttpRequestException or TimeoutException or TaskCanceledException)
+        catch (Exception exception) when (FailureClassification.IsTransientCall(exception, cancellationToken))
         {
             LogLimitsUnavailable(exception.Message);
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Consuming {Queue}")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Consuming {Queue}")]
     private partial void LogConsuming(string queue);
 
-    [LoggerMessage(LogLevel.Warning, "Stopped consuming {Queue} ({PauseReason}): {PauseDetail}")]
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Stopped consuming {Queue} ({PauseReason}): {PauseDetail}")]
     private partial void LogPaused(string queue, string pauseReason, string pauseDetail);
 
-    [LoggerMessage(LogLevel.Warning, "Could not read the CRM's limits: {Reason}")]
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Could not read the CRM's limits: {Reason}")]
     private partial void LogLimitsUnavailable(string reason);
 
-    [LoggerMessage(LogLevel.Error, "Could not apply the shared pause and allowance state; trying again shortly")]
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Error, Message = "Could not apply the shared pause and allowance state; trying again shortly")]
     private partial void LogControlFailed(Exception exception);
-}
-
-[JsonConverter(typeof(JsonStringEnumConverter<PauseReason>))]
-public enum PauseReason
-{
-    Starting,
-    Operator,
-    Allowance,
 }
 
 /// <param name="Consuming">This replica consumes the sync-worker queue.</param>

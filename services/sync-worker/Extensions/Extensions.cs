@@ -5,13 +5,22 @@ using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Settings;
+using Sync.SyncWorker.Allowance;
+using Sync.SyncWorker.BatchForming;
+using Sync.SyncWorker.Batches;
 using Sync.SyncWorker.Consumers;
 using Sync.SyncWorker.Control;
-using Sync.SyncWorker.Crm;
+using Sync.SyncWorker.Matching;
+using Sync.SyncWorker.Merging;
+using Sync.SyncWorker.Observability;
+using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Retry;
-using Sync.SyncWorker.Storage;
-using Sync.SyncWorker.Sync;
-using Sync.ServiceDefaults.Settings;
+using Sync.SyncWorker.Storage.Allowance;
+using Sync.SyncWorker.Storage.MergeBases;
+using Sync.SyncWorker.Storage.SyncErrors;
+using Sync.SyncWorker.Storage.WorkerState;
+using Sync.SyncWorker.Writing;
 
 namespace Sync.SyncWorker.Extensions;
 
@@ -42,6 +51,17 @@ public static class Extensions
                 provider.GetRequiredService<IOptions<SyncWorkerOptions>>().Value.IntegrationUserId);
         });
         services.AddSingleton<CrmAllowance>();
+        // One batch's stages, in the order they run; the synchronizer orchestrates them.
+        services.AddScoped<ProspectSnapshots>();
+        services.AddScoped<RecordMatching>();
+        services.AddScoped<MergeBaseKeeper>();
+        services.AddScoped<SyncPlanner>();
+        services.AddScoped<CrmRecordWriter>();
+        services.AddScoped<ProspectWriteBack>();
+        services.AddScoped<ProspectSyncPipeline>();
+        services.AddScoped<SyncCompletion>();
+        services.AddScoped<BatchRecorder>();
+        services.AddSingleton<BatchRescheduler>();
         services.AddScoped<BatchSynchronizer>();
         services.AddSingleton<SyncBatcher>();
         services.AddSingleton<SyncConsumption>();

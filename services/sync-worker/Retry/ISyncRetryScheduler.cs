@@ -27,9 +27,3 @@ public interface ISyncRetryScheduler
 public sealed record PendingSync(SyncRequested Request, int Attempt);
 
 public sealed record RetryStepState(string Queue, TimeSpan Delay, long? Messages);
-
-public static class RetryHeaders
-{
-    /// <summary>Transient failures so far, carried on a retried request.</summary>
-    public const string Attempt = "Sync-Retry-Attempt";
-}

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Sync.ServiceDefaults.Messaging;
-using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Options;
 
 namespace Sync.SyncWorker.Retry;
 

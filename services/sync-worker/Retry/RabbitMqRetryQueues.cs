@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using Sync.ServiceDefaults.Messaging;
-using Sync.SyncWorker.Extensions;
+using Sync.SyncWorker.Options;
 
 namespace Sync.SyncWorker.Retry;
 
@@ -154,7 +154,7 @@ public sealed partial class RabbitMqRetryQueues(
         }, cancellationToken);
     }
 
-    [LoggerMessage(LogLevel.Warning, "Retry queue {RetryQueue} was missing (a sync request sent to it was returned by the broker); declared again")]
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Retry queue {RetryQueue} was missing (a sync request sent to it was returned by the broker); declared again")]
     private partial void LogRetryQueueRedeclared(string retryQueue);
 
     private async Task<IChannel> CreateChannel(CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using Sync.Contracts;
 using Sync.CrmSimulator.Tests.Support;
-using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Storage.SyncErrors;
 using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.RealServices;

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Sync.Contracts;
 using Sync.CrmSimulator.Tests.Support;
-using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Storage.SyncErrors;
 
 namespace Sync.SyncWorker.Tests.RealServices;
 

@@ -3,7 +3,10 @@ using StackExchange.Redis;
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Storage;
-using Sync.SyncWorker.Storage;
+using Sync.SyncWorker.Storage.Allowance;
+using Sync.SyncWorker.Storage.MergeBases;
+using Sync.SyncWorker.Storage.SyncErrors;
+using Sync.SyncWorker.Storage.WorkerState;
 using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.Storage;
