@@ -3,7 +3,8 @@ using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Storage.Org;
+using Sync.CrmSimulator.Storage.Records;
 using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests;

@@ -2,8 +2,9 @@ using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
 using Sync.CrmSimulator.Faults;
 using Sync.CrmSimulator.Limits;
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Users;
+using Sync.CrmSimulator.Writing;
 using Microsoft.Extensions.Options;
 using Sync.ServiceDefaults.Http;
 

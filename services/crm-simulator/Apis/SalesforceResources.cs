@@ -9,7 +9,9 @@ using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Soql;
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Reading;
+using Sync.CrmSimulator.Storage.Records;
+using Sync.CrmSimulator.Writing;
 
 namespace Sync.CrmSimulator.Apis;
 
@@ -109,7 +111,7 @@ public sealed partial class SalesforceResources(
 
     public async Task<SalesforceResult> Delete(SalesforceRequest request, CancellationToken cancellationToken)
     {
-        var outcome = (await writer.Delete(request.User, [(TypeOf(request), request.Route("id"))], allOrNone: true, cancellationToken))[0];
+        var outcome = (await writer.Delete(request.User, [new RecordDeletion(TypeOf(request), request.Route("id"))], allOrNone: true, cancellationToken))[0];
         return outcome.Success ? SalesforceResult.NoContent : FailedSave(outcome);
     }
 
@@ -172,7 +174,7 @@ public sealed partial class SalesforceResources(
         if (ids.Length > MaxCollectionRecords)
             throw TooManyRecords();
         var allOrNone = string.Equals(request.QueryValue("allOrNone"), "true", StringComparison.OrdinalIgnoreCase);
-        return CollectionAnswer(await writer.Delete(request.User, [.. ids.Select(id => ((SObjectDescribe?)null, id))], allOrNone, cancellationToken));
+        return CollectionAnswer(await writer.Delete(request.User, [.. ids.Select(id => new RecordDeletion(null, id))], allOrNone, cancellationToken));
     }
 
     /// <summary>GET composite/sobjects/{type}?ids=a,b&amp;fields=f1,f2: the records found, null for the others, in the order asked.</summary>

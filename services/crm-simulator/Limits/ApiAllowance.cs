@@ -1,4 +1,4 @@
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Storage.Org;
 
 namespace Sync.CrmSimulator.Limits;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Storage.Org;
 
 namespace Sync.CrmSimulator.Limits;
 

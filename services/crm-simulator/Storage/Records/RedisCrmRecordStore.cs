@@ -7,7 +7,7 @@ using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
 using Sync.ServiceDefaults.Storage;
 
-namespace Sync.CrmSimulator.Storage;
+namespace Sync.CrmSimulator.Storage.Records;
 
 /// <summary>
 /// Records and the change feed in Redis. Every key carries the hash tag "{crm}", so the commit script, which touches
@@ -124,28 +124,4 @@ public sealed class RedisCrmRecordStore(IConnectionMultiplexer redis, IOptions<R
         var fields = JsonSerializer.Deserialize<Dictionary<string, string?>>(text.AsSpan(separator + 1), JsonSerializerOptions.Web)!;
         return new StoredRecord(type, id, version, fields);
     }
-}
-
-/// <summary>crm-simulator's Redis keys, all under the "{crm}" hash tag.</summary>
-internal sealed class CrmSimulatorKeys(RedisKeys keys)
-{
-    public const string Owner = "crm-simulator";
-
-    public RedisKey Record(string type, string id) => keys.Key($"{{crm}}:record:{type}:{id}");
-
-    public RedisKey Ids(string type) => keys.Key($"{{crm}}:ids:{type}");
-
-    public RedisKey Index(string type, string field, string value) => keys.Key($"{{crm}}:index:{type}:{field}:{FieldValues.IndexForm(value)}");
-
-    public RedisKey Sequence(string type) => keys.Key($"{{crm}}:sequence:{type}");
-
-    public RedisKey Feed => keys.Key("{crm}:feed");
-
-    public RedisKey FeedHead => keys.Key("{crm}:feed:head");
-
-    public RedisKey FeedFloor => keys.Key("{crm}:feed:floor");
-
-    public RedisKey Settings => keys.Key("{crm}:org:settings");
-
-    public RedisKey Usage(string day) => keys.Key($"{{crm}}:org:usage:{day}");
 }

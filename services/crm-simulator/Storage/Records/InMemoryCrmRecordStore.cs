@@ -3,7 +3,7 @@ using Sync.Clients.Crm;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Extensions;
 
-namespace Sync.CrmSimulator.Storage;
+namespace Sync.CrmSimulator.Storage.Records;
 
 /// <summary>The record store of the embedded mode: the same contract as Redis, in this process's memory.</summary>
 public sealed class InMemoryCrmRecordStore(IOptions<CrmSimulatorOptions> options) : ICrmRecordStore

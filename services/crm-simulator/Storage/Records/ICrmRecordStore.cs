@@ -1,6 +1,6 @@
 using Sync.Clients.Crm;
 
-namespace Sync.CrmSimulator.Storage;
+namespace Sync.CrmSimulator.Storage.Records;
 
 /// <summary>
 /// The CRM's records and its change feed. A commit writes records together with their feed entries, all or nothing, so the

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Apis;
+using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Soql;
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Storage.Records;
 
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Reading;
 
 /// <summary>Reads records as the API serves them: live records only, formula fields computed at read time.</summary>
 public sealed class CrmReader(ICrmRecordStore store, CrmOrg org)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Sync.ServiceDefaults.Storage;
 
-namespace Sync.CrmSimulator.Storage;
+namespace Sync.CrmSimulator.Storage.Org;
 
 public sealed class RedisCrmOrgStore(IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions) : ICrmOrgStore
 {

@@ -1,6 +1,6 @@
 using Sync.CrmSimulator.Crm;
 
-namespace Sync.CrmSimulator.Storage;
+namespace Sync.CrmSimulator.Storage.Org;
 
 /// <summary>The org-wide state beside the records: API usage per CRM day, and what an admin changed at run time.</summary>
 public interface ICrmOrgStore

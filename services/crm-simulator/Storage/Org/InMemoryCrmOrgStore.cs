@@ -1,4 +1,4 @@
-namespace Sync.CrmSimulator.Storage;
+namespace Sync.CrmSimulator.Storage.Org;
 
 public sealed class InMemoryCrmOrgStore : ICrmOrgStore
 {
