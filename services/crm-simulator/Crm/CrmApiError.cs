@@ -86,17 +86,3 @@ public sealed record CrmApiError(string ErrorCode, string Message, IReadOnlyList
         ["fields"] = new JsonArray([.. Fields.Select(field => JsonValue.Create(field))]),
     };
 }
-
-/// <summary>A request the CRM refuses as a whole; the API answers it with <see cref="Status"/> and the Salesforce error array.</summary>
-public sealed class CrmApiException(int status, CrmApiError error) : Exception(error.Message)
-{
-    public int Status { get; } = status;
-
-    public CrmApiError Error { get; } = error;
-}
-
-/// <summary>
-/// The store went away in the middle of a composite request: its message says which subrequests are saved, which one may be,
-/// and which never ran, for the 503 the caller gets.
-/// </summary>
-public sealed class CompositeInterruptedException(string message, Exception storeFailure) : Exception(message, storeFailure);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Sync.CrmSimulator.Apis;
+using Sync.CrmSimulator.Apis.Salesforce;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Faults;
 using Sync.CrmSimulator.Limits;
@@ -58,7 +58,12 @@ public static class Extensions
         builder.Services.AddSingleton<ScoreBandRecalculationPlanner>();
         builder.Services.AddSingleton<OptimisticSave>();
         builder.Services.AddSingleton<CrmWriter>();
-        builder.Services.AddSingleton<SalesforceResources>();
+        builder.Services.AddSingleton<SObjectResources>();
+        builder.Services.AddSingleton<SObjectCollectionResources>();
+        builder.Services.AddSingleton<QueryResource>();
+        builder.Services.AddSingleton<CompositeResource>();
+        builder.Services.AddSingleton<LimitsResource>();
+        builder.Services.AddSingleton<ChangeFeedResource>();
         return builder;
     }
 

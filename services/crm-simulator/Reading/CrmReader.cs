@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Apis;
+using Sync.CrmSimulator.Apis.Salesforce;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Soql;

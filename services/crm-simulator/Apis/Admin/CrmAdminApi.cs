@@ -8,7 +8,7 @@ using Sync.CrmSimulator.Writing;
 using Microsoft.Extensions.Options;
 using Sync.ServiceDefaults.Http;
 
-namespace Sync.CrmSimulator.Apis;
+namespace Sync.CrmSimulator.Apis.Admin;
 
 /// <summary>
 /// The admin API, behind the operator API key: what tests and demos need to make the CRM misbehave or move on without
@@ -140,19 +140,3 @@ public static partial class CrmAdminApi
     [LoggerMessage(Level = LogLevel.Information, Message = "Score_Band__c formula edited (warm at {WarmAt}, hot at {HotAt}); {Recalculated} records recalculated")]
     private static partial void LogFormulaEdited(ILogger logger, decimal warmAt, decimal hotAt, int recalculated);
 }
-
-public sealed record LimitsChange(int? DailyApiRequests = null, int? Used = null, int? MaxConcurrentRequests = null);
-
-public sealed record ClockChange(TimeSpan Offset);
-
-public sealed record ClockAdvance(TimeSpan By);
-
-public sealed record ClockState(DateTimeOffset Now, TimeSpan Offset);
-
-public sealed record LimitsState(int DailyApiRequests, int Used, int Remaining, DateTimeOffset ResetsAt, int MaxConcurrentRequests, int InFlight);
-
-public sealed record FeedState(long Head, long Floor, int RetainedEntries);
-
-public sealed record FormulaEdited(ScoreBandFormula ScoreBand, int RecalculatedRecords);
-
-public sealed record AdminState(ClockState Clock, LimitsState Limits, FaultSettings Faults, ScoreBandFormula ScoreBand, FeedState Feed, IReadOnlyList<CrmUser> Users);
