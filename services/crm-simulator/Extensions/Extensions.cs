@@ -1,14 +1,16 @@
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sync.CrmSimulator.Apis.Salesforce;
+using Sync.CrmSimulator.Configuration;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Faults;
 using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Org;
 using Sync.CrmSimulator.Reading;
 using Sync.CrmSimulator.Storage.Org;
 using Sync.CrmSimulator.Storage.Records;
+using Sync.CrmSimulator.Telemetry;
 using Sync.CrmSimulator.Users;
 using Sync.CrmSimulator.Writing;
 using Sync.ServiceDefaults;
@@ -19,14 +21,10 @@ namespace Sync.CrmSimulator.Extensions;
 
 public static class Extensions
 {
-    public const string ActivitySourceName = "Sync.CrmSimulator";
-
-    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
-
     /// <summary>Registers crm-simulator's own services; its consumers are added by <see cref="AddCrmSimulatorConsumers"/>.</summary>
     public static IHostApplicationBuilder AddCrmSimulator(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceTelemetry(ActivitySourceName);
+        builder.AddServiceTelemetry(CrmSimulatorTelemetry.ActivitySourceName);
         builder.Services.AddOptions<CrmSimulatorOptions>().BindSettings(CrmSimulatorOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<CrmSimulatorOptions>, CrmSimulatorOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,3 +1,4 @@
+using Sync.CrmSimulator.Org;
 using Sync.CrmSimulator.Storage.Org;
 
 namespace Sync.CrmSimulator.Limits;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Apis.Salesforce;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Org;
 using Sync.CrmSimulator.Soql;
 using Sync.CrmSimulator.Storage.Records;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Sync.CrmSimulator.Configuration;
 using Sync.CrmSimulator.Crm;
-using Sync.CrmSimulator.Extensions;
 
 namespace Sync.CrmSimulator.Users;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Org;
 using Sync.CrmSimulator.Storage.Records;
+using Sync.CrmSimulator.Telemetry;
 
 namespace Sync.CrmSimulator.Writing;
 
@@ -21,7 +23,7 @@ public sealed partial class OptimisticSave(ICrmRecordStore store, CrmOrg org, Ti
     public async Task<IReadOnlyList<SaveOutcome>> Run(
         string operation, int count, bool allOrNone, Func<SaveBatch, CancellationToken, Task> plan, CancellationToken cancellationToken)
     {
-        using var activity = Extensions.Extensions.ActivitySource.StartActivity($"crm {operation}");
+        using var activity = CrmSimulatorTelemetry.ActivitySource.StartActivity($"crm {operation}");
         activity?.SetTag("crm.records", count);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {

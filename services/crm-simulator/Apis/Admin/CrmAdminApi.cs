@@ -1,11 +1,12 @@
+using Microsoft.Extensions.Options;
+using Sync.CrmSimulator.Configuration;
 using Sync.CrmSimulator.Crm;
-using Sync.CrmSimulator.Extensions;
 using Sync.CrmSimulator.Faults;
 using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Org;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Users;
 using Sync.CrmSimulator.Writing;
-using Microsoft.Extensions.Options;
 using Sync.ServiceDefaults.Http;
 
 namespace Sync.CrmSimulator.Apis.Admin;
@@ -129,14 +130,14 @@ public static partial class CrmAdminApi
         return new LimitsState(usage.Limit, usage.Used, usage.Remaining, usage.ResetsAt, gate.Max, gate.InFlight);
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information,
         Message = "Faults set: latency {LatencyMilliseconds} ms, transient rate {TransientErrorRate}, next {FailNextRequests} failing, timeout rate {TimeoutRate}, next {TimeOutNextRequests} timing out, {Phase}")]
     private static partial void LogFaultsChanged(ILogger logger, int latencyMilliseconds, double transientErrorRate, int failNextRequests, double timeoutRate,
         int timeOutNextRequests, FaultPhase phase);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CRM clock moved: offset {ClockOffset}, now {CrmNow:o}")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "CRM clock moved: offset {ClockOffset}, now {CrmNow:o}")]
     private static partial void LogClockMoved(ILogger logger, TimeSpan clockOffset, DateTimeOffset crmNow);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Score_Band__c formula edited (warm at {WarmAt}, hot at {HotAt}); {Recalculated} records recalculated")]
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Score_Band__c formula edited (warm at {WarmAt}, hot at {HotAt}); {Recalculated} records recalculated")]
     private static partial void LogFormulaEdited(ILogger logger, decimal warmAt, decimal hotAt, int recalculated);
 }

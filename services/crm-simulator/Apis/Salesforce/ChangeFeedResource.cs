@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
+using Sync.CrmSimulator.Configuration;
 using Sync.CrmSimulator.Crm;
-using Sync.CrmSimulator.Extensions;
 using Sync.CrmSimulator.Storage.Records;
 
 namespace Sync.CrmSimulator.Apis.Salesforce;

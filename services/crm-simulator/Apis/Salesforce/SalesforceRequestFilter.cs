@@ -101,9 +101,9 @@ public sealed partial class SalesforceRequestFilter(
             new CrmApiError("GATEWAY_TIMEOUT", string.Create(CultureInfo.InvariantCulture, $"The CRM did not answer within {fault.Hold.TotalSeconds:0.###} s (injected fault)."))));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} {Path}: {MaxConcurrentRequests} requests are already running")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: {MaxConcurrentRequests} requests are already running")]
     private static partial void LogConcurrencyCapReached(ILogger logger, int maxConcurrentRequests, string method, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Method} {Path}: Redis is unavailable")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Answered 503 to {Method} {Path}: Redis is unavailable")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string method, string path);
 }

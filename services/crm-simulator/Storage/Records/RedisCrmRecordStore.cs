@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Sync.Clients.Crm;
+using Sync.CrmSimulator.Configuration;
 using Sync.CrmSimulator.Crm;
-using Sync.CrmSimulator.Extensions;
 using Sync.ServiceDefaults.Storage;
 
 namespace Sync.CrmSimulator.Storage.Records;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
+using Sync.CrmSimulator.Configuration;
 using Sync.CrmSimulator.Crm;
-using Sync.CrmSimulator.Extensions;
 using Sync.CrmSimulator.Storage.Org;
 
-namespace Sync.CrmSimulator.Limits;
+namespace Sync.CrmSimulator.Org;
 
 /// <summary>
 /// The org-wide settings in force: the configured ones, overridden by what an admin changed (kept in the store, so a
