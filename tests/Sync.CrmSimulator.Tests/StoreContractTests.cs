@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Org;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.Testing;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Apis.Admin;
 using Sync.CrmSimulator.Apis.Salesforce;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Users;
 using Sync.ServiceDefaults.Http;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Configuration;
 

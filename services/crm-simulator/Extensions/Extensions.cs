@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sync.CrmSimulator.Apis.Salesforce;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Faults;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Org;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Org;
 
 namespace Sync.CrmSimulator.Org;

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Apis.Salesforce;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Org;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Soql;
 using Sync.CrmSimulator.Storage.Records;
 

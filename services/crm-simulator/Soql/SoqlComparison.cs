@@ -1,5 +1,5 @@
 using System.Globalization;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Soql;
 

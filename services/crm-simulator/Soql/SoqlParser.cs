@@ -1,5 +1,6 @@
 using System.Globalization;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Soql;
 

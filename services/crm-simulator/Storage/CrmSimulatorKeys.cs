@@ -1,5 +1,5 @@
 using StackExchange.Redis;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.ServiceDefaults.Storage;
 
 namespace Sync.CrmSimulator.Storage;

@@ -1,4 +1,5 @@
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Records;
 
 namespace Sync.CrmSimulator.Writing;

@@ -1,4 +1,4 @@
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Users;
 

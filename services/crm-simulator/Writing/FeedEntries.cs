@@ -1,6 +1,6 @@
 using System.Globalization;
 using Sync.Clients.Crm;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Users;
 
 namespace Sync.CrmSimulator.Writing;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Writing;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Org;
 using Sync.CrmSimulator.Storage.Records;

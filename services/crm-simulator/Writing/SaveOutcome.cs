@@ -1,4 +1,5 @@
-using Sync.CrmSimulator.Crm;
+
+using Sync.CrmSimulator.Errors;
 
 namespace Sync.CrmSimulator.Writing;
 

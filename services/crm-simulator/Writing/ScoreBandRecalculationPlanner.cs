@@ -1,5 +1,5 @@
 using Sync.Clients.Crm;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Users;
 

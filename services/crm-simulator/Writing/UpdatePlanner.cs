@@ -1,5 +1,6 @@
 using Sync.Clients.Crm;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Users;
 

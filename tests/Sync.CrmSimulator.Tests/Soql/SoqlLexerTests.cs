@@ -1,4 +1,4 @@
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Soql;
 
 namespace Sync.CrmSimulator.Tests.Soql;

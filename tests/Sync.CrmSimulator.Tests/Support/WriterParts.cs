@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Org;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Org;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Users;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Sync.Clients.Crm;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;
 

@@ -1,6 +1,6 @@
 using Sync.Clients.Crm;
 using Sync.Contracts;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Users;
 using Sync.CrmSimulator.Writing;
 

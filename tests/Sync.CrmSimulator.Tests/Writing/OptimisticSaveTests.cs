@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;

@@ -1,4 +1,4 @@
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;
 

@@ -1,5 +1,5 @@
-using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Faults;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Users;
 
 namespace Sync.CrmSimulator.Apis.Admin;

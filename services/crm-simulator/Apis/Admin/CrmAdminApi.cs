@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Faults;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Org;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Users;
 using Sync.CrmSimulator.Writing;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Storage.Records;
 
 namespace Sync.CrmSimulator.Apis.Salesforce;

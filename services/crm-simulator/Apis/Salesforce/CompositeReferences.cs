@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 
 namespace Sync.CrmSimulator.Apis.Salesforce;
 

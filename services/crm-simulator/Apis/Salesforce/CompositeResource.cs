@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Users;
 using static Sync.CrmSimulator.Apis.Salesforce.ResourceInput;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Limits;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Apis.Salesforce;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Apis.Salesforce;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Reading;
+using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Writing;
 using static Sync.CrmSimulator.Apis.Salesforce.ResourceInput;
 

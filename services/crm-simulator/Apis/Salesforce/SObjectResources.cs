@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
 using Sync.CrmSimulator.Reading;
 using Sync.CrmSimulator.Writing;
 using static Sync.CrmSimulator.Apis.Salesforce.ResourceInput;

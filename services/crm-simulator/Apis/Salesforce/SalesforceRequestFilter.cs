@@ -1,6 +1,6 @@
 using System.Globalization;
 using StackExchange.Redis;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Faults;
 using Sync.CrmSimulator.Limits;
 using Sync.CrmSimulator.Users;

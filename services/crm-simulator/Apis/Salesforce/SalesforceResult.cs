@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Errors;
 
 namespace Sync.CrmSimulator.Apis.Salesforce;
 

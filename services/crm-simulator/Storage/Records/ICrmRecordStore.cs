@@ -1,4 +1,5 @@
 using Sync.Clients.Crm;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Storage.Records;
 
@@ -31,7 +32,7 @@ public interface ICrmRecordStore
 /// <summary>A record as stored: its stored fields (formulas excluded) by API name, canonical string values.</summary>
 public sealed record StoredRecord(string Type, string Id, long Version, IReadOnlyDictionary<string, string?> Fields)
 {
-    public bool IsDeleted => Fields.GetValueOrDefault(Crm.SObjectSchema.IsDeleted) == "true";
+    public bool IsDeleted => Fields.GetValueOrDefault(SObjectSchema.IsDeleted) == "true";
 
     public string? this[string field] => Fields.GetValueOrDefault(field);
 }

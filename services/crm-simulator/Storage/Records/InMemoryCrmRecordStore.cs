@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sync.Clients.Crm;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Storage.Records;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Sync.Clients.Crm;
 using Sync.CrmSimulator.Configuration;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 using Sync.ServiceDefaults.Storage;
 
 namespace Sync.CrmSimulator.Storage.Records;

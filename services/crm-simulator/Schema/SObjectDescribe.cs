@@ -1,6 +1,6 @@
 using Sync.Contracts;
 
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Schema;
 
 /// <summary>One field of an object, as the describe resource tells it: type, whether a caller may set it, and how.</summary>
 public sealed record FieldDescribe(string Name, FieldKind Kind)

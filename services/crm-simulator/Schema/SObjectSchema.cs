@@ -1,7 +1,7 @@
 using Sync.Clients.Crm;
 using Sync.Contracts;
 
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Schema;
 
 /// <summary>
 /// The simulated org's objects: Lead, Contact, Account, Campaign and CampaignMember with the standard fields a marketing

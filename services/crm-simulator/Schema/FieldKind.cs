@@ -1,4 +1,4 @@
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Schema;
 
 /// <summary>A field's type, as the describe resource names it (in lower case).</summary>
 public enum FieldKind

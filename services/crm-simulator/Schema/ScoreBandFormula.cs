@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Schema;
 
 /// <summary>The thresholds of the Score_Band__c formula; an admin may edit the formula, which changes no record.</summary>
 public sealed record ScoreBandFormula(decimal WarmAt, decimal HotAt)

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Sync.CrmSimulator.Errors;
 
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Schema;
 
 /// <summary>
 /// How field values travel: the API accepts JSON strings, numbers, booleans and null (numbers and booleans also as strings,

@@ -1,4 +1,4 @@
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Schema;
 
 /// <summary>
 /// Formula fields, computed each time a record is read from the stored fields (and, for Account_Rating__c, the parent

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using Sync.CrmSimulator.Schema;
 
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Errors;
 
 /// <summary>
 /// An error as Salesforce words it: a code a program can switch on, a message a person can read, and the fields at fault.

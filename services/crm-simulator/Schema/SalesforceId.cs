@@ -1,4 +1,4 @@
-namespace Sync.CrmSimulator.Crm;
+namespace Sync.CrmSimulator.Schema;
 
 /// <summary>
 /// Record ids as Salesforce makes them: a 3-character key prefix naming the object (00Q Lead, 003 Contact, ...), the
