@@ -13,7 +13,8 @@ namespace Sync.CrmSimulator.Apis.Salesforce;
 /// once spent). Every answer to a signed-in user carries Sforce-Limit-Info with the day's usage.
 /// </summary>
 public sealed partial class SalesforceRequestFilter(
-    CrmUsers users, ConcurrencyGate gate, FaultInjector faults, ApiAllowance allowance, ILogger<SalesforceRequestFilter> logger) : IEndpointFilter
+    CrmUsers users, ConcurrencyGate gate, FaultInjector faults, ApiAllowance allowance, TimeProvider time, ILogger<SalesforceRequestFilter> logger)
+    : IEndpointFilter
 {
     public const string UserItem = "Sync.CrmSimulator.User";
 
@@ -38,9 +39,9 @@ public sealed partial class SalesforceRequestFilter(
         {
             var fault = faults.Next();
             if (fault.Latency > TimeSpan.Zero)
-                await Task.Delay(fault.Latency, http.RequestAborted);
+                await Task.Delay(fault.Latency, time, http.RequestAborted);
             if (fault.StrikesBefore)
-                return await Strike(fault, http);
+                return await Strike(fault, http, time);
 
             var usage = route?.Charged == false ? await allowance.Current(http.RequestAborted) : await allowance.Charge(http.RequestAborted);
             http.Response.Headers[ApiAllowance.LimitInfoHeader] = usage.HeaderValue;
@@ -49,7 +50,7 @@ public sealed partial class SalesforceRequestFilter(
 
             writing = !HttpMethods.IsGet(http.Request.Method);
             var result = await next(context);
-            return fault.StrikesAfter ? await Strike(fault, http) : result;
+            return fault.StrikesAfter ? await Strike(fault, http, time) : result;
         }
         catch (CompositeInterruptedException interrupted)
         {
@@ -74,7 +75,7 @@ public sealed partial class SalesforceRequestFilter(
 
     public static IResult Answer(SalesforceResult result) => new SalesforceHttpResult(result);
 
-    private static async Task<object?> Strike(InjectedFault fault, HttpContext http)
+    private static async Task<object?> Strike(InjectedFault fault, HttpContext http, TimeProvider time)
     {
         if (fault.Kind == FaultKind.Transient)
         {
@@ -85,7 +86,7 @@ public sealed partial class SalesforceRequestFilter(
 
         try
         {
-            await Task.Delay(fault.Hold, http.RequestAborted);
+            await Task.Delay(fault.Hold, time, http.RequestAborted);
         }
         catch (OperationCanceledException)
         {
