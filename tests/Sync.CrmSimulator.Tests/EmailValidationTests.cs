@@ -1,5 +1,5 @@
 using Sync.Clients.ProspectEditor;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Tests;
 

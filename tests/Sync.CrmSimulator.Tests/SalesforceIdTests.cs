@@ -1,4 +1,5 @@
-using Sync.CrmSimulator.Crm;
+
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Tests;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.Testing;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sync.CrmSimulator.Crm;
+using Sync.CrmSimulator.Apis.Admin;
+using Sync.CrmSimulator.Apis.Salesforce;
+using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Users;
 using Sync.ServiceDefaults.Http;
 
@@ -20,7 +22,9 @@ public static class CrmSimulatorApi
         var data = api.MapGroup(SalesforceRoute.BasePath).AddEndpointFilter<SalesforceRequestFilter>().ChecksItsOwnBody().WithTags("Salesforce REST API");
         foreach (var route in SalesforceRoute.All)
         {
-            data.MapMethods(route.Template, [route.Method], (HttpContext http, SalesforceResources resources) => Handle(route, http, resources))
+            // A Func, not a RequestDelegate, so the IResult it returns is written as the answer.
+            Func<HttpContext, Task<IResult>> handler = http => Handle(route, http);
+            data.MapMethods(route.Template, [route.Method], handler)
                 .WithMetadata(route)
                 .WithName($"{route.Method} {route.Template}");
         }
@@ -29,7 +33,7 @@ public static class CrmSimulatorApi
         return api;
     }
 
-    private static async Task<IResult> Handle(SalesforceRoute route, HttpContext http, SalesforceResources resources)
+    private static async Task<IResult> Handle(SalesforceRoute route, HttpContext http)
     {
         SalesforceResult result;
         try
@@ -39,7 +43,7 @@ public static class CrmSimulatorApi
                 http.Request.RouteValues.ToDictionary(value => value.Key, value => value.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase),
                 http.Request.Query.ToDictionary(value => value.Key, value => value.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 await Body(http));
-            result = await route.Handle(resources, request, http.RequestAborted);
+            result = await route.Handle(http.RequestServices, request, http.RequestAborted);
         }
         catch (CrmApiException exception)
         {

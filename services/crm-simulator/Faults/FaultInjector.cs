@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Sync.CrmSimulator.Extensions;
+using Sync.CrmSimulator.Configuration;
 
 namespace Sync.CrmSimulator.Faults;
 
@@ -67,13 +67,7 @@ public sealed class FaultInjector
     }
 }
 
-public enum FaultKind
-{
-    None,
-    Transient,
-    Timeout,
-}
-
+/// <summary>The fault one request meets: its added latency, and whether and when it fails.</summary>
 public sealed record InjectedFault(TimeSpan Latency, FaultKind Kind, FaultPhase Phase, TimeSpan Hold, TimeoutBehaviour Behaviour)
 {
     public bool StrikesBefore => Kind != FaultKind.None && Phase == FaultPhase.BeforeProcessing;

@@ -51,18 +51,3 @@ public sealed class FaultSettings
 
     public FaultSettings Copy() => (FaultSettings)MemberwiseClone();
 }
-
-public enum TimeoutBehaviour
-{
-    /// <summary>Answer 504 once the hold is over.</summary>
-    GatewayTimeout,
-
-    /// <summary>Close the connection without an answer once the hold is over.</summary>
-    Drop,
-}
-
-public enum FaultPhase
-{
-    BeforeProcessing,
-    AfterProcessing,
-}

@@ -1,4 +1,5 @@
-using Sync.CrmSimulator.Storage;
+using Sync.CrmSimulator.Org;
+using Sync.CrmSimulator.Storage.Org;
 
 namespace Sync.CrmSimulator.Limits;
 

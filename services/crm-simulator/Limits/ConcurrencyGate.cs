@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Sync.CrmSimulator.Extensions;
+using Sync.CrmSimulator.Configuration;
 
 namespace Sync.CrmSimulator.Limits;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Sync.CrmSimulator.Crm;
-using Sync.CrmSimulator.Extensions;
+using Sync.CrmSimulator.Configuration;
+using Sync.CrmSimulator.Schema;
 
 namespace Sync.CrmSimulator.Users;
 

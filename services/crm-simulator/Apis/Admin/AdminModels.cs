@@ -1,0 +1,23 @@
+using Sync.CrmSimulator.Faults;
+using Sync.CrmSimulator.Schema;
+using Sync.CrmSimulator.Users;
+
+namespace Sync.CrmSimulator.Apis.Admin;
+
+// The bodies the admin API takes and answers.
+
+public sealed record LimitsChange(int? DailyApiRequests = null, int? Used = null, int? MaxConcurrentRequests = null);
+
+public sealed record ClockChange(TimeSpan Offset);
+
+public sealed record ClockAdvance(TimeSpan By);
+
+public sealed record ClockState(DateTimeOffset Now, TimeSpan Offset);
+
+public sealed record LimitsState(int DailyApiRequests, int Used, int Remaining, DateTimeOffset ResetsAt, int MaxConcurrentRequests, int InFlight);
+
+public sealed record FeedState(long Head, long Floor, int RetainedEntries);
+
+public sealed record FormulaEdited(ScoreBandFormula ScoreBand, int RecalculatedRecords);
+
+public sealed record AdminState(ClockState Clock, LimitsState Limits, FaultSettings Faults, ScoreBandFormula ScoreBand, FeedState Feed, IReadOnlyList<CrmUser> Users);

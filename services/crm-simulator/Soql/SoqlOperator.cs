@@ -1,0 +1,9 @@
+namespace Sync.CrmSimulator.Soql;
+
+public enum SoqlOperator
+{
+    Equal,
+    NotEqual,
+    In,
+    NotIn,
+}

@@ -1,0 +1,10 @@
+namespace Sync.CrmSimulator.Soql;
+
+public enum SoqlTokenKind
+{
+    Word,
+    Text,
+    Number,
+    Symbol,
+    End,
+}
