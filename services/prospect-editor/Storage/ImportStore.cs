@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Sync.Contracts;
+using Sync.ProspectEditor.Configuration;
 using Sync.ProspectEditor.Imports;
 using Sync.ServiceDefaults.Storage;
 
