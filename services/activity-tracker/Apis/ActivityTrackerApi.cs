@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Sync.ActivityTracker.Tracking;
+using Sync.ActivityTracker.Configuration;
 
 namespace Sync.ActivityTracker.Apis;
 

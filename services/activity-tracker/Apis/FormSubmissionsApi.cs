@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Storage;
 using Sync.ActivityTracker.Tracking;
 using Sync.Clients.ProspectEditor;

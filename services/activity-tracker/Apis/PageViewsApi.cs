@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Storage;
 using Sync.ActivityTracker.Tracking;
 using Sync.Contracts;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Sync.ActivityTracker.Tracking;
+using Sync.ActivityTracker.Configuration;
 using Sync.ServiceDefaults.Http;
 
 namespace Sync.ActivityTracker.Apis;
