@@ -4,6 +4,7 @@ using Sync.CrmChangeListener.Apis;
 using Sync.CrmChangeListener.Extensions;
 using Sync.CrmSimulator.Apis;
 using Sync.CrmSimulator.Extensions;
+using Sync.Embedded.Demo;
 using Sync.ProspectEditor.Apis;
 using Sync.ProspectEditor.Extensions;
 using Sync.ServiceDefaults;
