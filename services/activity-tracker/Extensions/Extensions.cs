@@ -5,9 +5,9 @@ using Sync.ActivityTracker.Observability;
 using Sync.ActivityTracker.Storage;
 using Sync.ActivityTracker.Tracking;
 using Sync.Clients.ProspectEditor;
+using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;
 using Sync.ServiceDefaults.Settings;
-using Sync.ServiceDefaults;
 
 namespace Sync.ActivityTracker.Extensions;
 

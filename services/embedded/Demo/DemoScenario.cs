@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Sync.Embedded.Configuration;
 using Sync.ServiceDefaults;
 
 namespace Sync.Embedded.Demo;
