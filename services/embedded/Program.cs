@@ -1,4 +1,5 @@
-using Sync.Embedded;
+using Sync.Embedded.Demo;
+using Sync.Embedded.Extensions;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Settings;
 

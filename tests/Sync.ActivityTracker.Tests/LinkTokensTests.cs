@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Tracking;
 using Sync.ServiceDefaults;
 

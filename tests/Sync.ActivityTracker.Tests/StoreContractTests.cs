@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Storage;
-using Sync.ActivityTracker.Tracking;
 using Sync.Testing;
 
 namespace Sync.ActivityTracker.Tests;

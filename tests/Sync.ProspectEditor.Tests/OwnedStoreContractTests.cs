@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Sync.Contracts;
 using Sync.ProspectEditor.Automation;
+using Sync.ProspectEditor.Configuration;
 using Sync.ProspectEditor.Imports;
 using Sync.ProspectEditor.Storage;
 using Sync.Testing;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Tracking;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
@@ -40,7 +41,7 @@ public static class EmailLinksApi
     private static IResult TrackingUrls(string emailId, TrackingUrlsRequest request, LinkTokens tokens)
     {
         var validation = new RequestValidation();
-        ActivityTrackerApi.EmailId(emailId, "emailId", validation);
+        TrackingRequestChecks.EmailId(emailId, "emailId", validation);
         validation.Require(request.ProspectId is > 0, "prospectId", "The prospect the e-mail goes to (a positive id) is required.");
         if (!validation.IsValid)
             return validation.Problem();
@@ -79,15 +80,15 @@ public static class EmailLinksApi
         CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        ActivityTrackerApi.EmailId(emailId, "emailId", validation);
+        TrackingRequestChecks.EmailId(emailId, "emailId", validation);
         validation.Require(prospectId is > 0, "prospectId", "The prospect the e-mail was sent to (a positive id) is required.");
-        var occurredAt = ActivityTrackerApi.OccurredAt(reportedAt, services.Time, services.Options.Value, validation);
+        var occurredAt = TrackingRequestChecks.OccurredAt(reportedAt, services.Time, services.Options.Value, validation);
         if (!validation.IsValid)
             return (validation.Problem(), null);
         if (Authorize(http, services.Tokens, LinkPurpose.Open, prospectId!.Value, emailId, token) is { } refusal)
             return (refusal, null);
         if (await services.ProspectEditor.Get(prospectId.Value, cancellationToken) is null)
-            return (ActivityTrackerApi.UnknownProspect(prospectId.Value), null);
+            return (TrackingRequestChecks.UnknownProspect(prospectId.Value), null);
 
         return (null, await services.Recorder.Publish(new ProspectActivityRecorded
         {
@@ -105,7 +106,7 @@ public static class EmailLinksApi
         var request = await ReadUnsubscribe(http.Request, validation, cancellationToken);
         validation.Require(request.ProspectId is > 0, "prospectId", "The prospect to opt out (a positive id) is required.");
         if (request.EmailId is not null)
-            ActivityTrackerApi.EmailId(request.EmailId, "emailId", validation);
+            TrackingRequestChecks.EmailId(request.EmailId, "emailId", validation);
         else if (request.Token is not null)
             validation.Add("emailId", "The e-mail the link was in is required with a token: the token signs it.");
         if (!validation.IsValid)
@@ -115,7 +116,7 @@ public static class EmailLinksApi
 
         return await services.ProspectEditor.Unsubscribe(request.ProspectId.Value, cancellationToken) is { } prospect
             ? Results.Ok(new Unsubscribed(prospect.Id, prospect.OptedOut, prospect.Revision))
-            : ActivityTrackerApi.UnknownProspect(request.ProspectId.Value);
+            : TrackingRequestChecks.UnknownProspect(request.ProspectId.Value);
     }
 
     /// <summary>

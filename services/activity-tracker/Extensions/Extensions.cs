@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sync.ActivityTracker.Configuration;
+using Sync.ActivityTracker.Observability;
 using Sync.ActivityTracker.Storage;
 using Sync.ActivityTracker.Tracking;
 using Sync.Clients.ProspectEditor;
@@ -12,14 +13,10 @@ namespace Sync.ActivityTracker.Extensions;
 
 public static class Extensions
 {
-    public const string ActivitySourceName = "Sync.ActivityTracker";
-
-    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
-
     /// <summary>Registers activity-tracker's own services; its consumers are added by <see cref="AddActivityTrackerConsumers"/>.</summary>
     public static IHostApplicationBuilder AddActivityTracker(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceTelemetry(ActivitySourceName);
+        builder.AddServiceTelemetry(ActivityTrackerTelemetry.ActivitySourceName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<TrackingOptions>().BindSettings(TrackingOptions.Section);
         builder.AddProspectEditorClient();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
+using Sync.ActivityTracker.Observability;
 using Sync.ActivityTracker.Storage;
 using Sync.Contracts;
 using Sync.Rules;
@@ -20,7 +21,7 @@ public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisi
 {
     public async Task<ActivityAccepted> Publish(ProspectActivityRecorded activity, CancellationToken cancellationToken)
     {
-        using var span = Extensions.Extensions.ActivitySource.StartActivity("record activity");
+        using var span = ActivityTrackerTelemetry.ActivitySource.StartActivity("record activity");
         span?.SetTag("sync.prospect.id", activity.ProspectId);
         span?.SetTag("sync.activity.kind", activity.Kind.ToString());
         var rule = ChangeClassifier.RuleFor(activity);
@@ -73,9 +74,9 @@ public sealed partial class ActivityRecorder(ConfirmedPublisher publisher, IVisi
     private static string Explain(SyncRule rule) =>
         rule.QueuesSync ? $"{rule.Because}: queues a sync unless Do Not Sync is set" : $"{rule.Because}: no sync";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of prospect {ProspectId} was published, but Redis did not keep it in the visitor's history ({ErrorType})")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "{Kind} of prospect {ProspectId} was published, but Redis did not keep it in the visitor's history ({ErrorType})")]
     private partial void LogHistoryNotKept(ActivityKind kind, long prospectId, string errorType);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} of prospect {ProspectId} published ({Rule})")]
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Debug, Message = "{Kind} of prospect {ProspectId} published ({Rule})")]
     private partial void LogPublished(ActivityKind kind, long prospectId, string rule);
 }

@@ -2,19 +2,10 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Sync.ActivityTracker.Configuration;
 using Sync.ServiceDefaults;
 
 namespace Sync.ActivityTracker.Tracking;
-
-/// <summary>What a signed link lets its holder do; a token signed for one purpose is refused for the other.</summary>
-public enum LinkPurpose
-{
-    /// <summary>Record that the e-mail was opened (the tracking pixel).</summary>
-    Open,
-
-    /// <summary>Opt the prospect out of e-mail.</summary>
-    Unsubscribe,
-}
 
 /// <summary>
 /// Signs and checks the tokens in the open and unsubscribe links Sync hands out: an HMAC-SHA256 over the purpose, the
@@ -49,7 +40,7 @@ public sealed partial class LinkTokens
             && CryptographicOperations.FixedTimeEquals(presented, Mac(purpose, prospectId, emailId));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Warning,
         Message = "Tracking:SigningKey is not set: link tokens are signed with a key derived from Sync:ApiKey, so rotating the API key invalidates links already sent")]
     private static partial void LogKeyDerived(ILogger logger);
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Sync.ProspectEditor.Configuration;
 using Sync.ProspectEditor.Imports;
 using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;

@@ -1,4 +1,5 @@
 using Sync.Contracts;
+using Sync.ProspectEditor.Observability;
 using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
 
@@ -19,7 +20,7 @@ public sealed partial class AutomationRuleRunner(IProspectStore store, ProspectW
 
     public async Task<AutomationRuleRun> Run(AutomationRule rule, CancellationToken cancellationToken)
     {
-        using var activity = Extensions.Extensions.ActivitySource.StartActivity("automation rule run");
+        using var activity = ProspectEditorTelemetry.ActivitySource.StartActivity("automation rule run");
         activity?.SetTag("sync.automation_rule.id", rule.Id);
         var startedAt = time.GetUtcNow();
         var by = new ChangeAttribution(ChangeOrigin.AutomationRule, $"automation rule {rule.Id} ({rule.Name})");
@@ -52,16 +53,9 @@ public sealed partial class AutomationRuleRunner(IProspectStore store, ProspectW
         return run;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Automation rule {RuleId} ran over {Scanned} prospects: {Matched} matched, {Changed} changed")]
+    [LoggerMessage(EventId = 5251, Level = LogLevel.Information, Message = "Automation rule {RuleId} ran over {Scanned} prospects: {Matched} matched, {Changed} changed")]
     private partial void LogRan(long ruleId, long scanned, long matched, long changed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Automation rule {RuleId} stopped part-way after changing {Changed} prospects")]
+    [LoggerMessage(EventId = 5252, Level = LogLevel.Error, Message = "Automation rule {RuleId} stopped part-way after changing {Changed} prospects")]
     private partial void LogStopped(Exception exception, long ruleId, long changed);
-}
-
-/// <summary>A rule run stopped part-way; <see cref="Run"/> counts what it did before.</summary>
-public sealed class AutomationRuleRunFailedException(AutomationRuleRun run, Exception inner)
-    : Exception($"Automation rule {run.RuleId} stopped after changing {run.Changed} prospects: {inner.Message}", inner)
-{
-    public AutomationRuleRun Run { get; } = run;
 }

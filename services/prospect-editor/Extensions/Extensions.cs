@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sync.ProspectEditor.Automation;
+using Sync.ProspectEditor.Configuration;
 using Sync.ProspectEditor.Imports;
+using Sync.ProspectEditor.Observability;
 using Sync.ProspectEditor.Outbox;
 using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
@@ -14,14 +15,10 @@ namespace Sync.ProspectEditor.Extensions;
 
 public static class Extensions
 {
-    public const string ActivitySourceName = "Sync.ProspectEditor";
-
-    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
-
     /// <summary>Registers prospect-editor's own services; its consumers are added by <see cref="AddProspectEditorConsumers"/>.</summary>
     public static IHostApplicationBuilder AddProspectEditor(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceTelemetry(ActivitySourceName);
+        builder.AddServiceTelemetry(ProspectEditorTelemetry.ActivitySourceName);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<OutboxOptions>().BindSettings(OutboxOptions.Section);
@@ -44,6 +41,8 @@ public static class Extensions
 
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<ProspectWriter>();
+        builder.Services.AddSingleton<ImportBatchWriter>();
+        builder.Services.AddSingleton<ImportAnnouncer>();
         builder.Services.AddSingleton<ProspectImporter>();
         builder.Services.AddSingleton<AutomationRuleRunner>();
         builder.Services.AddSingleton<ProspectOutboxRelay>();

@@ -1,51 +1,12 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Sync.Contracts;
+using Sync.ProspectEditor.Configuration;
+using Sync.ProspectEditor.Observability;
 using Sync.ProspectEditor.Storage;
 using Sync.ServiceDefaults.Messaging;
 
 namespace Sync.ProspectEditor.Outbox;
-
-/// <summary>The "Outbox" configuration section: how prospect-editor's relay drains the outboxes.</summary>
-public sealed class OutboxOptions
-{
-    public const string Section = "Outbox";
-
-    /// <summary>How often the relay looks for outboxes left behind (a crash, the broker away).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How long a mark stays before the sweep drains and may forget it: longer than any write takes between marking and
-    /// its script, so the sweep never forgets the mark of a write still in flight.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
-    public TimeSpan MarkGrace { get; set; } = TimeSpan.FromSeconds(30);
-
-    [Range(1, 10_000)]
-    public int SweepBatch { get; set; } = 500;
-
-    /// <summary>
-    /// How often the backstop walks every outbox for events left without a mark (a write that outlived MarkGrace, then a
-    /// crash before the relay saw it), and marks them for the sweep. It also runs shortly after start, when a crash is recent.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
-    public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromMinutes(15);
-}
-
-/// <summary>Tells the relay that a prospect's outbox has a new event, so it is published at once rather than at the next sweep.</summary>
-public sealed class OutboxSignal
-{
-    private readonly Channel<long> _written = Channel.CreateBounded<long>(
-        new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    /// <summary>Best effort: a dropped signal only means the sweep publishes it, a little later.</summary>
-    public void Written(long prospectId) => _written.Writer.TryWrite(prospectId);
-
-    internal ChannelReader<long> Reader => _written.Reader;
-}
 
 /// <summary>
 /// Publishes what the outboxes hold, with publisher confirms, and removes each event only once the broker confirmed it:
@@ -73,7 +34,7 @@ public sealed partial class ProspectOutboxRelay(
     /// </summary>
     public async Task<int> MarkOrphanedOutboxes(CancellationToken cancellationToken)
     {
-        using var activity = Extensions.Extensions.ActivitySource.StartActivity("outbox orphan scan");
+        using var activity = ProspectEditorTelemetry.ActivitySource.StartActivity("outbox orphan scan");
         var marked = 0;
         await foreach (var page in store.OutboxesWithEvents(OrphanScanStep, cancellationToken))
         {
@@ -93,7 +54,7 @@ public sealed partial class ProspectOutboxRelay(
         var marks = await store.PendingOutboxes(options.Value.MarkGrace, options.Value.SweepBatch, cancellationToken);
         if (marks.Count == 0)
             return new OutboxSweep(0, published);
-        using var activity = Extensions.Extensions.ActivitySource.StartActivity("outbox sweep");
+        using var activity = ProspectEditorTelemetry.ActivitySource.StartActivity("outbox sweep");
         activity?.SetTag("sync.outbox.prospects", marks.Count);
         foreach (var chunk in marks.Chunk(64))
         {
@@ -219,22 +180,22 @@ public sealed partial class ProspectOutboxRelay(
         return events.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep published {EventCount} events left behind ({ProspectCount} prospects marked)")]
+    [LoggerMessage(EventId = 5221, Level = LogLevel.Information, Message = "Outbox sweep published {EventCount} events left behind ({ProspectCount} prospects marked)")]
     private partial void LogSwept(int eventCount, int prospectCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the outboxes of {ProspectCount} prospects; the sweep retries them")]
+    [LoggerMessage(EventId = 5222, Level = LogLevel.Warning, Message = "Could not publish the outboxes of {ProspectCount} prospects; the sweep retries them")]
     private partial void LogRelayFailed(Exception exception, int prospectCount);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox of prospect {ProspectId} holds an event that cannot be read; it stays in the outbox, marked, for an operator")]
+    [LoggerMessage(EventId = 5223, Level = LogLevel.Error, Message = "The outbox of prospect {ProspectId} holds an event that cannot be read; it stays in the outbox, marked, for an operator")]
     private partial void LogOutboxUnreadable(Exception exception, long prospectId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox sweep failed; it retries at the next interval")]
+    [LoggerMessage(EventId = 5224, Level = LogLevel.Warning, Message = "Outbox sweep failed; it retries at the next interval")]
     private partial void LogSweepFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox backstop found {ProspectCount} prospects with events but no mark, and marked them for the sweep")]
+    [LoggerMessage(EventId = 5225, Level = LogLevel.Warning, Message = "Outbox backstop found {ProspectCount} prospects with events but no mark, and marked them for the sweep")]
     private partial void LogOrphansMarked(int prospectCount);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox backstop scan failed; it runs again at the next interval")]
+    [LoggerMessage(EventId = 5226, Level = LogLevel.Warning, Message = "Outbox backstop scan failed; it runs again at the next interval")]
     private partial void LogOrphanScanFailed(Exception exception);
 }
 

@@ -110,7 +110,7 @@ public sealed partial class ProspectWriter(IProspectStore store, OutboxSignal si
     // "Updated at" never goes backwards, even when this replica's clock is behind the one that wrote last.
     private static DateTimeOffset Later(DateTimeOffset now, DateTimeOffset previous) => now > previous ? now : previous.AddMilliseconds(1);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Prospect {ProspectId} created ({Origin})")]
+    [LoggerMessage(EventId = 5241, Level = LogLevel.Debug, Message = "Prospect {ProspectId} created ({Origin})")]
     private partial void LogCreated(long prospectId, ChangeOrigin origin);
 }
 

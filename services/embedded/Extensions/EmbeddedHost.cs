@@ -4,17 +4,19 @@ using Sync.CrmChangeListener.Apis;
 using Sync.CrmChangeListener.Extensions;
 using Sync.CrmSimulator.Apis;
 using Sync.CrmSimulator.Extensions;
+using Sync.Embedded.Configuration;
+using Sync.Embedded.Demo;
 using Sync.ProspectEditor.Apis;
 using Sync.ProspectEditor.Extensions;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Messaging;
+using Sync.ServiceDefaults.Settings;
 using Sync.SyncEvaluator.Apis;
 using Sync.SyncEvaluator.Extensions;
 using Sync.SyncWorker.Apis;
 using Sync.SyncWorker.Extensions;
-using Sync.ServiceDefaults.Settings;
 
-namespace Sync.Embedded;
+namespace Sync.Embedded.Extensions;
 
 /// <summary>
 /// Every service in one container: one in-memory bus carrying every service's consumers, in-memory stores, and each

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -6,16 +5,6 @@ using Sync.ProspectEditor.Automation;
 using Sync.ServiceDefaults.Storage;
 
 namespace Sync.ProspectEditor.Storage;
-
-public interface IAutomationRuleStore
-{
-    /// <summary>Stores the rule under a newly allocated id and returns it with that id.</summary>
-    Task<AutomationRule> Add(AutomationRule rule, CancellationToken cancellationToken);
-
-    Task<AutomationRule?> Get(long ruleId, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<AutomationRule>> All(CancellationToken cancellationToken);
-}
 
 public sealed class RedisAutomationRuleStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : IAutomationRuleStore
 {
@@ -40,22 +29,4 @@ public sealed class RedisAutomationRuleStore(IConnectionMultiplexer redis, IOpti
         (await redis.GetDatabase().HashValuesAsync(RulesKey))
             .Select(value => JsonSerializer.Deserialize<AutomationRule>((string)value!, RedisProspectStore.Json)!)
             .OrderBy(rule => rule.Id).ToList();
-}
-
-public sealed class InMemoryAutomationRuleStore : IAutomationRuleStore
-{
-    private readonly ConcurrentDictionary<long, AutomationRule> _rules = new();
-    private long _nextId;
-
-    public Task<AutomationRule> Add(AutomationRule rule, CancellationToken cancellationToken)
-    {
-        var stored = rule with { Id = Interlocked.Increment(ref _nextId) };
-        _rules[stored.Id] = stored;
-        return Task.FromResult(stored);
-    }
-
-    public Task<AutomationRule?> Get(long ruleId, CancellationToken cancellationToken) => Task.FromResult(_rules.GetValueOrDefault(ruleId));
-
-    public Task<IReadOnlyList<AutomationRule>> All(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<AutomationRule>>(_rules.Values.OrderBy(rule => rule.Id).ToList());
 }

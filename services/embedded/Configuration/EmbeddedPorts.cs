@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Sync.Embedded;
+namespace Sync.Embedded.Configuration;
 
 /// <summary>
 /// The port each service answers on, the same defaults as when each runs alone, so the README's walk-through works

@@ -19,10 +19,10 @@ public sealed class RedisProspectStore(IConnectionMultiplexer redis, IOptions<Re
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly string WriteScript = EmbeddedLuaScript.Load<RedisProspectStore>("write-prospect.lua");
-    private static readonly string MarkScript = EmbeddedLuaScript.Load<RedisProspectStore>("mark-outbox.lua");
-    private static readonly string PendingScript = EmbeddedLuaScript.Load<RedisProspectStore>("pending-outboxes.lua");
-    private static readonly string ReleaseScript = EmbeddedLuaScript.Load<RedisProspectStore>("release-outbox.lua");
+    private static readonly string WriteScript = EmbeddedLuaScript.Load<RedisProspectStore>("Prospects/write-prospect.lua");
+    private static readonly string MarkScript = EmbeddedLuaScript.Load<RedisProspectStore>("Prospects/mark-outbox.lua");
+    private static readonly string PendingScript = EmbeddedLuaScript.Load<RedisProspectStore>("Prospects/pending-outboxes.lua");
+    private static readonly string ReleaseScript = EmbeddedLuaScript.Load<RedisProspectStore>("Prospects/release-outbox.lua");
 
     private readonly RedisKeys _keys = options.KeysFor("prospect-editor");
 

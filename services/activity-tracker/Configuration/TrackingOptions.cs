@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Sync.ActivityTracker.Tracking;
+namespace Sync.ActivityTracker.Configuration;
 
 /// <summary>The "Tracking" configuration section.</summary>
 public sealed class TrackingOptions
