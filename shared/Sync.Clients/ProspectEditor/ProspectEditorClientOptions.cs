@@ -16,6 +16,9 @@ public sealed class ProspectEditorClientOptions
     /// <summary>The header prospect-editor reads the API key from, as every operator-facing API of Sync does.</summary>
     public const string ApiKeyHeader = "X-Api-Key";
 
-    /// <summary>How long one call may take before it fails.</summary>
+    /// <summary>How long one attempt of a call may take before it fails.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The wait before a read that failed transiently (a 5xx, a timeout, no connection) is sent once more.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 }
