@@ -53,7 +53,7 @@ public sealed class CrmChangeTranslatorTests
         Assert.Equal(change.LastModifiedDate, published.LastModifiedDate);
         Assert.Equal(7, published.FeedPosition);
         Assert.Equal(Sales, published.CommittedBy);
-        Assert.Empty(Sync.ServiceDefaults.Messaging.ContractValidation.Problems(published));
+        Assert.Empty(ContractValidation.Problems(published));
     }
 
     [Fact]

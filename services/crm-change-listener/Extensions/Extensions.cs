@@ -32,6 +32,10 @@ public static class Extensions
             builder.Services.AddSingleton<ICrmFeedCursorStore, RedisCrmFeedCursorStore>();
 
         builder.Services.AddSingleton<CrmFeedStatus>();
+        builder.Services.AddSingleton<FeedStartingPoint>();
+        builder.Services.AddSingleton<FeedProspectFinder>();
+        builder.Services.AddSingleton<FeedBatchPublisher>();
+        builder.Services.AddSingleton<FeedFailureLog>();
         builder.Services.AddHostedService<CrmFeedFollower>();
         return builder;
     }

@@ -1,6 +1,3 @@
-using System.Net;
-using Sync.Contracts;
-
 namespace Sync.Clients.Crm;
 
 /// <summary>
@@ -26,43 +23,4 @@ public interface ICrmClient
     /// necessarily the newest count: each lookup and write result carries the usage of its own answer.
     /// </summary>
     CrmApiUsage? LastKnownUsage { get; }
-}
-
-/// <summary>
-/// The CRM answered REQUEST_LIMIT_EXCEEDED: the daily allowance is spent until <see cref="ResetsAt"/>.
-/// <see cref="Usage"/> is the usage reported on that refusal.
-/// </summary>
-public sealed class CrmRequestLimitExceededException(CrmApiUsage? usage, DateTimeOffset? resetsAt)
-    : Exception($"The CRM's daily API allowance is spent ({usage?.Used}/{usage?.Limit}); it resets at {resetsAt:u}.")
-{
-    public CrmApiUsage? Usage { get; } = usage;
-
-    public DateTimeOffset? ResetsAt { get; } = resetsAt;
-}
-
-/// <summary>The CRM failed in a way a retry can mend: a 5xx answer, a timeout, too many concurrent requests.</summary>
-public sealed class CrmTransientException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>The CRM refused the request itself (not one record of it): retrying the same request will fail again.</summary>
-public sealed class CrmRequestException(string message, IReadOnlyList<CrmError> errors, HttpStatusCode? status = null) : Exception(message)
-{
-    public IReadOnlyList<CrmError> Errors { get; } = errors;
-
-    /// <summary>The answer's status; 401 and 403 mean the CRM refused this client's credentials, whatever was asked.</summary>
-    public HttpStatusCode? Status { get; } = status;
-}
-
-/// <summary>The "Services:Crm" configuration section.</summary>
-public sealed class CrmClientOptions
-{
-    public const string Section = "Services:Crm";
-
-    public Uri Url { get; set; } = new("http://localhost:5105");
-
-    /// <summary>The bearer token of the CRM user this service acts as; the sync uses its integration user's.</summary>
-    public string AccessToken { get; set; } = "sync-integration-token";
-
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    public CrmObjectType[] SyncedObjectTypes { get; set; } = [CrmObjectType.Lead, CrmObjectType.Contact];
 }

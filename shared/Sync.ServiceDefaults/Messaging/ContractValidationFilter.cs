@@ -1,4 +1,5 @@
 using MassTransit;
+using Sync.Contracts;
 
 namespace Sync.ServiceDefaults.Messaging;
 

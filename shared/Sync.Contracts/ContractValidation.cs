@@ -1,13 +1,14 @@
-using Sync.Contracts;
-
-namespace Sync.ServiceDefaults.Messaging;
+namespace Sync.Contracts;
 
 /// <summary>
-/// What every contract must hold beyond its JSON shape. The bus checks it before any consumer acts, so a message from an
-/// upstream that skipped a member goes to the error queue with a reason instead of through as defaults.
+/// What every contract must hold beyond its JSON shape, kept with the contracts so an upstream can check a message before
+/// it publishes it. Sync's bus checks it before any consumer acts, so a message from an upstream that skipped a member
+/// goes to the error queue with a reason instead of through as defaults. Every contract of this assembly has rules here
+/// (a test fails for one without); a message that is not a contract has none.
 /// </summary>
 public static class ContractValidation
 {
+    /// <summary>What is wrong with <paramref name="message"/>, each problem starting with the member's name; empty when nothing is.</summary>
     public static IReadOnlyList<string> Problems(object message) => message switch
     {
         ProspectActivityRecorded activity => Collect(Common(activity.EventId, activity.ProspectId, activity.OccurredAt),
