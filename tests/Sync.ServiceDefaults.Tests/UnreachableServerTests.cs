@@ -66,10 +66,12 @@ public sealed class UnreachableServerTests : IAsyncLifetime
     {
         var reports = await service.LinesMatching(line => line.Contains(report, StringComparison.Ordinal), 3, $"three reports of \"{report}\"");
 
-        // Steady, not a flood: a report at most once per interval (the lines' own UTC timestamps; only a lower bound, so no timing flake).
+        // Steady, not a flood (a report per reconnect attempt would be many per interval). The reports come from the health
+        // publisher's timer, which keeps its schedule after a late tick, so on a loaded machine one gap can be shorter than the
+        // interval by as much as the tick was late: only half an interval is asserted, from the lines' own UTC timestamps.
         var times = reports.Select(line => DateTimeOffset.Parse(line[..24], CultureInfo.InvariantCulture)).ToList();
         foreach (var (earlier, later) in times.Zip(times.Skip(1)))
-            Assert.True(later - earlier >= ReportInterval * 0.9, $"Reports {earlier:O} and {later:O} came closer than the interval:{Environment.NewLine}{service.Output}");
+            Assert.True(later - earlier >= ReportInterval * 0.5, $"Reports {earlier:O} and {later:O} came closer than half the interval:{Environment.NewLine}{service.Output}");
     }
 
     // The clients retry with their own back-off (MassTransit's grows to tens of seconds): a generous deadline, no timing asserted.
