@@ -11,7 +11,7 @@ public sealed class EmbeddedDemoTests
     [Fact]
     public async Task DemoPlaysEveryStepAsTheArticleSaysAndExitsZero()
     {
-        var output = ServiceProcess.OutputOf("embedded");
+        var output = BuiltService.OutputOf("embedded");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(output, "Sync.Embedded.dll"), "demo"])
         {
             WorkingDirectory = output,

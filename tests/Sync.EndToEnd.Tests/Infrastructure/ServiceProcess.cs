@@ -44,26 +44,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="assembly">Its assembly name, such as "Sync.SyncEvaluator".</param>
     public static async Task<ServiceProcess> Start(string directory, string assembly, int port, IReadOnlyDictionary<string, string> environment)
     {
-        var output = OutputOf(directory);
-        var dll = Path.Combine(output, assembly + ".dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException($"{directory} is not built at {dll}; build Sync.sln (the test command does) before running the end-to-end tests.");
-
         var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = output,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["DOTNET_NOLOGO"] = "1";
         // Kestrel's "Now listening on" line: the proof that what answers on the port is this process.
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (key, value) in environment)
-            start.Environment[key] = value;
+        var variables = environment.Prepend(KeyValuePair.Create("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Information"));
+        var start = BuiltService.StartInfo(directory, assembly, address, variables, "build Sync.sln (the test command does) before running the end-to-end tests");
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var service = new ServiceProcess(directory, process, address);
@@ -115,25 +99,4 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Where a service's build output is: services/&lt;directory&gt;/bin/&lt;configuration&gt;/net10.0.</summary>
-    public static string OutputOf(string directory) => Path.Combine(RepositoryRoot.Path, "services", directory, "bin", BuildConfiguration, "net10.0");
-
-    /// <summary>The configuration this test assembly was built in: the services were built in the same one.</summary>
-    private static string BuildConfiguration =>
-        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-}
-
-internal static class RepositoryRoot
-{
-    public static string Path { get; } = Find();
-
-    private static string Find()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Sync.sln")))
-                return directory.FullName;
-        }
-        throw new DirectoryNotFoundException($"No Sync.sln above {AppContext.BaseDirectory}.");
-    }
 }

@@ -57,26 +57,11 @@ public sealed class ServiceRun : IAsyncDisposable
     public static ServiceRun Start(string directory, string assembly, IEnumerable<KeyValuePair<string, string?>> settings,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var output = Path.Combine(RepositoryRoot, "services", directory, "bin", BuildConfiguration, "net10.0");
-        var dll = Path.Combine(output, assembly + ".dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException($"{directory} is not built at {dll}; build this test project (it builds the services) first.");
-
         var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePorts.Next()}/"));
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = output,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (key, value) in settings)
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[name] = value;
+        var variables = settings
+            .Select(setting => KeyValuePair.Create(setting.Key.Replace(":", "__", StringComparison.Ordinal), setting.Value ?? ""))
+            .Concat(environment ?? new Dictionary<string, string>());
+        var start = BuiltService.StartInfo(directory, assembly, address, variables, "build this test project (it builds the services) first");
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = new ServiceRun(process, address);
@@ -131,19 +116,4 @@ public sealed class ServiceRun : IAsyncDisposable
         lock (_lines)
             _lines.Add(line);
     }
-
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sync.sln")))
-                return directory.FullName;
-        }
-        throw new DirectoryNotFoundException($"No Sync.sln above {AppContext.BaseDirectory}.");
-    }
-
-    /// <summary>The configuration this test assembly was built in: the services were built in the same one.</summary>
-    private static string BuildConfiguration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 }
