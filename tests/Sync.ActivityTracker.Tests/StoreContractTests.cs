@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Storage;
 using Sync.Testing;
@@ -163,7 +164,7 @@ public sealed class RedisVisitorStoreTests : VisitorStoreContract, IAsyncLifetim
 
 public sealed class InMemoryVisitorStoreTests : VisitorStoreContract
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public InMemoryVisitorStoreTests() => Store = new InMemoryVisitorStore(ShortRetention.Tracking, _clock);
 
@@ -194,7 +195,7 @@ public sealed class RedisTrackedLinkStoreTests : TrackedLinkStoreContract, IAsyn
 
 public sealed class InMemoryTrackedLinkStoreTests : TrackedLinkStoreContract
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public InMemoryTrackedLinkStoreTests() => Store = new InMemoryTrackedLinkStore(ShortRetention.Tracking, _clock);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Sync.Contracts;
 using Sync.ProspectEditor.Automation;
 using Sync.ProspectEditor.Configuration;
@@ -150,7 +151,7 @@ public sealed class RedisImportStoreTests : ImportStoreContract, IAsyncLifetime
 
 public sealed class InMemoryImportStoreTests : ImportStoreContract
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public InMemoryImportStoreTests() => Store = new InMemoryImportStore(Options, _clock);
 
