@@ -24,7 +24,7 @@ public abstract class VisitorStoreContract
 {
     protected IVisitorStore Store { get; set; } = null!;
 
-    /// <summary>Lets <paramref name="time"/> pass for the store: Redis expires keys by its own clock, the in-memory store by its TimeProvider.</summary>
+    /// <summary>Lets <paramref name="time"/> pass for the store: by the TTLs of its Redis keys, or by the in-memory store's TimeProvider.</summary>
     protected abstract Task Pass(TimeSpan time);
 
     [Fact]
@@ -97,7 +97,7 @@ public abstract class TrackedLinkStoreContract
 {
     protected ITrackedLinkStore Store { get; set; } = null!;
 
-    /// <summary>Lets <paramref name="time"/> pass for the store: Redis expires keys by its own clock, the in-memory store by its TimeProvider.</summary>
+    /// <summary>Lets <paramref name="time"/> pass for the store: by the TTLs of its Redis keys, or by the in-memory store's TimeProvider.</summary>
     protected abstract Task Pass(TimeSpan time);
 
     [Fact]
@@ -157,9 +157,8 @@ public sealed class RedisVisitorStoreTests : VisitorStoreContract, IAsyncLifetim
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    // Redis expires keys by its own clock, which a test cannot move: the time has to pass. The retention is long enough
-    // (3 s) that a refresh made 60 % of the way through still lands well before the expiry on a busy machine.
-    protected override Task Pass(TimeSpan time) => Task.Delay(time);
+    // Redis expires keys by its own clock, which a test cannot move: the keys' TTLs, which the store set, are aged instead.
+    protected override Task Pass(TimeSpan time) => _redis.Age(time);
 }
 
 public sealed class InMemoryVisitorStoreTests : VisitorStoreContract
@@ -188,9 +187,8 @@ public sealed class RedisTrackedLinkStoreTests : TrackedLinkStoreContract, IAsyn
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    // Redis expires keys by its own clock, which a test cannot move: the time has to pass. The retention is long enough
-    // (3 s) that a refresh made 60 % of the way through still lands well before the expiry on a busy machine.
-    protected override Task Pass(TimeSpan time) => Task.Delay(time);
+    // Redis expires keys by its own clock, which a test cannot move: the keys' TTLs, which the store set, are aged instead.
+    protected override Task Pass(TimeSpan time) => _redis.Age(time);
 }
 
 public sealed class InMemoryTrackedLinkStoreTests : TrackedLinkStoreContract
