@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Storage;
 using Sync.Testing;
@@ -23,7 +24,7 @@ public abstract class VisitorStoreContract
 {
     protected IVisitorStore Store { get; set; } = null!;
 
-    /// <summary>Lets <paramref name="time"/> pass for the store: Redis expires keys by its own clock, the in-memory store by its TimeProvider.</summary>
+    /// <summary>Lets <paramref name="time"/> pass for the store: by the TTLs of its Redis keys, or by the in-memory store's TimeProvider.</summary>
     protected abstract Task Pass(TimeSpan time);
 
     [Fact]
@@ -96,7 +97,7 @@ public abstract class TrackedLinkStoreContract
 {
     protected ITrackedLinkStore Store { get; set; } = null!;
 
-    /// <summary>Lets <paramref name="time"/> pass for the store: Redis expires keys by its own clock, the in-memory store by its TimeProvider.</summary>
+    /// <summary>Lets <paramref name="time"/> pass for the store: by the TTLs of its Redis keys, or by the in-memory store's TimeProvider.</summary>
     protected abstract Task Pass(TimeSpan time);
 
     [Fact]
@@ -156,14 +157,13 @@ public sealed class RedisVisitorStoreTests : VisitorStoreContract, IAsyncLifetim
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    // Redis expires keys by its own clock, which a test cannot move: the time has to pass. The retention is long enough
-    // (3 s) that a refresh made 60 % of the way through still lands well before the expiry on a busy machine.
-    protected override Task Pass(TimeSpan time) => Task.Delay(time);
+    // Redis expires keys by its own clock, which a test cannot move: the keys' TTLs, which the store set, are aged instead.
+    protected override Task Pass(TimeSpan time) => _redis.Age(time);
 }
 
 public sealed class InMemoryVisitorStoreTests : VisitorStoreContract
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public InMemoryVisitorStoreTests() => Store = new InMemoryVisitorStore(ShortRetention.Tracking, _clock);
 
@@ -187,14 +187,13 @@ public sealed class RedisTrackedLinkStoreTests : TrackedLinkStoreContract, IAsyn
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    // Redis expires keys by its own clock, which a test cannot move: the time has to pass. The retention is long enough
-    // (3 s) that a refresh made 60 % of the way through still lands well before the expiry on a busy machine.
-    protected override Task Pass(TimeSpan time) => Task.Delay(time);
+    // Redis expires keys by its own clock, which a test cannot move: the keys' TTLs, which the store set, are aged instead.
+    protected override Task Pass(TimeSpan time) => _redis.Age(time);
 }
 
 public sealed class InMemoryTrackedLinkStoreTests : TrackedLinkStoreContract
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public InMemoryTrackedLinkStoreTests() => Store = new InMemoryTrackedLinkStore(ShortRetention.Tracking, _clock);
 

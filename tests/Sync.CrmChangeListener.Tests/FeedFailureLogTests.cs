@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Sync.Clients.ProspectEditor;
 using Sync.CrmChangeListener.Feed;
 using Sync.CrmChangeListener.Tests.Support;
@@ -10,7 +11,7 @@ namespace Sync.CrmChangeListener.Tests;
 public sealed class FeedFailureLogTests
 {
     private readonly CapturedLogs _logs = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly CrmFeedStatus _status;
     private readonly FeedFailureLog _failures;
 

@@ -91,6 +91,25 @@ public sealed class IsolatedKeyPrefix(RedisTestServer server, string prefix) : I
         return keys;
     }
 
+    /// <summary>
+    /// Lets <paramref name="time"/> pass for this prefix's keys: each key's TTL (PTTL) is shortened by it, and a key whose TTL
+    /// runs out is deleted, as Redis would have expired it; a key the store gave no TTL stays. Redis expires keys by its own
+    /// clock, which a test cannot move, so an expiry test ages the TTLs the store set instead of waiting them out.
+    /// </summary>
+    public async Task Age(TimeSpan time)
+    {
+        foreach (var key in await Keys())
+        {
+            var left = await Database.KeyTimeToLiveAsync(key);
+            if (left is not { } ttl)
+                continue;
+            if (ttl <= time)
+                await Database.KeyDeleteAsync(key);
+            else
+                await Database.KeyExpireAsync(key, ttl - time);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var batch in (await Keys()).Chunk(500))

@@ -47,6 +47,7 @@ internal sealed class DemoScenario(
 
     private async Task Play(CancellationToken cancellationToken)
     {
+        // The real clock only makes the address new in each run; nothing is decided by it.
         var email = $"ada.lovelace.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}@example.com";
         Console.WriteLine();
         Console.WriteLine($"Sync demo: every service in one process, in memory. The prospect is {email}.");

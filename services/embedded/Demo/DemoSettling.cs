@@ -18,6 +18,8 @@ internal sealed class DemoSettling(DemoClients clients)
     /// </summary>
     public async Task<(bool Settled, List<Decision> Decisions)> Settle(long prospectId, Decided decided, CancellationToken cancellationToken)
     {
+        // Real time on purpose, here and in the waits below: the demo waits for the real services it hosts, which run by
+        // the system clock, so no TimeProvider of theirs could make this wait shorter.
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
         List<Decision> fresh = [];
         var settled = false;

@@ -19,6 +19,7 @@ public sealed partial class ProspectOutboxRelay(
     OutboxSignal signal,
     ConfirmedPublisher publisher,
     IOptions<OutboxOptions> options,
+    TimeProvider time,
     ILogger<ProspectOutboxRelay> logger) : BackgroundService
 {
     // The backstop looks at this many keys per SCAN step, and pauses between steps: a slow walk that Redis hardly notices.
@@ -39,7 +40,7 @@ public sealed partial class ProspectOutboxRelay(
         await foreach (var page in store.OutboxesWithEvents(OrphanScanStep, cancellationToken))
         {
             marked += await store.MarkUnmarked(page, cancellationToken);
-            await Task.Delay(OrphanScanPause, cancellationToken);
+            await Task.Delay(OrphanScanPause, time, cancellationToken);
         }
         activity?.SetTag("sync.outbox.orphans", marked);
         if (marked > 0)
@@ -113,7 +114,7 @@ public sealed partial class ProspectOutboxRelay(
 
     private async Task Sweep(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval);
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -139,8 +140,8 @@ public sealed partial class ProspectOutboxRelay(
     {
         try
         {
-            await Task.Delay(options.Value.SweepInterval, stoppingToken);
-            using var timer = new PeriodicTimer(options.Value.OrphanScanInterval);
+            await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
+            using var timer = new PeriodicTimer(options.Value.OrphanScanInterval, time);
             do
             {
                 try

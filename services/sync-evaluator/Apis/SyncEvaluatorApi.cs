@@ -45,10 +45,10 @@ public static class SyncEvaluatorApi
 
     private static async Task<IResult> WhatIf(
         long prospectId, WhatIfRequest request, ISyncStateStore store, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
-        CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        if (!WhatIfEvents.TryRead(prospectId, request, json.Value.SerializerOptions, validation, out var change))
+        if (!WhatIfEvents.TryRead(prospectId, request, json.Value.SerializerOptions, time, validation, out var change))
             return validation.Problem("The what-if event is not valid");
 
         var known = await store.GetStatus(prospectId, cancellationToken) is not null;
@@ -84,7 +84,7 @@ internal static class WhatIfEvents
         [nameof(SyncCompleted)] = typeof(SyncCompleted),
     };
 
-    public static bool TryRead(long prospectId, WhatIfRequest request, JsonSerializerOptions options, RequestValidation validation, out SyncChange change)
+    public static bool TryRead(long prospectId, WhatIfRequest request, JsonSerializerOptions options, TimeProvider time, RequestValidation validation, out SyncChange change)
     {
         change = null!;
         if (string.IsNullOrWhiteSpace(request.EventType) || !Contracts.TryGetValue(request.EventType, out var type))
@@ -100,7 +100,7 @@ internal static class WhatIfEvents
 
         var node = (JsonObject)request.Event.DeepClone();
         Default(node, "eventId", Guid.NewGuid().ToString());
-        Default(node, "occurredAt", DateTimeOffset.UtcNow.ToString("O"));
+        Default(node, "occurredAt", time.GetUtcNow().ToString("O"));
         if (type == typeof(ProspectsImported))
         {
             Default(node, "importId", Guid.NewGuid().ToString());

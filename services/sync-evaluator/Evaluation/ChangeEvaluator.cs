@@ -8,7 +8,7 @@ namespace Sync.SyncEvaluator.Evaluation;
 /// Decides on events: each change is applied to its prospect's sync state in one atomic step, every decision is traced,
 /// counted and logged, and any SyncRequested a step issued is published with confirms before the event is acknowledged.
 /// </summary>
-public sealed class ChangeEvaluator(ISyncStateStore store, SyncRequestDispatcher dispatcher, EvaluatorTelemetry telemetry)
+public sealed class ChangeEvaluator(ISyncStateStore store, SyncRequestDispatcher dispatcher, EvaluatorTelemetry telemetry, TimeProvider time)
 {
     /// <param name="changes">The changes one message carries.</param>
     /// <param name="deliveredBefore">
@@ -19,7 +19,7 @@ public sealed class ChangeEvaluator(ISyncStateStore store, SyncRequestDispatcher
     /// </param>
     public async Task<IReadOnlyList<SyncStep>> Evaluate(IReadOnlyList<SyncChange> changes, bool deliveredBefore, CancellationToken cancellationToken)
     {
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = time.GetUtcNow();
         // Written ahead of the step: the relay must know of a sync before the step records it, since this process or Redis may
         // be gone right after (the message then ends in the error queue, and an event moved back from there is a first delivery).
         var mayIssue = changes.Where(change => change.Rule.MayIssueSync).Select(change => change.ProspectId).Distinct().ToList();

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sync.Rules;
 using Sync.ServiceDefaults;
@@ -33,6 +34,7 @@ public static class Extensions
         else
             builder.Services.AddSingleton<ISyncStateStore, RedisSyncStateStore>();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EvaluatorTelemetry>();
         builder.Services.AddSingleton<ISyncRequestPublisher, BusSyncRequestPublisher>();
         builder.Services.AddSingleton<SyncRequestDispatcher>();

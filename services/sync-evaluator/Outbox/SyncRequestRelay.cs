@@ -17,13 +17,14 @@ public sealed partial class SyncRequestRelay(
     SyncRequestDispatcher dispatcher,
     EvaluatorTelemetry telemetry,
     IOptions<SyncStateSettings> options,
+    TimeProvider time,
     ILogger<SyncRequestRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.RelayInterval);
+        using var timer = new PeriodicTimer(options.Value.RelayInterval, time);
         do
         {
             try

@@ -6,9 +6,9 @@ namespace Sync.SyncEvaluator.Storage;
 
 /// <summary>
 /// The sync state in this process, for the embedded host: the same steps as the Redis scripts, made by
-/// <see cref="SyncStateMachine"/> itself under a lock per prospect, with the process clock for "now".
+/// <see cref="SyncStateMachine"/> itself under a lock per prospect, with the injected TimeProvider for "now".
 /// </summary>
-public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) : ISyncStateStore
+public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options, TimeProvider time) : ISyncStateStore
 {
     private readonly ConcurrentDictionary<long, Prospect> _prospects = new();
     private readonly Dictionary<long, DateTimeOffset> _schedule = [];
@@ -167,7 +167,7 @@ public sealed class InMemorySyncStateStore(IOptions<SyncStateSettings> options) 
         return reissued;
     }
 
-    private static DateTimeOffset Now() => SyncStateMachine.ToMilliseconds(TimeProvider.System.GetUtcNow());
+    private DateTimeOffset Now() => SyncStateMachine.ToMilliseconds(time.GetUtcNow());
 
     private sealed class Prospect
     {

@@ -179,8 +179,8 @@ public sealed class SyncStatePropertyTests(ITestOutputHelper output) : IAsyncLif
             var store = _failing.Around(Store);
             var telemetry = new EvaluatorTelemetry(Meters, NullLogger<EvaluatorTelemetry>.Instance);
             var dispatcher = new SyncRequestDispatcher(store, _broker, telemetry);
-            _evaluator = new ChangeEvaluator(store, dispatcher, telemetry);
-            _relay = new SyncRequestRelay(store, dispatcher, telemetry, Options.Create(Settings), NullLogger<SyncRequestRelay>.Instance);
+            _evaluator = new ChangeEvaluator(store, dispatcher, telemetry, TimeProvider.System);
+            _relay = new SyncRequestRelay(store, dispatcher, telemetry, Options.Create(Settings), TimeProvider.System, NullLogger<SyncRequestRelay>.Instance);
         }
 
         public DifferentialSyncStateStore Store { get; }

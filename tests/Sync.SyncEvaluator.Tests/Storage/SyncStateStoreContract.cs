@@ -455,5 +455,5 @@ public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
 public sealed class InMemorySyncStateStoreTests : SyncStateStoreContract
 {
     protected override Task<ISyncStateStore> CreateStore(SyncStateSettings settings) =>
-        Task.FromResult<ISyncStateStore>(new InMemorySyncStateStore(Options.Create(settings)));
+        Task.FromResult<ISyncStateStore>(new InMemorySyncStateStore(Options.Create(settings), TimeProvider.System));
 }

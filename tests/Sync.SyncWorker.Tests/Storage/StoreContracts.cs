@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Sync.Clients.Crm;
 using Sync.Contracts;
@@ -29,6 +30,13 @@ public abstract class StoreContract : IAsyncLifetime
         var prefix = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
         _prefixes.Add(prefix);
         return (prefix.Server.Connection, prefix.Options);
+    }
+
+    /// <summary>Lets <paramref name="time"/> pass for the keys of every Redis store this test made (see <see cref="IsolatedKeyPrefix.Age"/>).</summary>
+    protected async Task AgeRedisKeys(TimeSpan time)
+    {
+        foreach (var prefix in _prefixes)
+            await prefix.Age(time);
     }
 }
 
@@ -429,6 +437,9 @@ public abstract class MergeBaseStoreContract : StoreContract
 
     protected abstract Task<IMergeBaseStore> Create();
 
+    /// <summary>Lets <paramref name="time"/> pass for the store: by the TTLs of its Redis keys, or by the in-memory store's TimeProvider.</summary>
+    protected abstract Task Pass(TimeSpan time);
+
     [Fact]
     public async Task EachProspectsBaseIsFoundWithItsRecordAndABlankFieldIsTellableFromAnUnknownOne()
     {
@@ -470,8 +481,11 @@ public abstract class MergeBaseStoreContract : StoreContract
         var store = await Create();
         await store.Save([new MergeBase(41, "00Q000000000041", new Dictionary<string, string?> { ["company"] = "Initech" }, At)], TimeSpan.FromSeconds(2));
 
+        await Pass(TimeSpan.FromSeconds(1));
         Assert.Single(await store.Find([41]));
-        await Eventually.True(async () => (await store.Find([41])).Count == 0, "the base to expire");
+
+        await Pass(TimeSpan.FromSeconds(1.1));
+        Assert.Empty(await store.Find([41]));
     }
 }
 
@@ -519,11 +533,21 @@ public sealed class RedisMergeBaseStoreTests : MergeBaseStoreContract
         var (redis, options) = await Redis("merge-base");
         return new RedisMergeBaseStore(redis, options);
     }
+
+    protected override Task Pass(TimeSpan time) => AgeRedisKeys(time);
 }
 
 public sealed class InMemoryMergeBaseStoreTests : MergeBaseStoreContract
 {
-    protected override Task<IMergeBaseStore> Create() => Task.FromResult<IMergeBaseStore>(new InMemoryMergeBaseStore(TimeProvider.System));
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+
+    protected override Task<IMergeBaseStore> Create() => Task.FromResult<IMergeBaseStore>(new InMemoryMergeBaseStore(_clock));
+
+    protected override Task Pass(TimeSpan time)
+    {
+        _clock.Advance(time);
+        return Task.CompletedTask;
+    }
 }
 
 public sealed class InMemoryWorkerStateStoreTests : WorkerStateStoreContract
