@@ -82,16 +82,16 @@ public sealed partial class EvaluatorTelemetry
     public void Published(SyncRequested request) =>
         _published.Add(1, new KeyValuePair<string, object?>("sync.issue", request.Issue));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Prospect {ProspectId}: {Rule} → {Outcome} (event {EventId})")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Prospect {ProspectId}: {Rule} → {Outcome} (event {EventId})")]
     private partial void LogDecision(long prospectId, string rule, string outcome, Guid eventId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Prospect {ProspectId}: {EventType} {EventId} was applied before; nothing changed")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Prospect {ProspectId}: {EventType} {EventId} was applied before; nothing changed")]
     private partial void LogDuplicate(long prospectId, string eventType, Guid eventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Prospect {ProspectId}: sync {SyncId} was not completed within its lease; issued again (issue {Issue})")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Prospect {ProspectId}: sync {SyncId} was not completed within its lease; issued again (issue {Issue})")]
     private partial void LogLeaseRanOut(long prospectId, Guid? syncId, int? issue);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
         Message = "Prospect {ProspectId}: the publish of sync {SyncId} was not confirmed within the publish grace; published again (issue {Issue})")]
     private partial void LogPublishRetried(long prospectId, Guid? syncId, int? issue);
 }

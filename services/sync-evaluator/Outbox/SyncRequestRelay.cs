@@ -84,9 +84,9 @@ public sealed partial class SyncRequestRelay(
         await store.Reschedule(scheduled.ProspectId, scheduled.ActAt, step.Outstanding?.LeaseUntil, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The sync request relay failed; it tries again at its next interval")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "The sync request relay failed; it tries again at its next interval")]
     private partial void LogRelayFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Prospect {ProspectId}: the relay could not reissue or publish its outstanding sync; it tries again")]
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Prospect {ProspectId}: the relay could not reissue or publish its outstanding sync; it tries again")]
     private partial void LogProspectFailed(Exception exception, long prospectId);
 }
