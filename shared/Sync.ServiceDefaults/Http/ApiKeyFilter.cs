@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,14 @@ public static class ApiKeyFilter
 {
     public const string Header = "X-Api-Key";
 
+    /// <summary>Requires the key, and says in the OpenAPI document that a missing key is answered 401 and a wrong one 403.</summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(ApiKeyAuthentication.Policy);
+        builder.RequireAuthorization(ApiKeyAuthentication.Policy)
+            .WithMetadata(ProblemAnswer(StatusCodes.Status401Unauthorized), ProblemAnswer(StatusCodes.Status403Forbidden));
+
+    private static ProducesResponseTypeMetadata ProblemAnswer(int status) =>
+        new(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]);
 
     /// <summary>The 401 or 403 problem to answer when the request does not carry the operator key; null when it does.</summary>
     public static IResult? Refusal(HttpContext http)
