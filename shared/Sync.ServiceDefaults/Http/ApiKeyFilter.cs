@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -20,10 +19,7 @@ public static class ApiKeyFilter
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(ApiKeyAuthentication.Policy)
-            .WithMetadata(ProblemAnswer(StatusCodes.Status401Unauthorized), ProblemAnswer(StatusCodes.Status403Forbidden));
-
-    private static ProducesResponseTypeMetadata ProblemAnswer(int status) =>
-        new(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]);
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
     /// <summary>The 401 or 403 problem to answer when the request does not carry the operator key; null when it does.</summary>
     public static IResult? Refusal(HttpContext http)
