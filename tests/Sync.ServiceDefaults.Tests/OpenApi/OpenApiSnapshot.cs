@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sync.ServiceDefaults.Tests.Processes;
 
 namespace Sync.ServiceDefaults.Tests.OpenApi;
 
@@ -26,7 +27,7 @@ public static class OpenApiSnapshot
 
     /// <summary>Where a service's snapshot is committed: tests/Sync.ServiceDefaults.Tests/OpenApi/&lt;service&gt;.json.</summary>
     public static string PathOf(string service) =>
-        Path.Combine(RepositoryRoot, "tests", "Sync.ServiceDefaults.Tests", "OpenApi", service + ".json");
+        Path.Combine(ServiceRun.RepositoryRoot, "tests", "Sync.ServiceDefaults.Tests", "OpenApi", service + ".json");
 
     private static JsonNode? Sorted(JsonNode? node) => node switch
     {
@@ -37,16 +38,4 @@ public static class OpenApiSnapshot
         null => null,
         _ => node.DeepClone(),
     };
-
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sync.sln")))
-                return directory.FullName;
-        }
-        throw new DirectoryNotFoundException($"No Sync.sln above {AppContext.BaseDirectory}.");
-    }
 }

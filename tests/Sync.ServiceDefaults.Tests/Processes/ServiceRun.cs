@@ -132,7 +132,8 @@ public sealed class ServiceRun : IAsyncDisposable
             _lines.Add(line);
     }
 
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
+    /// <summary>The folder holding Sync.sln, above this test assembly.</summary>
+    internal static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     private static string FindRepositoryRoot()
     {
