@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Scalar.AspNetCore;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Observability;
 using Sync.ServiceDefaults.Storage;
@@ -44,6 +45,8 @@ public static class Extensions
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddRequestReading();
+        // The HTTP contract, from the route metadata each service writes; tests/Sync.ServiceDefaults.Tests holds its snapshots.
+        builder.Services.AddOpenApi();
         if (!builder.IsEmbedded())
             builder.AddSyncRedis();
         return builder;
@@ -63,7 +66,11 @@ public static class Extensions
     public static bool IsEmbedded(this IHostApplicationBuilder builder) =>
         string.Equals(builder.Configuration[$"{SyncOptions.Section}:{nameof(SyncOptions.Mode)}"], nameof(SyncMode.Embedded), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Problem details for errors and unknown routes, and the health endpoints: /health/live (the process) and /health/ready (broker and Redis).</summary>
+    /// <summary>
+    /// Problem details for errors and unknown routes, the health endpoints: /health/live (the process) and /health/ready
+    /// (broker and Redis), the OpenAPI document at /openapi/v1.json (open, like health: it names routes, never data) and, in
+    /// Development, its reference page at /scalar.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -75,6 +82,12 @@ public static class Extensions
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = HealthReportWriter.WriteJson,
         });
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            // The page's script is served by the service itself; the fonts, telemetry and AI agent would call Scalar's hosts.
+            app.MapScalarApiReference(page => page.DisableDefaultFonts().DisableTelemetry().DisableAgent());
+        }
         return app;
     }
 }

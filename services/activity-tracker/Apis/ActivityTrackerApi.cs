@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sync.ActivityTracker.Configuration;
+using Sync.ServiceDefaults.Http;
 
 namespace Sync.ActivityTracker.Apis;
 
@@ -15,7 +16,9 @@ public static class ActivityTrackerApi
     public static RouteGroupBuilder MapActivityTrackerApi(this IEndpointRouteBuilder app)
     {
         var maxBodyBytes = app.ServiceProvider.GetRequiredService<IOptions<TrackingOptions>>().Value.MaxBodyBytes;
-        var api = app.MapGroup("").AddEndpointFilter(ProspectEditorFailures.Filter).WithMetadata(new RequestSizeLimitAttribute(maxBodyBytes));
+        var api = app.MapGroup("").AddEndpointFilter(ProspectEditorFailures.Filter).WithMetadata(new RequestSizeLimitAttribute(maxBodyBytes))
+            // What ProspectEditorFailures answers when prospect-editor refuses or is away, on any endpoint that calls it.
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable);
 
         api.MapPageViewsApi();
         api.MapFormSubmissionsApi();

@@ -20,17 +20,24 @@ public static class EmailLinksApi
     // A transparent 1x1 GIF: what an open pixel answers.
     private static readonly byte[] Pixel = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
+    /// <summary>A link's token missing (401) or not accepted (403), or no prospect with its id (404).</summary>
+    private static readonly int[] LinkRefusals = [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound];
+
     public static RouteGroupBuilder MapEmailLinksApi(this RouteGroupBuilder api)
     {
         api.MapPost("/emails/{emailId}/tracking-urls", TrackingUrls).RequireApiKey().WithName("CreateEmailTrackingUrls").WithTags("Links")
-            .WithSummary("Signs the open pixel and unsubscribe URLs of one e-mail for one recipient (body: prospectId); put them in the e-mail as they are");
+            .WithSummary("Signs the open pixel and unsubscribe URLs of one e-mail for one recipient (body: prospectId); put them in the e-mail as they are")
+            .Produces<EmailTrackingUrls>();
         api.MapGet("/emails/{emailId}/opens", OpenPixel).WithName("RecordEmailOpenPixel").WithTags("Tracking")
-            .WithSummary("The open pixel (openUrl of tracking-urls, in an <img>): records the open and answers a 1x1 GIF; needs the URL's token");
+            .WithSummary("The open pixel (openUrl of tracking-urls, in an <img>): records the open and answers a 1x1 GIF; needs the URL's token")
+            .Produces(StatusCodes.Status200OK, contentType: "image/gif").ProducesProblems(LinkRefusals);
         api.MapPost("/emails/{emailId}/opens", Open).WithName("RecordEmailOpen").WithTags("Tracking")
-            .WithSummary("Records an e-mail open (never a sync): prospectId and token from the openUrl (query or JSON body), or prospectId with the API key");
+            .WithSummary("Records an e-mail open (never a sync): prospectId and token from the openUrl (query or JSON body), or prospectId with the API key")
+            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted).ProducesProblems(LinkRefusals);
         api.MapPost("/unsubscribes", Unsubscribe).WithName("Unsubscribe").WithTags("Tracking")
             .WithSummary("Opts the prospect out of e-mail (a change that syncs): POST the unsubscribeUrl of tracking-urls as it is (RFC 8058 one-click works), "
-                + "or prospectId with the API key");
+                + "or prospectId with the API key")
+            .Produces<Unsubscribed>().ProducesProblems(LinkRefusals);
         return api;
     }
 

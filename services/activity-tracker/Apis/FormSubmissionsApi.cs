@@ -21,11 +21,13 @@ public static class FormSubmissionsApi
         api.MapPost("/forms/{formId}/submissions", (string formId, HttpRequest request, [AsParameters] FormServices services, CancellationToken cancellationToken) =>
                 Submission(formId, ActivityKind.FormSubmission, request, services, cancellationToken))
             .WithName("RecordFormSubmission").WithTags("Tracking")
-            .WithSummary("Records a form submission (JSON or form fields): finds or creates the prospect by e-mail and links the visitor to it");
+            .WithSummary("Records a form submission (JSON or form fields): finds or creates the prospect by e-mail and links the visitor to it")
+            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted);
         api.MapPost("/form-handlers/{handlerId}/submissions", (string handlerId, HttpRequest request, [AsParameters] FormServices services, CancellationToken cancellationToken) =>
                 Submission(handlerId, ActivityKind.FormHandlerSubmission, request, services, cancellationToken))
             .WithName("RecordFormHandlerSubmission").WithTags("Tracking")
-            .WithSummary("Records a submission of a web form posted to a form handler (JSON or form fields)");
+            .WithSummary("Records a submission of a web form posted to a form handler (JSON or form fields)")
+            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted);
         return api;
     }
 

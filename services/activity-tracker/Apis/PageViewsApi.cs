@@ -15,7 +15,8 @@ public static class PageViewsApi
     public static RouteGroupBuilder MapPageViewsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/visitors/{visitorId}/page-views", PageView).WithName("RecordPageView").WithTags("Tracking")
-            .WithSummary("Records a page view; published for the prospect the visitor is linked to, kept as anonymous visitor activity otherwise");
+            .WithSummary("Records a page view; published for the prospect the visitor is linked to, kept as anonymous visitor activity otherwise")
+            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted);
         return api;
     }
 

@@ -18,7 +18,8 @@ public static class TrackedLinksApi
     public static RouteGroupBuilder MapTrackedLinkRedirect(this RouteGroupBuilder api)
     {
         api.MapGet("/r/{code}", Redirect).WithName("FollowTrackedLink").WithTags("Tracking")
-            .WithSummary("Redirects (302) to the tracked link's target and records the click for the prospect it was sent to");
+            .WithSummary("Redirects (302) to the tracked link's target and records the click for the prospect it was sent to")
+            .Produces(StatusCodes.Status302Found).ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -26,8 +27,10 @@ public static class TrackedLinksApi
     public static RouteGroupBuilder MapTrackedLinksApi(this RouteGroupBuilder api)
     {
         api.MapPost("/links", CreateLink).RequireApiKey().WithName("CreateTrackedLink").WithTags("Links")
-            .WithSummary("Creates a tracked link (customRedirect or emailLink) for a prospect; answers its /r/{code} address");
-        api.MapGet("/links/{code}", GetLink).RequireApiKey().WithName("GetTrackedLink").WithTags("Links").WithSummary("Reads a tracked link");
+            .WithSummary("Creates a tracked link (customRedirect or emailLink) for a prospect; answers its /r/{code} address")
+            .Produces<TrackedLinkCreated>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapGet("/links/{code}", GetLink).RequireApiKey().WithName("GetTrackedLink").WithTags("Links").WithSummary("Reads a tracked link")
+            .Produces<TrackedLinkCreated>().ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -10,7 +10,8 @@ public static class VisitorsApi
     public static RouteGroupBuilder MapVisitorsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/visitors/{visitorId}", GetVisitor).RequireApiKey().WithName("GetVisitor").WithTags("Visitors")
-            .WithSummary("Reads a visitor: the prospect it is linked to and its latest activity, anonymous views included");
+            .WithSummary("Reads a visitor: the prospect it is linked to and its latest activity, anonymous views included")
+            .Produces<VisitorView>();
         return api;
     }
 

@@ -14,12 +14,16 @@ public static class AutomationRulesApi
     {
         var rules = api.MapGroup("/automation-rules").WithTags("Automation rules");
         rules.MapPost("", Create).WithName("CreateAutomationRule")
-            .WithSummary("Creates an automation rule: criteria (equals, contains, greaterThan, isEmpty; all or any) and actions (setField, assignUser, addToCrmCampaign, setDoNotSync)");
-        rules.MapGet("", List).WithName("ListAutomationRules").WithSummary("Lists the automation rules");
-        rules.MapGet("/{ruleId:long}", Get).WithName("GetAutomationRule").WithSummary("Reads an automation rule");
+            .WithSummary("Creates an automation rule: criteria (equals, contains, greaterThan, isEmpty; all or any) and actions (setField, assignUser, addToCrmCampaign, setDoNotSync)")
+            .Produces<AutomationRule>(StatusCodes.Status201Created).ProducesValidationProblem();
+        rules.MapGet("", List).WithName("ListAutomationRules").WithSummary("Lists the automation rules").Produces<IReadOnlyList<AutomationRule>>();
+        rules.MapGet("/{ruleId:long}", Get).WithName("GetAutomationRule").WithSummary("Reads an automation rule")
+            .Produces<AutomationRule>().ProducesProblem(StatusCodes.Status404NotFound);
         rules.MapPost("/{ruleId:long}/run", Run).WithName("RunAutomationRule")
             .WithSummary("Applies the rule's actions to every matching prospect, one ProspectChanged (origin AutomationRule) per prospect changed; "
-                + "a run that stops part-way says how far it got, and running it again is safe");
+                + "a run that stops part-way says how far it got, and running it again is safe")
+            .Produces<AutomationRuleRun>().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return rules;
     }
 

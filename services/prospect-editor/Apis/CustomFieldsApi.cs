@@ -12,8 +12,10 @@ public static partial class CustomFieldsApi
     {
         var fields = api.MapGroup("/custom-fields").WithTags("Custom fields");
         fields.MapPost("", Create).WithName("CreateCustomField")
-            .WithSummary("Creates a custom prospect field; it changes no prospect, so nothing is published and nothing syncs");
-        fields.MapGet("", List).WithName("ListCustomFields").WithSummary("Lists the custom prospect fields");
+            .WithSummary("Creates a custom prospect field; it changes no prospect, so nothing is published and nothing syncs")
+            .Produces<CustomFieldCreated>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        fields.MapGet("", List).WithName("ListCustomFields").WithSummary("Lists the custom prospect fields")
+            .Produces<IReadOnlyList<CustomField>>();
         return fields;
     }
 

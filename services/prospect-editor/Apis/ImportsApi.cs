@@ -17,8 +17,13 @@ public static class ImportsApi
         imports.MapPost("", Import).WithName("ImportProspects")
             .WithSummary("Imports a CSV file (text/csv, UTF-8, a header row with an email column): creates or updates a prospect per row and forces a sync of every prospect in the file. "
                 + "201 with the report; 422 when a record too long stopped it part-way; 503 when Redis failed part-way (importing the file again is safe)")
-            .WithMetadata(new RequestSizeLimitAttribute(maxFileBytes));
-        imports.MapGet("/{importId:guid}", GetReport).WithName("GetImportReport").WithSummary("Reads an import's report: its totals and each rejected row by line");
+            .WithMetadata(new RequestSizeLimitAttribute(maxFileBytes))
+            .Produces<ImportReport>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        imports.MapGet("/{importId:guid}", GetReport).WithName("GetImportReport").WithSummary("Reads an import's report: its totals and each rejected row by line")
+            .Produces<ImportReport>().ProducesProblem(StatusCodes.Status404NotFound);
         return imports;
     }
 

@@ -8,7 +8,8 @@ public static class OutboxApi
     {
         var outbox = api.MapGroup("/outbox").WithTags("Outbox");
         outbox.MapGet("", Backlog).WithName("GetOutboxBacklog")
-            .WithSummary("What is accepted but not yet confirmed by the broker: prospects with outbox events (marks linger for Outbox:MarkGrace) and staged import parts");
+            .WithSummary("What is accepted but not yet confirmed by the broker: prospects with outbox events (marks linger for Outbox:MarkGrace) and staged import parts")
+            .Produces<OutboxBacklog>();
         return outbox;
     }
 

@@ -24,26 +24,36 @@ public static class ProspectsApi
         var prospects = api.MapGroup("/prospects").WithTags("Prospects");
 
         prospects.MapPost("", Create).WithName("CreateProspect")
-            .WithSummary("Creates a prospect: 201 with its location, or 409 when a prospect has the e-mail address");
+            .WithSummary("Creates a prospect: 201 with its location, or 409 when a prospect has the e-mail address")
+            .Produces<ProspectDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         prospects.MapPost("/resolve", Resolve).WithName("ResolveProspect")
-            .WithSummary("Finds the prospect with the e-mail address, or creates it; one address is always one prospect");
-        prospects.MapGet("/{prospectId:long}", Get).WithName("GetProspect").WithSummary("Reads a prospect");
-        prospects.MapGet("", FindByEmail).WithName("FindProspectByEmail").WithSummary("Reads the prospect with ?email=");
+            .WithSummary("Finds the prospect with the e-mail address, or creates it; one address is always one prospect")
+            .Produces<ResolvedProspect>().Produces<ResolvedProspect>(StatusCodes.Status201Created).ProducesValidationProblem();
+        prospects.MapGet("/{prospectId:long}", Get).WithName("GetProspect").WithSummary("Reads a prospect")
+            .Produces<ProspectDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        prospects.MapGet("", FindByEmail).WithName("FindProspectByEmail").WithSummary("Reads the prospect with ?email=")
+            .Produces<ProspectDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         prospects.MapPost("/lookup", Lookup).WithName("LookupProspects")
-            .WithSummary($"Reads up to {ProspectEditorApi.MaxBatch} prospects by id; ids with no prospect come back in missing");
+            .WithSummary($"Reads up to {ProspectEditorApi.MaxBatch} prospects by id; ids with no prospect come back in missing")
+            .Produces<ProspectLookupResult>().ProducesValidationProblem();
         prospects.MapPatch("/{prospectId:long}", UpdateFields).WithName("UpdateProspectFields")
-            .WithSummary("Sets or clears fields; the same values change nothing and publish nothing");
+            .WithSummary("Sets or clears fields; the same values change nothing and publish nothing").ProducesEdit();
         prospects.MapPut("/{prospectId:long}/assigned-user", AssignUser).WithName("AssignProspect")
-            .WithSummary("Changes the prospect's assigned user");
+            .WithSummary("Changes the prospect's assigned user").ProducesEdit();
         prospects.MapPost("/{prospectId:long}/crm-campaigns", AddToCrmCampaign).WithName("AddProspectToCrmCampaign")
-            .WithSummary("Adds the prospect to a CRM campaign, by a form completion action, engagement program or user (rules do it in their runs)");
+            .WithSummary("Adds the prospect to a CRM campaign, by a form completion action, engagement program or user (rules do it in their runs)").ProducesEdit();
         prospects.MapPut("/{prospectId:long}/do-not-sync", SetDoNotSync).WithName("SetProspectDoNotSync")
-            .WithSummary("Sets or clears Do Not Sync, which always prevents syncing the prospect");
+            .WithSummary("Sets or clears Do Not Sync, which always prevents syncing the prospect").ProducesEdit();
         prospects.MapPost("/{prospectId:long}/unsubscribe", Unsubscribe).WithName("UnsubscribeProspect")
-            .WithSummary("Opts the prospect out of e-mail");
+            .WithSummary("Opts the prospect out of e-mail")
+            .Produces<ProspectDto>().ProducesProblem(StatusCodes.Status404NotFound);
         prospects.MapSyncWriteBackApi();
         return prospects;
     }
+
+    /// <summary>An edit of one prospect answers the prospect, a 400 naming the members at fault, or a 404.</summary>
+    private static RouteHandlerBuilder ProducesEdit(this RouteHandlerBuilder edit) =>
+        edit.Produces<ProspectDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>Creates a prospect with the e-mail address, fields and assigned user given.</summary>
     private static async Task<IResult> Create(CreateProspectRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)

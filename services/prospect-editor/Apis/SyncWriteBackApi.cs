@@ -18,7 +18,9 @@ public static class SyncWriteBackApi
         prospects.MapPost("/sync-writes", ApplySyncWrites).WithName("ApplySyncWrites")
             .WithRequestBodyLimit(MaxSyncWritesBytes)
             .WithSummary("The sync-worker's write-back of CRM values, applied as the sync's own change (origin Sync); "
-                + "a 503 part-way lists what was written, and sending the request again is safe");
+                + "a 503 part-way lists what was written, and sending the request again is safe")
+            .Produces<SyncWriteBackResult>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return prospects;
     }
 

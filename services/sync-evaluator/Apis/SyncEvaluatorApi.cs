@@ -27,10 +27,12 @@ public static class SyncEvaluatorApi
         var status = api.MapGroup("/prospects/{prospectId:long}/sync-status").RequireApiKey();
         status.MapGet("", GetSyncStatus)
             .WithName("GetSyncStatus")
-            .WithSummary("The prospect's dates, Do Not Sync, outstanding sync and latest decisions, each in plain words");
+            .WithSummary("The prospect's dates, Do Not Sync, outstanding sync and latest decisions, each in plain words")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         status.MapPost("/what-if", WhatIf)
             .WithName("WhatIfSyncStatus")
-            .WithSummary("What an event would decide for the prospect now; changes nothing");
+            .WithSummary("What an event would decide for the prospect now; changes nothing")
+            .Produces<WhatIfResponse>().ProducesValidationProblem();
         return api;
     }
 

@@ -20,10 +20,12 @@ public static class SyncWorkerApi
         // A reason is all these two read; an endpoint without a body reads none, so needs no limit.
         api.MapPost("/pause", Pause).WithRequestBodyLimit(RequestBodyLimits.Control);
         api.MapPost("/resume", Resume);
-        api.MapGet("/errors", ListErrors);
+        api.MapGet("/errors", ListErrors).Produces<IReadOnlyList<SyncErrorEntry>>().ProducesValidationProblem();
         api.MapPost("/errors/retry", RetryAllErrors);
-        api.MapPost("/errors/{prospectId:long}/retry", RetryError);
-        api.MapPost("/prospects/{prospectId:long}", SyncProspectNow).WithRequestBodyLimit(RequestBodyLimits.Control);
+        api.MapPost("/errors/{prospectId:long}/retry", RetryError)
+            .Produces<RetryAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/prospects/{prospectId:long}", SyncProspectNow).WithRequestBodyLimit(RequestBodyLimits.Control)
+            .Produces<RetryAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
         return api;
     }
 

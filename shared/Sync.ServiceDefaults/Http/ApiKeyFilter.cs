@@ -15,9 +15,11 @@ public static class ApiKeyFilter
 {
     public const string Header = "X-Api-Key";
 
+    /// <summary>Requires the key, and says in the OpenAPI document that a missing key is answered 401 and a wrong one 403.</summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(ApiKeyAuthentication.Policy);
+        builder.RequireAuthorization(ApiKeyAuthentication.Policy)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
     /// <summary>The 401 or 403 problem to answer when the request does not carry the operator key; null when it does.</summary>
     public static IResult? Refusal(HttpContext http)

@@ -40,13 +40,13 @@ public static partial class CrmAdminApi
             LogFaultsChanged(logger, settings.LatencyMilliseconds, settings.TransientErrorRate, settings.FailNextRequests, settings.TimeoutRate,
                 settings.TimeOutNextRequests, settings.Phase);
             return Results.Ok(faults.Current);
-        });
+        }).Produces<FaultSettings>().ProducesValidationProblem();
 
         admin.MapDelete("/faults", (FaultInjector faults) =>
         {
             faults.Reset();
             return Results.Ok(faults.Current);
-        });
+        }).Produces<FaultSettings>();
 
         admin.MapPut("/limits", async (LimitsChange change, CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
         {
@@ -63,13 +63,13 @@ public static partial class CrmAdminApi
             if (change.MaxConcurrentRequests is { } max)
                 gate.Max = max;
             return Results.Ok(await Limits(allowance, gate, cancellationToken));
-        });
+        }).Produces<LimitsState>().ProducesValidationProblem();
 
         admin.MapPost("/limits/reset", async (ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
         {
             await allowance.SetUsage(0, cancellationToken);
             return Results.Ok(await Limits(allowance, gate, cancellationToken));
-        });
+        }).Produces<LimitsState>();
 
         admin.MapPut("/clock", async (ClockChange change, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
         {
@@ -78,7 +78,7 @@ public static partial class CrmAdminApi
             var state = await org.Update(settings => settings with { ClockOffset = change.Offset }, cancellationToken);
             LogClockMoved(logger, state.ClockOffset, state.Now);
             return Results.Ok(new ClockState(state.Now, state.ClockOffset));
-        });
+        }).Produces<ClockState>().ProducesValidationProblem();
 
         admin.MapPost("/clock/advance", async (ClockAdvance advance, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
         {
@@ -89,7 +89,7 @@ public static partial class CrmAdminApi
             var state = await org.AdvanceClock(advance.By, cancellationToken);
             LogClockMoved(logger, state.ClockOffset, state.Now);
             return Results.Ok(new ClockState(state.Now, state.ClockOffset));
-        });
+        }).Produces<ClockState>().ProducesValidationProblem();
 
         admin.MapPut("/formulas/score-band", async (ScoreBandFormula formula, CrmOrg org, CrmWriter writer, ILogger<CrmWriter> logger, CancellationToken cancellationToken) =>
         {
@@ -104,7 +104,7 @@ public static partial class CrmAdminApi
             var recalculated = await writer.RecalculateScoreBands(before, formula, cancellationToken);
             LogFormulaEdited(logger, formula.WarmAt, formula.HotAt, recalculated);
             return Results.Ok(new FormulaEdited(formula, recalculated));
-        });
+        }).Produces<FormulaEdited>().ProducesValidationProblem();
 
         return admin;
     }
