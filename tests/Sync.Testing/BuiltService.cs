@@ -36,6 +36,17 @@ public static class BuiltService
         return start;
     }
 
+    /// <summary>Ends a started service's process, with whatever it started, and waits until it is gone.</summary>
+    public static async Task Stop(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+
     /// <summary>The folder that holds Sync.sln.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
