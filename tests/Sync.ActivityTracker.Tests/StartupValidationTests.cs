@@ -2,6 +2,7 @@ using Sync.ActivityTracker.Apis;
 using Sync.ActivityTracker.Extensions;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ActivityTracker.Tests;
 

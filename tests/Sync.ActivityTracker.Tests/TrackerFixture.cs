@@ -7,6 +7,7 @@ using Sync.ProspectEditor.Tests.Support;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ActivityTracker.Tests;
 

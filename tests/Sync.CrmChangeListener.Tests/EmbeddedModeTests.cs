@@ -7,6 +7,7 @@ using Sync.CrmChangeListener.Tests.Support;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.CrmChangeListener.Tests;
 

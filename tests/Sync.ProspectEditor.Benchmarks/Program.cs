@@ -8,6 +8,7 @@ using Sync.ProspectEditor.Extensions;
 using Sync.ProspectEditor.Imports;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 // A CSV import streams: its memory must not grow with the file. This imports files of 10,000 and 100,000 rows into
 // prospect-editor (hosted here, on the real Redis and RabbitMQ, in a virtual host and key prefix of its own), sampling

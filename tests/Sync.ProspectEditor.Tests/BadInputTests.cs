@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sync.Clients.ProspectEditor;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ProspectEditor.Tests;
 

@@ -6,6 +6,7 @@ using Sync.ProspectEditor.Extensions;
 using Sync.ProspectEditor.Storage;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ProspectEditor.Tests;
 

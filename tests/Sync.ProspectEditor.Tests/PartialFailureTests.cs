@@ -10,6 +10,7 @@ using Sync.ProspectEditor.Imports;
 using Sync.ProspectEditor.Storage;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ProspectEditor.Tests;
 

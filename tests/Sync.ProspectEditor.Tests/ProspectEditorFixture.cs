@@ -6,6 +6,7 @@ using Sync.ProspectEditor.Outbox;
 using Sync.ProspectEditor.Tests.Support;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ProspectEditor.Tests;
 

@@ -2,6 +2,7 @@ using Sync.ProspectEditor.Apis;
 using Sync.ProspectEditor.Extensions;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ProspectEditor.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ServiceDefaults.Tests;
 

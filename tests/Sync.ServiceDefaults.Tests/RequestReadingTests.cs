@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sync.ServiceDefaults.Http;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ServiceDefaults.Tests;
 

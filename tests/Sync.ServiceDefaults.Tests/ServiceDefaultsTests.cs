@@ -8,6 +8,7 @@ using StackExchange.Redis;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Http;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ServiceDefaults.Tests;
 

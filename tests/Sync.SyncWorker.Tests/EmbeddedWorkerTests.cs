@@ -15,6 +15,7 @@ using Sync.SyncWorker.Apis;
 using Sync.SyncWorker.Extensions;
 using Sync.SyncWorker.Tests.Fakes;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.SyncWorker.Tests;
 

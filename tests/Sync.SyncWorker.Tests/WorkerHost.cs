@@ -12,6 +12,7 @@ using Sync.SyncWorker.Control;
 using Sync.SyncWorker.Extensions;
 using Sync.SyncWorker.Tests.Fakes;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.SyncWorker.Tests;
 

@@ -22,6 +22,18 @@ public static class BusExtensions
     public static IHostApplicationBuilder AddSyncBus(
         this IHostApplicationBuilder builder,
         Action<IBusRegistrationConfigurator>? addConsumers = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null) =>
+        builder.AddSyncBus(static (services, configure) => services.AddMassTransit(configure), addConsumers, configureRabbitMq);
+
+    /// <summary>The same bus, joined to the container by <paramref name="registerMassTransit"/> rather than AddMassTransit.</summary>
+    /// <param name="registerMassTransit">
+    /// How MassTransit joins the container: MassTransit's AddMassTransitTestHarness, for one, registers the same bus and also
+    /// records everything it publishes, sends and consumes.
+    /// </param>
+    public static IHostApplicationBuilder AddSyncBus(
+        this IHostApplicationBuilder builder,
+        Func<IServiceCollection, Action<IBusRegistrationConfigurator>, IServiceCollection> registerMassTransit,
+        Action<IBusRegistrationConfigurator>? addConsumers = null,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null)
     {
         builder.Services.AddOptions<RabbitMqOptions>().BindSettings(RabbitMqOptions.Section);
@@ -42,7 +54,7 @@ public static class BusExtensions
             }));
         var connectionName = builder.ServiceName();
 
-        builder.Services.AddMassTransit(bus =>
+        registerMassTransit(builder.Services, bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             addConsumers?.Invoke(bus);

@@ -9,6 +9,7 @@ using Sync.CrmChangeListener.Feed;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.CrmChangeListener.Tests.Support;
 

@@ -10,6 +10,7 @@ using Sync.CrmSimulator.Apis;
 using Sync.CrmSimulator.Extensions;
 using Sync.ServiceDefaults.Http;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.CrmSimulator.Tests.Support;
 

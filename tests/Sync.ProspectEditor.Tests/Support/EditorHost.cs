@@ -4,6 +4,7 @@ using Sync.ProspectEditor.Extensions;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ProspectEditor.Tests.Support;
 

@@ -11,6 +11,7 @@ using Sync.SyncEvaluator.Apis;
 using Sync.SyncEvaluator.Consumers;
 using Sync.SyncEvaluator.Extensions;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.SyncEvaluator.Tests.Pipeline;
 

@@ -7,6 +7,7 @@ using Sync.SyncEvaluator.Apis;
 using Sync.SyncEvaluator.Extensions;
 using Sync.SyncEvaluator.Storage;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.SyncEvaluator.Tests.Pipeline;
 

@@ -9,6 +9,7 @@ using Sync.CrmSimulator.Tests.Support;
 using Sync.ProspectEditor.Tests.Support;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.SyncWorker.Tests.RealServices;
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sync.ServiceDefaults;
 
-namespace Sync.Testing;
+namespace Sync.Testing.Hosting;
 
 /// <summary>
 /// A service hosted in the test process the way its Program.cs hosts it, on real Kestrel at a free loopback port,
@@ -99,19 +99,4 @@ public sealed class TestServiceHost : IAsyncDisposable
         await stopping;
         await _app.DisposeAsync();
     }
-}
-
-/// <summary>Combines configuration sources for <see cref="TestServiceHost.Start"/>.</summary>
-public static class TestSettings
-{
-    /// <summary>One set of settings; where sources name the same key (without regard to case, as configuration reads keys), the later one wins.</summary>
-    public static IEnumerable<KeyValuePair<string, string?>> Combine(params IEnumerable<KeyValuePair<string, string?>>[] sources)
-    {
-        var combined = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in sources.SelectMany(source => source))
-            combined[key] = value;
-        return combined;
-    }
-
-    public static IReadOnlyDictionary<string, string?> Embedded { get; } = new Dictionary<string, string?> { ["Sync:Mode"] = "Embedded" };
 }
