@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
+using MassTransit.Testing;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
 using Sync.SyncEvaluator.Apis;
@@ -16,8 +15,9 @@ using Sync.Testing.Hosting;
 namespace Sync.SyncEvaluator.Tests.Pipeline;
 
 /// <summary>
-/// The sync-evaluator hosted as its Program.cs hosts it, on a virtual host and Redis key prefix of its own. No worker runs, so
-/// every SyncRequested it publishes waits in the sync-worker queue, where the tests read them exactly.
+/// The sync-evaluator hosted as its Program.cs hosts it, on a virtual host and Redis key prefix of its own (or, as
+/// <see cref="InMemoryEvaluatorHost"/>, embedded on MassTransit's test harness). No worker runs, so every SyncRequested it
+/// publishes waits in the sync-worker queue (or the harness's record of what was published), where the tests read them exactly.
 /// </summary>
 public class EvaluatorHost : IAsyncLifetime
 {
@@ -25,11 +25,20 @@ public class EvaluatorHost : IAsyncLifetime
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    /// <summary>The evaluator as its Program.cs hosts it.</summary>
+    public static ServiceRecipe Recipe { get; } = new("sync-evaluator", builder => builder.AddSyncEvaluator(),
+        bus => bus.AddSyncEvaluatorConsumers(), app => app.MapSyncEvaluatorApi())
+    {
+        ConfigureRabbitMq = (context, rabbit) => rabbit.AddSyncEvaluatorJsonEntryPoints(context),
+    };
+
     private static long _nextProspect = Random.Shared.NextInt64(1, 1_000_000_000);
 
-    public IsolatedVirtualHost Broker { get; private set; } = null!;
+    public TestLane Lane { get; private set; } = null!;
 
-    public IsolatedKeyPrefix Redis { get; private set; } = null!;
+    public IsolatedVirtualHost Broker => Servers.Broker;
+
+    public IsolatedKeyPrefix Redis => Servers.Redis;
 
     public TestServiceHost Host { get; private set; } = null!;
 
@@ -39,25 +48,23 @@ public class EvaluatorHost : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    private ServerLane Servers => Lane as ServerLane
+        ?? throw new InvalidOperationException($"{GetType().Name} runs on the in-memory lane: it has no broker or Redis to ask.");
+
     public async Task InitializeAsync()
     {
-        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost(Purpose);
-        Redis = (await RedisTestServer.Shared()).CreateKeyPrefix(Purpose);
+        Lane = await CreateLane();
         await BeforeEvaluatorStarts();
-        Host = await TestServiceHost.Start(
-            "sync-evaluator",
-            TestSettings.Combine(Broker.Settings, Redis.Settings, new Dictionary<string, string?> { ["Sync:ApiKey"] = ApiKey }, Settings),
-            builder =>
-            {
-                builder.Services.AddConsumeObserver(_ => Consumes);
-                builder.AddSyncEvaluator();
-                AddTestServices(builder);
-                builder.AddSyncBus(bus => bus.AddSyncEvaluatorConsumers(), (context, rabbit) => rabbit.AddSyncEvaluatorJsonEntryPoints(context));
-            },
-            app => app.MapSyncEvaluatorApi());
-        Host.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-        await Host.UntilBusReady();
+        Host = await TestHostBuilder.For(Recipe, Lane)
+            .WithApiKey(ApiKey)
+            .WithSettings(Settings)
+            .BeforeService(services => services.AddConsumeObserver(_ => Consumes))
+            .ReplaceServices(AddTestServices)
+            .Start();
     }
+
+    /// <summary>Where the evaluator's bus and store live: the real servers, unless a subclass says otherwise.</summary>
+    protected virtual async Task<TestLane> CreateLane() => await TestLane.Servers(Purpose);
 
     /// <summary>What happens on the broker before the evaluator first connects to it.</summary>
     protected virtual Task BeforeEvaluatorStarts() => Task.CompletedTask;
@@ -70,8 +77,7 @@ public class EvaluatorHost : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
-        await Broker.DisposeAsync();
-        await Redis.DisposeAsync();
+        await Lane.DisposeAsync();
     }
 
     public static long NewProspect() => Interlocked.Increment(ref _nextProspect);
@@ -113,10 +119,9 @@ public class EvaluatorHost : IAsyncLifetime
     public Task Consumed(Guid eventId, int times = 1) =>
         Eventually.True(() => Consumes.Finished(eventId) >= times, $"the evaluator to finish consuming event {eventId} {times} time(s)");
 
-    /// <summary>Every SyncRequested for the prospect waiting in the sync-worker queue, oldest first.</summary>
+    /// <summary>Every SyncRequested for the prospect the evaluator published (waiting in the sync-worker queue), oldest first.</summary>
     public async Task<IReadOnlyList<SyncRequested>> SyncRequests(long prospectId) =>
-        (await Broker.Peek(SyncQueues.Worker))
-            .Select(message => message.Message<SyncRequested>())
+        (await PublishedSyncRequests())
             .Where(request => request.ProspectId == prospectId)
             .OrderBy(request => request.OccurredAt)
             .ThenBy(request => request.Issue)
@@ -126,113 +131,12 @@ public class EvaluatorHost : IAsyncLifetime
     public Task<IReadOnlyList<SyncRequested>> SyncRequests(long prospectId, int count) =>
         Eventually.Until(async () => await SyncRequests(prospectId) is { } requests && requests.Count >= count ? requests : null,
             $"{count} SyncRequested for prospect {prospectId} in the {SyncQueues.Worker} queue");
-}
 
-/// <summary>Records, by event id, each message the evaluator finished consuming: a barrier that needs no sleep.</summary>
-public sealed class ConsumeRecorder : IConsumeObserver
-{
-    private readonly ConcurrentDictionary<Guid, int> _finished = new();
-
-    public int Finished(Guid eventId) => _finished.GetValueOrDefault(eventId);
-
-    public Task PreConsume<T>(ConsumeContext<T> context)
-        where T : class => Task.CompletedTask;
-
-    public Task PostConsume<T>(ConsumeContext<T> context)
-        where T : class
-    {
-        if (Events.TryIdOf(context.Message) is { } eventId)
-            _finished.AddOrUpdate(eventId, 1, (_, count) => count + 1);
-        return Task.CompletedTask;
-    }
-
-    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
-        where T : class => Task.CompletedTask;
-}
-
-[CollectionDefinition(nameof(EvaluatorPipeline))]
-public sealed class EvaluatorPipeline : ICollectionFixture<EvaluatorHost>;
-
-/// <summary>Events as the upstream services publish them.</summary>
-public static class Events
-{
-    public static ProspectActivityRecorded Activity(long prospectId, ActivityKind kind, bool hadCookie = true, bool optedOut = false) => new()
-    {
-        EventId = Guid.NewGuid(),
-        ProspectId = prospectId,
-        OccurredAt = DateTimeOffset.UtcNow,
-        Kind = kind,
-        VisitorId = "visitor-1",
-        Url = "https://example.test/pricing",
-        VisitorHadTrackingCookie = hadCookie,
-        VisitorOptedOutOfTracking = optedOut,
-    };
-
-    public static ProspectChanged ProspectChange(long prospectId, ProspectChangeKind kind, ChangeOrigin origin = ChangeOrigin.User, long revision = 0) => new()
-    {
-        EventId = Guid.NewGuid(),
-        ProspectId = prospectId,
-        OccurredAt = DateTimeOffset.UtcNow,
-        Kind = kind,
-        Origin = origin,
-        Revision = revision,
-        ChangedFields = kind == ProspectChangeKind.FieldsUpdated ? ["Company"] : [],
-        SyncId = origin == ChangeOrigin.Sync ? Guid.NewGuid() : null,
-        DoNotSync = kind == ProspectChangeKind.DoNotSyncSet,
-    };
-
-    public static CrmRecordChanged CrmChange(long prospectId, CrmObjectType type, CrmChangeKind kind, DateTimeOffset? lastModified) => new()
-    {
-        EventId = Guid.NewGuid(),
-        ProspectId = prospectId,
-        OccurredAt = DateTimeOffset.UtcNow,
-        ObjectType = type,
-        CrmRecordId = "00Q" + prospectId,
-        Kind = kind,
-        LastModifiedDate = lastModified,
-        CommittedBy = "crm-user",
-    };
-
-    public static ProspectsImported Import(params long[] prospectIds) => new()
-    {
-        EventId = Guid.NewGuid(),
-        ImportId = Guid.NewGuid(),
-        OccurredAt = DateTimeOffset.UtcNow,
-        ProspectIds = prospectIds,
-    };
-
-    public static ProspectSyncForced Forced(long prospectId) => new()
-    {
-        EventId = Guid.NewGuid(),
-        ProspectId = prospectId,
-        OccurredAt = DateTimeOffset.UtcNow,
-        Reason = "operator retried a sync error",
-    };
-
-    public static SyncCompleted Completed(SyncRequested request, SyncOutcome outcome = SyncOutcome.Synced) => new()
-    {
-        EventId = Guid.NewGuid(),
-        ProspectId = request.ProspectId,
-        OccurredAt = DateTimeOffset.UtcNow,
-        SyncId = request.SyncId,
-        Version = request.Version,
-        Outcome = outcome,
-        CrmObjectType = CrmObjectType.Lead,
-        CrmRecordId = "00Q" + request.ProspectId,
-        CrmLastModifiedDate = DateTimeOffset.UtcNow,
-    };
-
-    public static Guid IdOf(object message) =>
-        TryIdOf(message) ?? throw new ArgumentException($"Not an evaluator event: {message.GetType().Name}", nameof(message));
-
-    public static Guid? TryIdOf(object message) => message switch
-    {
-        ProspectActivityRecorded activity => activity.EventId,
-        ProspectChanged change => change.EventId,
-        CrmRecordChanged change => change.EventId,
-        ProspectsImported import => import.EventId,
-        ProspectSyncForced forced => forced.EventId,
-        SyncCompleted completed => completed.EventId,
-        _ => null,
-    };
+    /// <summary>
+    /// On the servers, what waits in the sync-worker queue (bound on publish, consumed by nobody); in memory, what the test
+    /// harness saw published, read without waiting (a cancelled token makes it answer at once).
+    /// </summary>
+    private async Task<IEnumerable<SyncRequested>> PublishedSyncRequests() => Lane is ServerLane servers
+        ? (await servers.Broker.Peek(SyncQueues.Worker)).Select(message => message.Message<SyncRequested>())
+        : Host.Service<ITestHarness>().Published.Select<SyncRequested>(new CancellationToken(canceled: true)).Select(published => published.Context.Message);
 }

@@ -11,21 +11,13 @@ using Sync.Testing.Hosting;
 
 namespace Sync.SyncEvaluator.Tests.Pipeline;
 
+[FastLane]
 public sealed class HostingTests
 {
     [Fact]
     public async Task EmbeddedEvaluatorDecidesOnTheInMemoryBusWithTheInMemoryStore()
     {
-        await using var host = await TestServiceHost.Start(
-            "sync-evaluator",
-            TestSettings.Combine(TestSettings.Embedded, new Dictionary<string, string?> { ["Sync:ApiKey"] = EvaluatorHost.ApiKey }),
-            builder =>
-            {
-                builder.AddSyncEvaluator();
-                builder.AddSyncBus(bus => bus.AddSyncEvaluatorConsumers());
-            },
-            app => app.MapSyncEvaluatorApi());
-        host.Http.DefaultRequestHeaders.Add("X-Api-Key", EvaluatorHost.ApiKey);
+        await using var host = await TestHostBuilder.For(EvaluatorHost.Recipe, TestLane.InMemory()).WithApiKey(EvaluatorHost.ApiKey).Start();
         var activity = Events.Activity(42, ActivityKind.FormSubmission);
 
         await host.Service<ConfirmedPublisher>().Publish(activity, CancellationToken.None);
@@ -41,20 +33,12 @@ public sealed class HostingTests
     [Fact]
     public async Task InvalidSyncStateSettingsStopTheStartNamingTheKey()
     {
-        var start = TestServiceHost.Start(
-            "sync-evaluator",
-            TestSettings.Combine(TestSettings.Embedded, new Dictionary<string, string?>
-            {
-                ["SyncState:Lease"] = "00:00:00",
-                ["SyncState:PublishGrace"] = "00:00:00.0005",
-                ["SyncState:DecisionsRetention"] = "-1.00:00:00",
-            }),
-            builder =>
-            {
-                builder.AddSyncEvaluator();
-                builder.AddSyncBus(bus => bus.AddSyncEvaluatorConsumers());
-            },
-            _ => { });
+        var start = TestHostBuilder.For(EvaluatorHost.Recipe, TestLane.InMemory()).WithSettings(new Dictionary<string, string?>
+        {
+            ["SyncState:Lease"] = "00:00:00",
+            ["SyncState:PublishGrace"] = "00:00:00.0005",
+            ["SyncState:DecisionsRetention"] = "-1.00:00:00",
+        }).Start();
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => start);
 

@@ -8,8 +8,7 @@ using Sync.SyncEvaluator.Apis;
 
 namespace Sync.SyncEvaluator.Tests.Pipeline;
 
-[Collection(nameof(EvaluatorPipeline))]
-public sealed class SyncStatusApiTests(EvaluatorHost evaluator)
+public abstract class SyncStatusApiTests(EvaluatorHost evaluator)
 {
     [Fact]
     public async Task UnknownProspectIsA404Problem()

@@ -4,8 +4,7 @@ using System.Diagnostics.Metrics;
 
 namespace Sync.SyncEvaluator.Tests.Pipeline;
 
-[Collection(nameof(EvaluatorPipeline))]
-public sealed class TelemetryTests(EvaluatorHost evaluator)
+public abstract class TelemetryTests(EvaluatorHost evaluator)
 {
     [Fact]
     public async Task EachDecisionIsASpanAndACountByRuleAndOutcome()
