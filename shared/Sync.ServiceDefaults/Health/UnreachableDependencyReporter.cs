@@ -1,39 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Sync.ServiceDefaults.Health;
-
-/// <summary>A server the service needs before it is ready, by the readiness check that watches it.</summary>
-/// <param name="CheckName">The health check's name ("redis", MassTransit's "masstransit-bus").</param>
-/// <param name="Server">What it is, for the log ("RabbitMQ", "Redis").</param>
-/// <param name="Address">Where it is expected, host and port, from the service's settings.</param>
-public sealed record ReadinessDependency(string CheckName, string Server, Func<IServiceProvider, string> Address);
-
-public static class ReadinessDependencies
-{
-    /// <summary>
-    /// Says in the log, at every <see cref="SyncOptions.UnreachableReportInterval"/>, which server the service cannot reach and
-    /// where it looks for it, while the client keeps trying in the background and /health/ready answers not ready.
-    /// </summary>
-    public static IServiceCollection AddReadinessDependency(this IServiceCollection services, ReadinessDependency dependency)
-    {
-        services.AddSingleton(dependency);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, UnreachableDependencyReporter>());
-        services.AddOptions<HealthCheckPublisherOptions>().Configure<IOptions<SyncOptions>>((publisher, sync) =>
-        {
-            publisher.Delay = sync.Value.UnreachableReportInterval;
-            publisher.Period = sync.Value.UnreachableReportInterval;
-            publisher.Predicate = check => check.Tags.Contains("ready");
-        });
-        // The health-check service would log each failed check again, with its stack trace, at every period: this reporter's line says it once.
-        services.Configure<LoggerFilterOptions>(logging => logging.AddFilter(typeof(HealthCheckService).Namespace + ".DefaultHealthCheckService", LogLevel.Critical));
-        return services;
-    }
-}
 
 /// <summary>Runs with the readiness checks (the health-check publisher's period) and logs each dependency that is not healthy.</summary>
 internal sealed partial class UnreachableDependencyReporter(

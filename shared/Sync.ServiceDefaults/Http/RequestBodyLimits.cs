@@ -33,6 +33,3 @@ public static class RequestBodyLimits
         public long? MaxRequestBodySize { get; } = maxBytes;
     }
 }
-
-/// <summary>Marks an endpoint that reads and checks its own body; see <see cref="RequestBodyLimits.ChecksItsOwnBody"/>.</summary>
-internal sealed class OwnBodyChecks;

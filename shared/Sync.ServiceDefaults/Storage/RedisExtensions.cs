@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,23 +37,4 @@ public static class RedisExtensions
 
     /// <summary>The keys a service owns, under the configured prefix.</summary>
     public static RedisKeys KeysFor(this IOptions<RedisOptions> options, string owner) => new(options.Value.KeyPrefix, owner);
-}
-
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        // Not connected, a ping would wait out the command timeout in the backlog: say so at once.
-        if (!redis.IsConnected)
-            return HealthCheckResult.Unhealthy("Not connected to Redis; still trying");
-        try
-        {
-            var latency = await redis.GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy($"Redis answered in {latency.TotalMilliseconds:0.0} ms");
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("Redis does not answer", exception);
-        }
-    }
 }

@@ -1,65 +1,9 @@
 using System.Collections;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
-using Sync.Contracts;
 
 namespace Sync.ServiceDefaults.Messaging;
-
-/// <summary>
-/// Reads every contract as MassTransit would, but when the JSON is not the contract it throws an <see cref="InvalidMessageException"/>
-/// whose message names the member path ("$.eventId") and what was expected. System.Text.Json's own exception names the path
-/// only in an outer exception; MassTransit writes the innermost one's message to MT-Fault-Message ("The JSON value is not in a
-/// supported Guid format."), which names neither the member nor the form.
-/// </summary>
-public sealed class ContractJsonConverterFactory : JsonConverterFactory
-{
-    private static readonly System.Reflection.Assembly ContractsAssembly = typeof(ProspectActivityRecorded).Assembly;
-
-    // The options each converter reads with: the caller's, less this factory (or every read would come back here).
-    private readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> _innerOptions = [];
-
-    /// <summary>MassTransit's serializer options with this factory first, once.</summary>
-    public static JsonSerializerOptions AddTo(JsonSerializerOptions options)
-    {
-        if (!options.Converters.Any(converter => converter is ContractJsonConverterFactory))
-            options.Converters.Insert(0, new ContractJsonConverterFactory());
-        return options;
-    }
-
-    public override bool CanConvert(Type typeToConvert) =>
-        typeToConvert.Assembly == ContractsAssembly && typeToConvert.IsClass && typeToConvert.GetProperty(nameof(ProspectActivityRecorded.EventId)) is not null;
-
-    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
-        (JsonConverter)Activator.CreateInstance(typeof(ContractJsonConverter<>).MakeGenericType(typeToConvert),
-            _innerOptions.GetValue(options, outer =>
-            {
-                var inner = new JsonSerializerOptions(outer);
-                inner.Converters.Remove(this);
-                return inner;
-            }))!;
-}
-
-internal sealed class ContractJsonConverter<TContract>(JsonSerializerOptions inner) : JsonConverter<TContract>
-    where TContract : class
-{
-    public override TContract? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        var start = reader;
-        try
-        {
-            return JsonSerializer.Deserialize<TContract>(ref reader, inner);
-        }
-        catch (JsonException failure)
-        {
-            throw new InvalidMessageException(typeof(TContract).Name, ContractJsonProblems.Describe(typeof(TContract), inner, failure, JsonElement.ParseValue(ref start)));
-        }
-    }
-
-    public override void Write(Utf8JsonWriter writer, TContract value, JsonSerializerOptions options) => JsonSerializer.Serialize(writer, value, inner);
-}
 
 /// <summary>What is wrong with JSON that did not read as a contract, as the member path and the form expected.</summary>
 public static partial class ContractJsonProblems

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Sync.Rules;
+using Sync.ServiceDefaults.Observability;
+using Sync.ServiceDefaults.Settings;
+using Sync.SyncEvaluator.Consumers;
+using Sync.SyncEvaluator.Evaluation;
+using Sync.SyncEvaluator.Outbox;
+using Sync.SyncEvaluator.Storage;
+
+namespace Sync.SyncEvaluator.Extensions;
+
+/// <summary>Fails start-up with the key at fault when the "SyncState" section would make the sync state misbehave.</summary>
+internal sealed class SyncStateSettingsValidation : IValidateOptions<SyncStateSettings>
+{
+    public ValidateOptionsResult Validate(string? name, SyncStateSettings settings)
+    {
+        var failures = new List<string>();
+        void Duration(TimeSpan value, string key)
+        {
+            if (value <= TimeSpan.Zero)
+                failures.Add($"{Extensions.SyncStateSection}:{key} must be a positive duration, such as 00:00:30 (it is {value}).");
+            else if (value.Ticks % TimeSpan.TicksPerMillisecond != 0)
+                failures.Add($"{Extensions.SyncStateSection}:{key} must be a whole number of milliseconds (it is {value}); the sync state keeps milliseconds.");
+        }
+
+        Duration(settings.MaxClockSkew, nameof(settings.MaxClockSkew));
+        Duration(settings.PublishGrace, nameof(settings.PublishGrace));
+        Duration(settings.Lease, nameof(settings.Lease));
+        Duration(settings.MaxLease, nameof(settings.MaxLease));
+        Duration(settings.DedupeWindow, nameof(settings.DedupeWindow));
+        Duration(settings.RelayInterval, nameof(settings.RelayInterval));
+        Duration(settings.DecisionsRetention, nameof(settings.DecisionsRetention));
+        if (settings.MaxLease < settings.Lease)
+            failures.Add($"{Extensions.SyncStateSection}:MaxLease ({settings.MaxLease}) must not be shorter than {Extensions.SyncStateSection}:Lease ({settings.Lease}).");
+        // The lease end of an outstanding sync then only ever moves later, which the dispatcher's schedule overwrite relies on.
+        if (settings.Lease < settings.PublishGrace)
+            failures.Add($"{Extensions.SyncStateSection}:Lease ({settings.Lease}) must not be shorter than {Extensions.SyncStateSection}:PublishGrace ({settings.PublishGrace}).");
+        if (settings.DecisionsKept is < 1 or > 10_000)
+            failures.Add($"{Extensions.SyncStateSection}:DecisionsKept must be between 1 and 10000 (it is {settings.DecisionsKept}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
