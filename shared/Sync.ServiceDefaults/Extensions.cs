@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Scalar.AspNetCore;
@@ -27,6 +28,8 @@ public static class Extensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName, int? defaultHttpPort = null)
     {
         builder.Properties[ServiceNameProperty] = serviceName;
+        // What every service reads and waits on time through; a test host registers its own clock instead.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         if (defaultHttpPort is { } port && builder is WebApplicationBuilder web && !HasConfiguredAddress(builder.Configuration))
             web.WebHost.UseUrls($"http://localhost:{port}");
         builder.Services.AddOptions<SyncOptions>().BindSettings(SyncOptions.Section)

@@ -68,7 +68,7 @@ public sealed class ImportAnnouncerTests
     private FakeBus Bus => (FakeBus)(object)_busProxy;
 
     private ImportAnnouncer Announcer() =>
-        new(new ConfirmedPublisher(_busProxy, Options.Create(new RabbitMqOptions())), _store, TimeProvider.System, NullLogger<ImportAnnouncer>.Instance);
+        new(new ConfirmedPublisher(_busProxy, Options.Create(new RabbitMqOptions()), TimeProvider.System), _store, TimeProvider.System, NullLogger<ImportAnnouncer>.Instance);
 
     /// <summary>A run that wrote prospects 1 to <paramref name="prospects"/>, each at ten times its id as revision.</summary>
     private static ImportRun RunWith(int prospects)

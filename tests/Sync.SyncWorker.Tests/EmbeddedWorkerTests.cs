@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using MassTransit;
+using MassTransit.InMemoryTransport;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
@@ -28,22 +29,7 @@ public sealed class EmbeddedWorkerTests
         var crm = new FakeCrm { FailNextCalls = 1 };
         var editor = new FakeProspectEditor();
         var completions = new ConcurrentQueue<SyncCompleted>();
-        await using var host = await TestServiceHost.Start(
-            "sync-worker",
-            TestSettings.Combine(TestSettings.Embedded, WorkerHost.FastSettings()),
-            builder =>
-            {
-                builder.AddSyncWorker();
-                builder.Services.AddSingleton<ICrmClient>(crm);
-                builder.Services.AddSingleton<IProspectEditorClient>(editor);
-                builder.Services.AddSingleton(completions);
-                builder.AddSyncBus(bus =>
-                {
-                    bus.AddSyncWorkerConsumers();
-                    bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>();
-                });
-            },
-            app => app.MapSyncWorkerApi());
+        await using var host = await StartWorker(crm, editor, completions);
         var ids = Enumerable.Range(0, 5).Select(_ => WorkerHost.NextProspectId()).ToList();
         foreach (var id in ids)
             editor.Add(id, $"p{id}@example.test", new Dictionary<string, string?> { ["lastName"] = "Embedded", ["company"] = "Acme" });
@@ -114,6 +100,65 @@ public sealed class EmbeddedWorkerTests
         Assert.Equal((SyncOutcome.Synced, CrmObjectType.Lead), (completed.Outcome, completed.CrmObjectType));
         Assert.Equal(completed.CrmRecordId, (await host.Http.GetFromJsonAsync<ProspectDto>($"prospects/{prospect.Id}", Json.Options))!.CrmRecordId);
     }
+
+    [Fact]
+    public async Task EmbeddedARetriedRequestComesBackAfterItsStepsDelayWithItsAttemptCounted()
+    {
+        var crm = new FakeCrm { FailNextCalls = 2 };
+        var editor = new FakeProspectEditor();
+        var completions = new ConcurrentQueue<SyncCompleted>();
+        // Delays no test would wait out: only the in-memory transport's own clock, advanced below, ends them.
+        await using var host = await StartWorker(crm, editor, completions, new Dictionary<string, string?>
+        {
+            ["SyncWorker:RetryDelays:0"] = "01:00:00",
+            ["SyncWorker:RetryDelays:1"] = "02:00:00",
+        });
+        host.Http.DefaultRequestHeaders.Add(ServiceDefaults.Http.ApiKeyFilter.Header, WorkerHost.ApiKey);
+        var transportClock = host.Service<IInMemoryDelayProvider>();
+        var id = WorkerHost.NextProspectId();
+        editor.Add(id, $"p{id}@example.test", new Dictionary<string, string?> { ["lastName"] = "Retried", ["company"] = "Acme" });
+
+        await host.Service<ConfirmedPublisher>().Publish(WorkerHost.Request(id), CancellationToken.None);
+
+        // The first failure waits in the first step, and nothing comes back before its delay is over.
+        await Eventually.True(async () => await Waiting(host) is [1, 0], "the request to wait in the first retry step");
+        Assert.Equal(1, crm.FailNextCalls);
+        Assert.Empty(completions);
+
+        // Back after the first step's delay with one attempt counted, its second failure goes to the second step.
+        await transportClock.Advance(TimeSpan.FromHours(1));
+        await Eventually.True(async () => await Waiting(host) is [0, 1], "the retried request to fail again and wait in the second retry step");
+        Assert.Equal(0, crm.FailNextCalls);
+        Assert.Empty(completions);
+
+        await transportClock.Advance(TimeSpan.FromHours(2));
+        var completed = await Eventually.Until(() => Task.FromResult(completions.FirstOrDefault(done => done.ProspectId == id)), "the prospect's SyncCompleted");
+        Assert.Equal(SyncOutcome.Synced, completed.Outcome);
+        Assert.Single(crm.WithEmail($"p{id}@example.test"));
+        Assert.Equal([0L, 0L], await Waiting(host));
+    }
+
+    private static async Task<long?[]> Waiting(TestServiceHost host) =>
+        (await host.Http.GetFromJsonAsync<WorkerStatus>("sync/status", Json.Options))!.RetryQueues.Select(step => step.Messages).ToArray();
+
+    private static Task<TestServiceHost> StartWorker(
+        FakeCrm crm, FakeProspectEditor editor, ConcurrentQueue<SyncCompleted> completions, Dictionary<string, string?>? settings = null) =>
+        TestServiceHost.Start(
+            "sync-worker",
+            TestSettings.Combine(TestSettings.Embedded, WorkerHost.FastSettings(), settings ?? []),
+            builder =>
+            {
+                builder.AddSyncWorker();
+                builder.Services.AddSingleton<ICrmClient>(crm);
+                builder.Services.AddSingleton<IProspectEditorClient>(editor);
+                builder.Services.AddSingleton(completions);
+                builder.AddSyncBus(bus =>
+                {
+                    bus.AddSyncWorkerConsumers();
+                    bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>();
+                });
+            },
+            app => app.MapSyncWorkerApi());
 
     private sealed class EmbeddedCompletionRecorder(ConcurrentQueue<SyncCompleted> completions) : IConsumer<SyncCompleted>
     {

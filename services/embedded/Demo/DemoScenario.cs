@@ -13,7 +13,8 @@ namespace Sync.Embedded.Demo;
 /// It exits 0 when every step behaved as the article says, 1 otherwise.
 /// </summary>
 internal sealed class DemoScenario(
-    IHostApplicationLifetime lifetime, IOptions<EmbeddedPorts> ports, IOptions<SyncOptions> sync, ILogger<DemoScenario> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, IOptions<EmbeddedPorts> ports, IOptions<SyncOptions> sync, TimeProvider time, ILogger<DemoScenario> logger)
+    : BackgroundService
 {
     private const string SalesUserId = "005Sy0000000002IAA";
     private const int StepColumn = 52;
@@ -30,7 +31,7 @@ internal sealed class DemoScenario(
         {
             await WhenStarted(stoppingToken);
             using var clients = new DemoClients(ports.Value, sync.Value.ApiKey);
-            (_clients, _settling) = (clients, new DemoSettling(clients));
+            (_clients, _settling) = (clients, new DemoSettling(clients, time));
             await Play(stoppingToken);
             ExitCode = _allAsExpected ? 0 : 1;
         }
@@ -47,8 +48,8 @@ internal sealed class DemoScenario(
 
     private async Task Play(CancellationToken cancellationToken)
     {
-        // The real clock only makes the address new in each run; nothing is decided by it.
-        var email = $"ada.lovelace.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}@example.com";
+        // The clock only makes the address new in each run; nothing is decided by it.
+        var email = $"ada.lovelace.{time.GetUtcNow().ToUnixTimeSeconds()}@example.com";
         Console.WriteLine();
         Console.WriteLine($"Sync demo: every service in one process, in memory. The prospect is {email}.");
         Console.WriteLine();

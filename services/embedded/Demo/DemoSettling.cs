@@ -7,7 +7,7 @@ namespace Sync.Embedded.Demo;
 /// Waits for the embedded pipeline to settle after a step of the demo, and answers the decisions the step caused; each
 /// decision is answered once, by the step that caused it.
 /// </summary>
-internal sealed class DemoSettling(DemoClients clients)
+internal sealed class DemoSettling(DemoClients clients, TimeProvider time)
 {
     private readonly HashSet<string> _seenDecisions = [];
 
@@ -18,12 +18,11 @@ internal sealed class DemoSettling(DemoClients clients)
     /// </summary>
     public async Task<(bool Settled, List<Decision> Decisions)> Settle(long prospectId, Decided decided, CancellationToken cancellationToken)
     {
-        // Real time on purpose, here and in the waits below: the demo waits for the real services it hosts, which run by
-        // the system clock, so no TimeProvider of theirs could make this wait shorter.
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        // The host's clock (the system's when the demo runs), as the services it hosts wait on.
+        var deadline = time.GetUtcNow().AddSeconds(30);
         List<Decision> fresh = [];
         var settled = false;
-        while (!settled && DateTimeOffset.UtcNow < deadline)
+        while (!settled && time.GetUtcNow() < deadline)
         {
             using var answer = await clients.Evaluator.GetAsync($"prospects/{prospectId}/sync-status", cancellationToken);
             if (answer.StatusCode != System.Net.HttpStatusCode.NotFound)
@@ -34,7 +33,7 @@ internal sealed class DemoSettling(DemoClients clients)
                     && await ListenerAtCrmHead(cancellationToken) && await EvaluatorSawLatestChange(prospectId, status, cancellationToken);
             }
             if (!settled)
-                await Task.Delay(50, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
         }
         fresh.ForEach(decision => _seenDecisions.Add(decision.Key));
         fresh.Reverse();
@@ -68,7 +67,7 @@ internal sealed class DemoSettling(DemoClients clients)
             var answer = await clients.Crm.GetFromJsonAsync<JsonElement>($"services/data/v60.0/query?q={soql}", cancellationToken);
             if (answer.GetProperty("records").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } lead)
                 return lead.GetProperty("Id").GetString()!;
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
         throw new InvalidOperationException("The prospect's Lead never appeared in the CRM.");
     }

@@ -113,13 +113,20 @@ public sealed partial class SyncConsumption(
                 LogControlFailed(exception);
             }
 
+            // Until nudged or the control interval is over, on the TimeProvider: a cancelled wait takes no nudge away.
+            using var tick = new CancellationTokenSource(options.Value.ControlInterval, time);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, tick.Token);
             try
             {
-                await _nudge.WaitAsync(options.Value.ControlInterval, stoppingToken);
+                await _nudge.WaitAsync(waiting.Token);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
             }
             catch (OperationCanceledException)
             {
-                return;
+                // The interval is over: apply the shared state again.
             }
         }
     }

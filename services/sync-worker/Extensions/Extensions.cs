@@ -73,10 +73,8 @@ public static class Extensions
             services.AddSingleton<IMergeBaseStore, InMemoryMergeBaseStore>();
             services.AddSingleton<ISyncErrorStore, InMemorySyncErrorStore>();
             services.AddSingleton<IAllowanceStore, InMemoryAllowanceStore>();
-            services.AddSingleton<InMemoryRetryScheduler>();
-            services.AddSingleton<ISyncRetryScheduler>(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
-            services.AddSingleton<IWorkerQueueDepth>(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
-            services.AddHostedService(provider => provider.GetRequiredService<InMemoryRetryScheduler>());
+            services.AddSingleton<ISyncRetryScheduler, DelayedDeliveryRetries>();
+            services.AddSingleton<IWorkerQueueDepth, UnknownWorkerQueueDepth>();
         }
         else
         {

@@ -18,6 +18,7 @@ public sealed partial class RabbitMqRetryQueues(
     IBus bus,
     IOptions<RabbitMqOptions> rabbitMq,
     IOptions<SyncWorkerOptions> options,
+    TimeProvider time,
     ILogger<RabbitMqRetryQueues> logger) : ISyncRetryScheduler, IWorkerQueueDepth, IAsyncDisposable
 {
     private readonly SemaphoreSlim _connectionLock = new(1, 1);
@@ -78,8 +79,8 @@ public sealed partial class RabbitMqRetryQueues(
     {
         await _countLock.WaitAsync(cancellationToken);
         // A batch (or the start of consuming) does not wait long on a broker that does not answer.
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(TimeSpan.FromSeconds(2));
+        using var timedOut = new CancellationTokenSource(TimeSpan.FromSeconds(2), time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timedOut.Token);
         try
         {
             if (_countChannel is not { IsOpen: true })

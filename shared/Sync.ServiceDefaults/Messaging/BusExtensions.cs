@@ -72,8 +72,11 @@ public static class BusExtensions
 
             if (embedded)
             {
+                // The in-memory transport delays a message itself: an IMessageScheduler sends through that delay (the worker's retries).
+                bus.AddDelayedMessageScheduler();
                 bus.UsingInMemory((context, transport) =>
                 {
+                    transport.UseDelayedMessageScheduler();
                     transport.ConfigureJsonSerializerOptions(ContractJsonConverterFactory.AddTo);
                     transport.UseConsumeFilter(typeof(ContractValidationFilter<>), context);
                     transport.ConfigureEndpoints(context);

@@ -8,7 +8,7 @@ namespace Sync.ServiceDefaults.Messaging;
 /// turns a broker that is away (or slower than the publish timeout) into <see cref="BrokerUnavailableException"/>,
 /// which the edges answer with 503 and Retry-After.
 /// </summary>
-public sealed class ConfirmedPublisher(IBus bus, IOptions<RabbitMqOptions> options)
+public sealed class ConfirmedPublisher(IBus bus, IOptions<RabbitMqOptions> options, TimeProvider time)
 {
     public Task Publish<TMessage>(TMessage message, CancellationToken cancellationToken)
         where TMessage : class =>
@@ -19,10 +19,10 @@ public sealed class ConfirmedPublisher(IBus bus, IOptions<RabbitMqOptions> optio
         Confirm<TMessage>(options.Value.PublishTimeout + TimeSpan.FromMilliseconds(10 * messages.Count),
             token => bus.PublishBatch(messages, token), cancellationToken);
 
-    private static async Task Confirm<TMessage>(TimeSpan timeout, Func<CancellationToken, Task> publish, CancellationToken cancellationToken)
+    private async Task Confirm<TMessage>(TimeSpan timeout, Func<CancellationToken, Task> publish, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var timedOut = new CancellationTokenSource(timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timedOut.Token);
         try
         {
             await publish(deadline.Token);
