@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Scalar.AspNetCore;
+using Sync.ServiceDefaults.Health;
 using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Observability;
 using Sync.ServiceDefaults.Storage;
@@ -93,17 +94,4 @@ public static class Extensions
         }
         return app;
     }
-}
-
-internal static class HealthReportWriter
-{
-    /// <summary>Each check's status and description, so an operator sees which dependency is down.</summary>
-    public static Task WriteJson(HttpContext http, HealthReport report) =>
-        http.Response.WriteAsJsonAsync(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(
-                entry => entry.Key,
-                entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description ?? entry.Value.Exception?.Message }),
-        });
 }

@@ -32,21 +32,6 @@ public sealed record CrmRecord
     public string? ConvertedContactId => this[CrmFields.ConvertedContactId];
 }
 
-/// <summary>Field API names the sync relies on.</summary>
-public static class CrmFields
-{
-    public const string Id = "Id";
-    public const string Email = "Email";
-    public const string OwnerId = "OwnerId";
-    public const string LastModifiedDate = "LastModifiedDate";
-    public const string LastModifiedById = "LastModifiedById";
-    public const string IsConverted = "IsConverted";
-    public const string ConvertedContactId = "ConvertedContactId";
-
-    /// <summary>The prospect id, kept on the CRM record the way Pardot keeps its own.</summary>
-    public const string ProspectId = "ProspectId__c";
-}
-
 /// <summary>
 /// Everything one batch needs to find its prospects' CRM records, asked in one API call: records by id (a prospect's known
 /// CRM record) and by e-mail (Contacts and Leads).
@@ -77,13 +62,6 @@ public sealed record CrmLookupResult
 
 /// <summary>The CRM's answer for one record of a batch write, in the order the records were sent.</summary>
 public sealed record CrmSaveResult(string? Id, bool Success, IReadOnlyList<CrmError> Errors);
-
-/// <summary>Error codes the sync handles by name.</summary>
-public static class CrmErrorCodes
-{
-    /// <summary>The record changed after the LastModifiedDate an update named in <see cref="CrmRecord.IfUnmodifiedSince"/>.</summary>
-    public const string PreconditionFailed = "PRECONDITION_FAILED";
-}
 
 /// <summary>A Salesforce-style error: a code such as REQUIRED_FIELD_MISSING or ENTITY_IS_DELETED, a message and the fields at fault.</summary>
 public sealed record CrmError(string ErrorCode, string Message, IReadOnlyList<string> Fields);
