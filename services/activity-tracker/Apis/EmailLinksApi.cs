@@ -108,7 +108,8 @@ public static class EmailLinksApi
         }, cancellationToken));
     }
 
-    private static async Task<Results<Ok<Unsubscribed>, ValidationProblem, ProblemHttpResult>> Unsubscribe(HttpContext http, [AsParameters] LinkServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Unsubscribed>, ValidationProblem, ProblemHttpResult>> Unsubscribe(
+        HttpContext http, [AsParameters] LinkServices services, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var request = await ReadUnsubscribe(http.Request, validation, cancellationToken);

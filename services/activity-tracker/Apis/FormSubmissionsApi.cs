@@ -34,7 +34,8 @@ public static class FormSubmissionsApi
     public sealed record FormServices(
         IProspectEditorClient ProspectEditor, IVisitorStore Visitors, ActivityRecorder Recorder, TimeProvider Time, IOptions<TrackingOptions> Options);
 
-    private static async Task<Results<Accepted<ActivityAccepted>, ValidationProblem>> Submission(string assetId, ActivityKind kind, HttpRequest http, FormServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<ActivityAccepted>, ValidationProblem>> Submission(
+        string assetId, ActivityKind kind, HttpRequest http, FormServices services, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var request = await ReadSubmission(http, validation, cancellationToken);

@@ -78,7 +78,8 @@ public static class AutomationRulesApi
         return TypedResults.Created($"/automation-rules/{rule.Id}", rule);
     }
 
-    private static async Task<Ok<IReadOnlyList<AutomationRule>>> List(IAutomationRuleStore store, CancellationToken cancellationToken) => TypedResults.Ok(await store.All(cancellationToken));
+    private static async Task<Ok<IReadOnlyList<AutomationRule>>> List(IAutomationRuleStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.All(cancellationToken));
 
     private static async Task<Results<Ok<AutomationRule>, ProblemHttpResult>> Get(long ruleId, IAutomationRuleStore store, CancellationToken cancellationToken) =>
         await store.Get(ruleId, cancellationToken) is { } rule ? TypedResults.Ok(rule) : NotFound(ruleId);

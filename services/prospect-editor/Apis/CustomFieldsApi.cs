@@ -19,7 +19,8 @@ public static partial class CustomFieldsApi
         return fields;
     }
 
-    private static async Task<Results<Created<CustomFieldCreated>, ValidationProblem, ProblemHttpResult>> Create(CreateCustomFieldRequest request, ICustomFieldStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CustomFieldCreated>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateCustomFieldRequest request, ICustomFieldStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var name = request.Name?.Trim();

@@ -57,7 +57,8 @@ public static class ProspectsApi
     private static RouteHandlerBuilder ProducesEdit(this RouteHandlerBuilder edit) => edit.ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>Creates a prospect with the e-mail address, fields and assigned user given.</summary>
-    private static async Task<Results<Created<ProspectDto>, ValidationProblem, ProblemHttpResult>> Create(CreateProspectRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ProspectDto>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateProspectRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
@@ -78,7 +79,8 @@ public static class ProspectsApi
     }
 
     /// <summary>Finds or creates the prospect with the address; fields fill the blanks of one that exists.</summary>
-    private static async Task<Results<Ok<ResolvedProspect>, Created<ResolvedProspect>, ValidationProblem>> Resolve(ResolveRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ResolvedProspect>, Created<ResolvedProspect>, ValidationProblem>> Resolve(
+        ResolveRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
@@ -99,7 +101,8 @@ public static class ProspectsApi
     private static async Task<Results<Ok<ProspectDto>, ProblemHttpResult>> Get(long prospectId, IProspectStore store, CancellationToken cancellationToken) =>
         await store.Get(prospectId, cancellationToken) is { } prospect ? TypedResults.Ok(prospect.ToDto()) : NotFound(prospectId);
 
-    private static async Task<Results<Ok<ProspectDto>, ValidationProblem, ProblemHttpResult>> FindByEmail([FromQuery] string? email, IProspectStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProspectDto>, ValidationProblem, ProblemHttpResult>> FindByEmail(
+        [FromQuery] string? email, IProspectStore store, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var normalized = Email(email, validation);

@@ -49,7 +49,8 @@ public static partial class CrmAdminApi
             return TypedResults.Ok(faults.Current);
         });
 
-        admin.MapPut("/limits", async Task<Results<Ok<LimitsState>, ValidationProblem>> (LimitsChange change, CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
+        admin.MapPut("/limits", async Task<Results<Ok<LimitsState>, ValidationProblem>> (
+            LimitsChange change, CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
         {
             var validation = new RequestValidation()
                 .Require(change.DailyApiRequests is null or > 0, "dailyApiRequests", "dailyApiRequests must be positive.")
@@ -92,7 +93,8 @@ public static partial class CrmAdminApi
             return TypedResults.Ok(new ClockState(state.Now, state.ClockOffset));
         });
 
-        admin.MapPut("/formulas/score-band", async Task<Results<Ok<FormulaEdited>, ValidationProblem>> (ScoreBandFormula formula, CrmOrg org, CrmWriter writer, ILogger<CrmWriter> logger, CancellationToken cancellationToken) =>
+        admin.MapPut("/formulas/score-band", async Task<Results<Ok<FormulaEdited>, ValidationProblem>> (
+            ScoreBandFormula formula, CrmOrg org, CrmWriter writer, ILogger<CrmWriter> logger, CancellationToken cancellationToken) =>
         {
             var validation = new RequestValidation()
                 .Require(Math.Abs(formula.WarmAt) <= MaxScore, "warmAt", $"warmAt is a score, between -{MaxScore:N0} and {MaxScore:N0} (what Score__c, a Number(18, 0) field, holds).")
