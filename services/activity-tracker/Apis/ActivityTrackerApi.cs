@@ -18,7 +18,8 @@ public static class ActivityTrackerApi
         var maxBodyBytes = app.ServiceProvider.GetRequiredService<IOptions<TrackingOptions>>().Value.MaxBodyBytes;
         var api = app.MapGroup("").AddEndpointFilter(ProspectEditorFailures.Filter).WithMetadata(new RequestSizeLimitAttribute(maxBodyBytes))
             // What ProspectEditorFailures answers when prospect-editor refuses or is away, on any endpoint that calls it.
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable)
+            .ProducesRequestProblems();
 
         api.MapPageViewsApi();
         api.MapFormSubmissionsApi();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sync.ActivityTracker.Configuration;
@@ -6,6 +7,7 @@ using Sync.ActivityTracker.Tracking;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Http;
+using static Sync.ActivityTracker.Apis.TrackingRequestChecks;
 
 namespace Sync.ActivityTracker.Apis;
 
@@ -26,18 +28,17 @@ public static class EmailLinksApi
     public static RouteGroupBuilder MapEmailLinksApi(this RouteGroupBuilder api)
     {
         api.MapPost("/emails/{emailId}/tracking-urls", TrackingUrls).RequireApiKey().WithName("CreateEmailTrackingUrls").WithTags("Links")
-            .WithSummary("Signs the open pixel and unsubscribe URLs of one e-mail for one recipient (body: prospectId); put them in the e-mail as they are")
-            .Produces<EmailTrackingUrls>();
+            .WithSummary("Signs the open pixel and unsubscribe URLs of one e-mail for one recipient (body: prospectId); put them in the e-mail as they are");
         api.MapGet("/emails/{emailId}/opens", OpenPixel).WithName("RecordEmailOpenPixel").WithTags("Tracking")
             .WithSummary("The open pixel (openUrl of tracking-urls, in an <img>): records the open and answers a 1x1 GIF; needs the URL's token")
             .Produces(StatusCodes.Status200OK, contentType: "image/gif").ProducesProblems(LinkRefusals);
         api.MapPost("/emails/{emailId}/opens", Open).WithName("RecordEmailOpen").WithTags("Tracking")
             .WithSummary("Records an e-mail open (never a sync): prospectId and token from the openUrl (query or JSON body), or prospectId with the API key")
-            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted).ProducesProblems(LinkRefusals);
+            .ProducesProblems(LinkRefusals);
         api.MapPost("/unsubscribes", Unsubscribe).WithName("Unsubscribe").WithTags("Tracking")
             .WithSummary("Opts the prospect out of e-mail (a change that syncs): POST the unsubscribeUrl of tracking-urls as it is (RFC 8058 one-click works), "
                 + "or prospectId with the API key")
-            .Produces<Unsubscribed>().ProducesProblems(LinkRefusals);
+            .ProducesProblems(LinkRefusals);
         return api;
     }
 
@@ -45,10 +46,10 @@ public static class EmailLinksApi
     public sealed record LinkServices(
         IProspectEditorClient ProspectEditor, ActivityRecorder Recorder, LinkTokens Tokens, TimeProvider Time, IOptions<TrackingOptions> Options);
 
-    private static IResult TrackingUrls(string emailId, TrackingUrlsRequest request, LinkTokens tokens)
+    private static Results<Ok<EmailTrackingUrls>, ValidationProblem> TrackingUrls(string emailId, TrackingUrlsRequest request, LinkTokens tokens)
     {
         var validation = new RequestValidation();
-        TrackingRequestChecks.EmailId(emailId, "emailId", validation);
+        EmailId(emailId, "emailId", validation);
         validation.Require(request.ProspectId is > 0, "prospectId", "The prospect the e-mail goes to (a positive id) is required.");
         if (!validation.IsValid)
             return validation.Problem();
@@ -57,47 +58,47 @@ public static class EmailLinksApi
         var id = Uri.EscapeDataString(emailId);
         var open = Uri.EscapeDataString(tokens.Sign(LinkPurpose.Open, prospectId, emailId));
         var unsubscribe = Uri.EscapeDataString(tokens.Sign(LinkPurpose.Unsubscribe, prospectId, emailId));
-        return Results.Ok(new EmailTrackingUrls(prospectId, emailId,
+        return TypedResults.Ok(new EmailTrackingUrls(prospectId, emailId,
             string.Create(CultureInfo.InvariantCulture, $"/emails/{id}/opens?prospectId={prospectId}&token={open}"),
             string.Create(CultureInfo.InvariantCulture, $"/unsubscribes?prospectId={prospectId}&emailId={id}&token={unsubscribe}")));
     }
 
-    private static async Task<IResult> OpenPixel(
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> OpenPixel(
         string emailId, [FromQuery] long? prospectId, [FromQuery] string? token, HttpContext http, [AsParameters] LinkServices services,
         CancellationToken cancellationToken)
     {
-        var (refused, _) = await RecordOpen(emailId, prospectId, token, null, http, services, cancellationToken);
-        if (refused is not null)
-            return refused;
+        switch ((await RecordOpen(emailId, prospectId, token, null, http, services, cancellationToken)).Result)
+        {
+            case ValidationProblem invalid:
+                return invalid;
+            case ProblemHttpResult refused:
+                return refused;
+        }
         http.Response.Headers.CacheControl = "no-store";
-        return Results.File(Pixel, "image/gif");
+        return TypedResults.File(Pixel, "image/gif");
     }
 
-    private static async Task<IResult> Open(
+    private static Task<Results<Accepted<ActivityAccepted>, ValidationProblem, ProblemHttpResult>> Open(
         string emailId, [FromQuery(Name = "prospectId")] long? queryProspectId, [FromQuery(Name = "token")] string? queryToken,
-        [FromBody] EmailOpenRequest? request, HttpContext http, [AsParameters] LinkServices services, CancellationToken cancellationToken)
-    {
-        var (refused, accepted) = await RecordOpen(emailId, request?.ProspectId ?? queryProspectId, request?.Token ?? queryToken, request?.OccurredAt,
-            http, services, cancellationToken);
-        return refused ?? Results.Accepted(value: accepted);
-    }
+        [FromBody] EmailOpenRequest? request, HttpContext http, [AsParameters] LinkServices services, CancellationToken cancellationToken) =>
+        RecordOpen(emailId, request?.ProspectId ?? queryProspectId, request?.Token ?? queryToken, request?.OccurredAt, http, services, cancellationToken);
 
-    private static async Task<(IResult? Refused, ActivityAccepted? Accepted)> RecordOpen(
+    private static async Task<Results<Accepted<ActivityAccepted>, ValidationProblem, ProblemHttpResult>> RecordOpen(
         string emailId, long? prospectId, string? token, DateTimeOffset? reportedAt, HttpContext http, LinkServices services,
         CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
-        TrackingRequestChecks.EmailId(emailId, "emailId", validation);
+        EmailId(emailId, "emailId", validation);
         validation.Require(prospectId is > 0, "prospectId", "The prospect the e-mail was sent to (a positive id) is required.");
         var occurredAt = TrackingRequestChecks.OccurredAt(reportedAt, services.Time, services.Options.Value, validation);
         if (!validation.IsValid)
-            return (validation.Problem(), null);
+            return validation.Problem();
         if (Authorize(http, services.Tokens, LinkPurpose.Open, prospectId!.Value, emailId, token) is { } refusal)
-            return (refusal, null);
+            return refusal;
         if (await services.ProspectEditor.Get(prospectId.Value, cancellationToken) is null)
-            return (TrackingRequestChecks.UnknownProspect(prospectId.Value), null);
+            return UnknownProspect(prospectId.Value);
 
-        return (null, await services.Recorder.Publish(new ProspectActivityRecorded
+        return AcceptedActivity(await services.Recorder.Publish(new ProspectActivityRecorded
         {
             EventId = ActivityRecorder.EventIdFor(http.Request),
             ProspectId = prospectId.Value,
@@ -107,13 +108,14 @@ public static class EmailLinksApi
         }, cancellationToken));
     }
 
-    private static async Task<IResult> Unsubscribe(HttpContext http, [AsParameters] LinkServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Unsubscribed>, ValidationProblem, ProblemHttpResult>> Unsubscribe(
+        HttpContext http, [AsParameters] LinkServices services, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var request = await ReadUnsubscribe(http.Request, validation, cancellationToken);
         validation.Require(request.ProspectId is > 0, "prospectId", "The prospect to opt out (a positive id) is required.");
         if (request.EmailId is not null)
-            TrackingRequestChecks.EmailId(request.EmailId, "emailId", validation);
+            EmailId(request.EmailId, "emailId", validation);
         else if (request.Token is not null)
             validation.Add("emailId", "The e-mail the link was in is required with a token: the token signs it.");
         if (!validation.IsValid)
@@ -122,8 +124,8 @@ public static class EmailLinksApi
             return refusal;
 
         return await services.ProspectEditor.Unsubscribe(request.ProspectId.Value, cancellationToken) is { } prospect
-            ? Results.Ok(new Unsubscribed(prospect.Id, prospect.OptedOut, prospect.Revision))
-            : TrackingRequestChecks.UnknownProspect(request.ProspectId.Value);
+            ? TypedResults.Ok(new Unsubscribed(prospect.Id, prospect.OptedOut, prospect.Revision))
+            : UnknownProspect(request.ProspectId.Value);
     }
 
     /// <summary>
@@ -167,19 +169,19 @@ public static class EmailLinksApi
     /// Who may act for this prospect: the holder of a link signed for this purpose, prospect and e-mail, or an operator with
     /// the API key. Null when allowed; a 401 or 403 problem otherwise.
     /// </summary>
-    private static IResult? Authorize(HttpContext http, LinkTokens tokens, LinkPurpose purpose, long prospectId, string emailId, string? token)
+    private static ProblemHttpResult? Authorize(HttpContext http, LinkTokens tokens, LinkPurpose purpose, long prospectId, string emailId, string? token)
     {
         if (token is not null)
         {
             return tokens.Verify(purpose, prospectId, emailId, token)
                 ? null
-                : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Link token not accepted",
+                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Link token not accepted",
                     detail: "The token was not signed for this prospect, e-mail and action: use the URL exactly as POST /emails/{emailId}/tracking-urls made it.",
                     extensions: new Dictionary<string, object?> { ["member"] = "token" });
         }
         var refusal = ApiKeyFilter.Refusal(http);
-        return refusal is IStatusCodeHttpResult { StatusCode: StatusCodes.Status401Unauthorized }
-            ? Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Link token required",
+        return refusal is { StatusCode: StatusCodes.Status401Unauthorized }
+            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Link token required",
                 detail: $"Send the token of the link Sync signed (the URL from POST /emails/{{emailId}}/tracking-urls), or the operator API key in {ApiKeyFilter.Header}.",
                 extensions: new Dictionary<string, object?> { ["member"] = "token" })
             : refusal;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Storage;
@@ -21,13 +22,11 @@ public static class FormSubmissionsApi
         api.MapPost("/forms/{formId}/submissions", (string formId, HttpRequest request, [AsParameters] FormServices services, CancellationToken cancellationToken) =>
                 Submission(formId, ActivityKind.FormSubmission, request, services, cancellationToken))
             .WithName("RecordFormSubmission").WithTags("Tracking")
-            .WithSummary("Records a form submission (JSON or form fields): finds or creates the prospect by e-mail and links the visitor to it")
-            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted);
+            .WithSummary("Records a form submission (JSON or form fields): finds or creates the prospect by e-mail and links the visitor to it");
         api.MapPost("/form-handlers/{handlerId}/submissions", (string handlerId, HttpRequest request, [AsParameters] FormServices services, CancellationToken cancellationToken) =>
                 Submission(handlerId, ActivityKind.FormHandlerSubmission, request, services, cancellationToken))
             .WithName("RecordFormHandlerSubmission").WithTags("Tracking")
-            .WithSummary("Records a submission of a web form posted to a form handler (JSON or form fields)")
-            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted);
+            .WithSummary("Records a submission of a web form posted to a form handler (JSON or form fields)");
         return api;
     }
 
@@ -35,7 +34,8 @@ public static class FormSubmissionsApi
     public sealed record FormServices(
         IProspectEditorClient ProspectEditor, IVisitorStore Visitors, ActivityRecorder Recorder, TimeProvider Time, IOptions<TrackingOptions> Options);
 
-    private static async Task<IResult> Submission(string assetId, ActivityKind kind, HttpRequest http, FormServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<ActivityAccepted>, ValidationProblem>> Submission(
+        string assetId, ActivityKind kind, HttpRequest http, FormServices services, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var request = await ReadSubmission(http, validation, cancellationToken);
@@ -73,7 +73,7 @@ public static class FormSubmissionsApi
             Url = url,
             AssetName = request.FormName ?? $"{(kind == ActivityKind.FormSubmission ? "form" : "form handler")} {assetId}",
         }, cancellationToken);
-        return Results.Accepted(value: accepted with { ProspectCreated = resolved.Created });
+        return AcceptedActivity(accepted with { ProspectCreated = resolved.Created });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Storage;
@@ -15,13 +16,12 @@ public static class PageViewsApi
     public static RouteGroupBuilder MapPageViewsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/visitors/{visitorId}/page-views", PageView).WithName("RecordPageView").WithTags("Tracking")
-            .WithSummary("Records a page view; published for the prospect the visitor is linked to, kept as anonymous visitor activity otherwise")
-            .Produces<ActivityAccepted>(StatusCodes.Status202Accepted);
+            .WithSummary("Records a page view; published for the prospect the visitor is linked to, kept as anonymous visitor activity otherwise");
         return api;
     }
 
     /// <summary>A page view: published only for a visitor linked to a prospect; an opted-out visitor's view is flagged so it never syncs.</summary>
-    private static async Task<IResult> PageView(
+    private static async Task<Results<Accepted<ActivityAccepted>, ValidationProblem>> PageView(
         string visitorId, PageViewRequest request, HttpRequest http, IVisitorStore visitors, ActivityRecorder recorder,
         TimeProvider time, IOptions<TrackingOptions> options, CancellationToken cancellationToken)
     {
@@ -40,12 +40,12 @@ public static class PageViewsApi
         }
         // A view from before the visitor was linked (sent late: retried, or batched by the page) stays as anonymous as it was.
         if (visitor.ProspectId is not { } prospectId || (visitor.LinkedAt is { } linkedAt && occurredAt < linkedAt))
-            return Results.Accepted(value: await recorder.KeepAnonymous(visitorId, url!, occurredAt, cancellationToken));
+            return AcceptedActivity(await recorder.KeepAnonymous(visitorId, url!, occurredAt, cancellationToken));
         // Someone who opted out of tracking is not followed as a prospect: the view stays with the visitor, off the bus.
         if (visitor.OptedOut)
-            return Results.Accepted(value: await recorder.KeepAnonymous(visitorId, url!, occurredAt, cancellationToken, SyncRules.OptedOutPageView));
+            return AcceptedActivity(await recorder.KeepAnonymous(visitorId, url!, occurredAt, cancellationToken, SyncRules.OptedOutPageView));
 
-        return Results.Accepted(value: await recorder.Publish(new ProspectActivityRecorded
+        return AcceptedActivity(await recorder.Publish(new ProspectActivityRecorded
         {
             EventId = ActivityRecorder.EventIdFor(http),
             ProspectId = prospectId,

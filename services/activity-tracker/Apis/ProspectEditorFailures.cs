@@ -25,17 +25,17 @@ internal static partial class ProspectEditorFailures
             || exception is ProspectEditorException { Transient: true })
         {
             LogProspectEditorUnavailable(Logger(http), exception, http.Request.Method, http.Request.Path);
-            return Results.Problem(ProblemDetailsDefaults.Unavailable(http, "prospect-editor unavailable",
+            return TypedResults.Problem(ProblemDetailsDefaults.Unavailable(http, "prospect-editor unavailable",
                 "The prospect could not be found or created; nothing was recorded."));
         }
         catch (ProspectEditorException exception) when (exception is { Status: HttpStatusCode.BadRequest, Errors.Count: > 0 })
         {
-            return Results.ValidationProblem(exception.Errors.ToDictionary(), title: "The submission was refused; nothing was recorded");
+            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(), title: "The submission was refused; nothing was recorded");
         }
         catch (ProspectEditorException exception)
         {
             LogProspectEditorRefused(Logger(http), exception, (int)exception.Status, exception.ProblemType, http.Request.Method, http.Request.Path);
-            return Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "prospect-editor refused the request",
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "prospect-editor refused the request",
                 detail: "activity-tracker could not reach the prospect through prospect-editor, and a retry will not help until an operator "
                     + "fixes the deployment (the logs say why); nothing was recorded.");
         }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sync.ActivityTracker.Configuration;
@@ -28,21 +29,21 @@ public static class TrackedLinksApi
     {
         api.MapPost("/links", CreateLink).RequireApiKey().WithName("CreateTrackedLink").WithTags("Links")
             .WithSummary("Creates a tracked link (customRedirect or emailLink) for a prospect; answers its /r/{code} address")
-            .Produces<TrackedLinkCreated>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound);
         api.MapGet("/links/{code}", GetLink).RequireApiKey().WithName("GetTrackedLink").WithTags("Links").WithSummary("Reads a tracked link")
-            .Produces<TrackedLinkCreated>().ProducesProblems(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 
     /// <summary>The visitor reaches the target only once the click is safe; with the broker away it answers 503 and the link works again when it is back.</summary>
-    private static async Task<IResult> Redirect(
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> Redirect(
         string code, [FromQuery(Name = "v")] string? visitorId, HttpRequest http, ITrackedLinkStore links, IVisitorStore visitors,
         ActivityRecorder recorder, TimeProvider time, IOptions<TrackingOptions> options, CancellationToken cancellationToken)
     {
         if (!LinkCode().IsMatch(code) || await links.Get(code, cancellationToken) is not { } link)
         {
             // Only a well-formed code is echoed back; JSON's own escaping makes it safe to show.
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found",
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found",
                 detail: LinkCode().IsMatch(code) ? $"No tracked link has code '{code}' (or it expired)." : "A tracked-link code is 4 to 32 letters and digits.",
                 extensions: new Dictionary<string, object?> { ["member"] = "code" });
         }
@@ -64,10 +65,10 @@ public static class TrackedLinksApi
             Url = link.Target,
             AssetName = link.Name ?? $"link {link.Code}",
         }, cancellationToken);
-        return Results.Redirect(link.Target);
+        return TypedResults.Redirect(link.Target);
     }
 
-    private static async Task<IResult> CreateLink(
+    private static async Task<Results<Created<TrackedLinkCreated>, ValidationProblem, ProblemHttpResult>> CreateLink(
         CreateLinkRequest request, ITrackedLinkStore links, IProspectEditorClient prospects, TimeProvider time, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
@@ -90,15 +91,15 @@ public static class TrackedLinksApi
         {
             var link = new TrackedLink(NewCode(), target!, request.ProspectId.Value, kind!.Value, request.Name, time.GetUtcNow());
             if (await links.TryAdd(link, cancellationToken))
-                return Results.Created($"/links/{link.Code}", Created(link));
+                return TypedResults.Created($"/links/{link.Code}", Created(link));
         }
         throw new InvalidOperationException("Could not allocate a free tracked-link code.");
     }
 
-    private static async Task<IResult> GetLink(string code, ITrackedLinkStore links, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<TrackedLinkCreated>, ProblemHttpResult>> GetLink(string code, ITrackedLinkStore links, CancellationToken cancellationToken) =>
         LinkCode().IsMatch(code) && await links.Get(code, cancellationToken) is { } link
-            ? Results.Ok(Created(link))
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found", detail: "No tracked link has this code.");
+            ? TypedResults.Ok(Created(link))
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Tracked link not found", detail: "No tracked link has this code.");
 
     private static TrackedLinkCreated Created(TrackedLink link) =>
         new(link.Code, $"/r/{link.Code}", link.Target, link.ProspectId, link.Kind == TrackedLinkKind.EmailLink ? "emailLink" : "customRedirect", link.Name);

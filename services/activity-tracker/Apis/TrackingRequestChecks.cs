@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Sync.ActivityTracker.Configuration;
+using Sync.ActivityTracker.Tracking;
 using Sync.ServiceDefaults.Http;
 
 namespace Sync.ActivityTracker.Apis;
@@ -9,9 +11,12 @@ internal static partial class TrackingRequestChecks
 {
     private const int MaxUrlLength = 2048;
 
-    public static IResult UnknownProspect(long prospectId) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: $"No prospect has id {prospectId}.",
+    public static ProblemHttpResult UnknownProspect(long prospectId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Prospect not found", detail: $"No prospect has id {prospectId}.",
             extensions: new Dictionary<string, object?> { ["member"] = "prospectId", ["prospectId"] = prospectId });
+
+    /// <summary>202 with what was recorded, and no Location: an activity has no address of its own.</summary>
+    public static Accepted<ActivityAccepted> AcceptedActivity(ActivityAccepted accepted) => TypedResults.Accepted((string?)null, accepted);
 
     public static void VisitorId(string? visitorId, string member, RequestValidation validation) =>
         validation.Require(visitorId is not null && IdPattern().IsMatch(visitorId), member,

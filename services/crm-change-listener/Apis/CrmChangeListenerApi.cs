@@ -1,4 +1,5 @@
 using Sync.CrmChangeListener.Feed;
+using Sync.ServiceDefaults.Http;
 
 namespace Sync.CrmChangeListener.Apis;
 
@@ -7,10 +8,10 @@ public static class CrmChangeListenerApi
     /// <summary>The HTTP API of crm-change-listener (port 5106 by default).</summary>
     public static RouteGroupBuilder MapCrmChangeListenerApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("");
+        var api = app.MapGroup("").ProducesRequestProblems();
 
         // Where the listener stands in the CRM's change feed: position, head, lag, counts and the last error (never a prospect's data).
-        api.MapGet("/feed/status", (CrmFeedStatus status) => status.Snapshot()).WithTags("CRM change feed");
+        api.MapGet("/feed/status", (CrmFeedStatus status) => TypedResults.Ok(status.Snapshot())).WithTags("CRM change feed");
         return api;
     }
 }

@@ -16,24 +16,30 @@ public static class CrmSimulatorApi
     /// </summary>
     public static RouteGroupBuilder MapCrmSimulatorApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("");
+        var api = app.MapGroup("").ProducesRequestProblems();
 
         // Salesforce answers a malformed body with its own JSON_PARSER_ERROR, after the session check: the API reads its body itself.
         var data = api.MapGroup(SalesforceRoute.BasePath).AddEndpointFilter<SalesforceRequestFilter>().ChecksItsOwnBody().WithTags("Salesforce REST API");
         foreach (var route in SalesforceRoute.All)
         {
-            // A Func, not a RequestDelegate, so the IResult it returns is written as the answer.
-            Func<HttpContext, Task<IResult>> handler = http => Handle(route, http);
-            data.MapMethods(route.Template, [route.Method], handler)
+            // A Func, not a RequestDelegate, so the result it returns is written as the answer and its type describes the errors.
+            Func<HttpContext, Task<SalesforceHttpResult>> handler = http => Handle(route, http);
+            var endpoint = data.MapMethods(route.Template, [route.Method], handler)
                 .WithMetadata(route)
-                .WithName($"{route.Method} {route.Template}");
+                .WithName($"{route.Method} {route.Template}")
+                .WithMetadata([.. route.AlsoRefuses.Select(status => (object)SalesforceHttpResult.Refusal(status))]);
+            // The body is any JSON Salesforce would send for the resource; a 204 has none.
+            if (route.Succeeds == StatusCodes.Status204NoContent)
+                endpoint.Produces(route.Succeeds);
+            else
+                endpoint.Produces<JsonNode>(route.Succeeds);
         }
 
         api.MapCrmAdminApi();
         return api;
     }
 
-    private static async Task<IResult> Handle(SalesforceRoute route, HttpContext http)
+    private static async Task<SalesforceHttpResult> Handle(SalesforceRoute route, HttpContext http)
     {
         SalesforceResult result;
         try

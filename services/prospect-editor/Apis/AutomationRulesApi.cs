@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Sync.ProspectEditor.Automation;
 using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
@@ -15,19 +16,19 @@ public static class AutomationRulesApi
         var rules = api.MapGroup("/automation-rules").WithTags("Automation rules");
         rules.MapPost("", Create).WithName("CreateAutomationRule")
             .WithSummary("Creates an automation rule: criteria (equals, contains, greaterThan, isEmpty; all or any) and actions (setField, assignUser, addToCrmCampaign, setDoNotSync)")
-            .Produces<AutomationRule>(StatusCodes.Status201Created).ProducesValidationProblem();
-        rules.MapGet("", List).WithName("ListAutomationRules").WithSummary("Lists the automation rules").Produces<IReadOnlyList<AutomationRule>>();
+            ;
+        rules.MapGet("", List).WithName("ListAutomationRules").WithSummary("Lists the automation rules");
         rules.MapGet("/{ruleId:long}", Get).WithName("GetAutomationRule").WithSummary("Reads an automation rule")
-            .Produces<AutomationRule>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         rules.MapPost("/{ruleId:long}/run", Run).WithName("RunAutomationRule")
             .WithSummary("Applies the rule's actions to every matching prospect, one ProspectChanged (origin AutomationRule) per prospect changed; "
                 + "a run that stops part-way says how far it got, and running it again is safe")
-            .Produces<AutomationRuleRun>().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return rules;
     }
 
-    private static async Task<IResult> Create(
+    private static async Task<Results<Created<AutomationRule>, ValidationProblem>> Create(
         CreateAutomationRuleRequest request, IAutomationRuleStore store, ICustomFieldStore customFields, TimeProvider time, CancellationToken cancellationToken)
     {
         var catalog = await customFields.Catalog(cancellationToken);
@@ -74,22 +75,23 @@ public static class AutomationRulesApi
             Actions = actions,
             CreatedAt = time.GetUtcNow(),
         }, cancellationToken);
-        return Results.Created($"/automation-rules/{rule.Id}", rule);
+        return TypedResults.Created($"/automation-rules/{rule.Id}", rule);
     }
 
-    private static async Task<IResult> List(IAutomationRuleStore store, CancellationToken cancellationToken) => Results.Ok(await store.All(cancellationToken));
+    private static async Task<Ok<IReadOnlyList<AutomationRule>>> List(IAutomationRuleStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.All(cancellationToken));
 
-    private static async Task<IResult> Get(long ruleId, IAutomationRuleStore store, CancellationToken cancellationToken) =>
-        await store.Get(ruleId, cancellationToken) is { } rule ? Results.Ok(rule) : NotFound(ruleId);
+    private static async Task<Results<Ok<AutomationRule>, ProblemHttpResult>> Get(long ruleId, IAutomationRuleStore store, CancellationToken cancellationToken) =>
+        await store.Get(ruleId, cancellationToken) is { } rule ? TypedResults.Ok(rule) : NotFound(ruleId);
 
-    private static async Task<IResult> Run(
+    private static async Task<Results<Ok<AutomationRuleRun>, ProblemHttpResult>> Run(
         long ruleId, HttpContext http, IAutomationRuleStore store, AutomationRuleRunner runner, CancellationToken cancellationToken)
     {
         if (await store.Get(ruleId, cancellationToken) is not { } rule)
             return NotFound(ruleId);
         try
         {
-            return Results.Ok(await runner.Run(rule, cancellationToken));
+            return TypedResults.Ok(await runner.Run(rule, cancellationToken));
         }
         catch (AutomationRuleRunFailedException failed)
         {
@@ -100,8 +102,8 @@ public static class AutomationRulesApi
         }
     }
 
-    private static IResult NotFound(long ruleId) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Automation rule not found", detail: $"No automation rule has id {ruleId}.");
+    private static ProblemHttpResult NotFound(long ruleId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Automation rule not found", detail: $"No automation rule has id {ruleId}.");
 
     private static RuleCriterion? Criterion(CriterionRequest? request, string member, ProspectFields catalog, RequestValidation validation)
     {

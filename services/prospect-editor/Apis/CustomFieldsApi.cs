@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
 using Sync.Rules;
@@ -13,13 +14,13 @@ public static partial class CustomFieldsApi
         var fields = api.MapGroup("/custom-fields").WithTags("Custom fields");
         fields.MapPost("", Create).WithName("CreateCustomField")
             .WithSummary("Creates a custom prospect field; it changes no prospect, so nothing is published and nothing syncs")
-            .Produces<CustomFieldCreated>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        fields.MapGet("", List).WithName("ListCustomFields").WithSummary("Lists the custom prospect fields")
-            .Produces<IReadOnlyList<CustomField>>();
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        fields.MapGet("", List).WithName("ListCustomFields").WithSummary("Lists the custom prospect fields");
         return fields;
     }
 
-    private static async Task<IResult> Create(CreateCustomFieldRequest request, ICustomFieldStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CustomFieldCreated>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateCustomFieldRequest request, ICustomFieldStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var name = request.Name?.Trim();
@@ -34,16 +35,16 @@ public static partial class CustomFieldsApi
         var field = new CustomField(name!, request.Label?.Trim(), time.GetUtcNow());
         if (!await store.TryAdd(field, cancellationToken))
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Custom field exists",
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Custom field exists",
                 detail: $"A custom field named '{name}' exists.", extensions: new Dictionary<string, object?> { ["member"] = "name" });
         }
         var rule = SyncRules.CustomFieldCreated;
-        return Results.Created($"/custom-fields/{field.Name}", new CustomFieldCreated(field.Name, field.Label, field.CreatedAt,
+        return TypedResults.Created($"/custom-fields/{field.Name}", new CustomFieldCreated(field.Name, field.Label, field.CreatedAt,
             ProspectsChanged: 0, EventPublished: false, SyncRule: rule.Name, Explanation: $"{rule.Because}: no sync"));
     }
 
-    private static async Task<IResult> List(ICustomFieldStore store, CancellationToken cancellationToken) =>
-        Results.Ok(await store.All(cancellationToken));
+    private static async Task<Ok<IReadOnlyList<CustomField>>> List(ICustomFieldStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.All(cancellationToken));
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,63}$")]
     private static partial Regex FieldName();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sync.ProspectEditor.Configuration;
@@ -18,12 +19,11 @@ public static class ImportsApi
             .WithSummary("Imports a CSV file (text/csv, UTF-8, a header row with an email column): creates or updates a prospect per row and forces a sync of every prospect in the file. "
                 + "201 with the report; 422 when a record too long stopped it part-way; 503 when Redis failed part-way (importing the file again is safe)")
             .WithMetadata(new RequestSizeLimitAttribute(maxFileBytes))
-            .Produces<ImportReport>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         imports.MapGet("/{importId:guid}", GetReport).WithName("GetImportReport").WithSummary("Reads an import's report: its totals and each rejected row by line")
-            .Produces<ImportReport>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return imports;
     }
 
@@ -32,14 +32,14 @@ public static class ImportsApi
     /// part-way has imported the rows before its last line and says so; importing the same file again is safe, since rows
     /// already imported change nothing (their prospects are only synced again).
     /// </summary>
-    private static async Task<IResult> Import(
+    private static async Task<Results<Created<ImportReport>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> Import(
         HttpContext http, [FromQuery] string? importedBy, ProspectImporter importer, CancellationToken cancellationToken)
     {
         var request = http.Request;
         var mediaType = request.ContentType?.Split(';')[0].Trim();
         if (mediaType is not ("text/csv" or "application/csv" or "text/plain"))
         {
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "CSV expected",
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "CSV expected",
                 detail: "Send the file as the request body with Content-Type: text/csv (UTF-8).");
         }
 
@@ -55,25 +55,25 @@ public static class ImportsApi
         catch (ImportFailedException failed)
         {
             // A caller that went away reads no answer; its report says what happened.
-            return cancellationToken.IsCancellationRequested ? Results.Empty : Stopped(http, failed.Report, failed.InnerException!);
+            return cancellationToken.IsCancellationRequested ? TypedResults.Empty : Stopped(http, failed.Report, failed.InnerException!);
         }
         if (outcome.Rejected is { } rejected)
-            return Results.ValidationProblem(rejected.Problems.ToDictionary(problem => problem.Key, problem => new[] { problem.Value }),
+            return TypedResults.ValidationProblem(rejected.Problems.ToDictionary(problem => problem.Key, problem => new[] { problem.Value }),
                 title: "The file's header cannot be imported; nothing was imported");
         var report = outcome.Report!;
         return report.Status == ImportStatus.Failed
-            ? Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"The import stopped at line {report.LastLine}",
+            ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"The import stopped at line {report.LastLine}",
                 detail: $"{report.Failure} The rows before it were imported.", extensions: ReportOf(report))
-            : Results.Created($"/imports/{report.ImportId}", report);
+            : TypedResults.Created($"/imports/{report.ImportId}", report);
     }
 
     /// <summary>What an import that failed part-way answers: how far it got, and that sending the file again is safe.</summary>
-    private static IResult Stopped(HttpContext http, ImportReport report, Exception cause)
+    private static ProblemHttpResult Stopped(HttpContext http, ImportReport report, Exception cause)
     {
         var applied = $"{report.Failure} The rows before line {report.LastLine} were imported and their prospects are synced "
             + $"(report: /imports/{report.ImportId}); importing the whole file again changes nothing those rows already set.";
         return cause is BadHttpRequestException bad
-            ? Results.Problem(statusCode: bad.StatusCode, title: "The upload failed", detail: applied, extensions: ReportOf(report))
+            ? TypedResults.Problem(statusCode: bad.StatusCode, title: "The upload failed", detail: applied, extensions: ReportOf(report))
             : PartlyApplied.Problem(http, cause, applied, ReportOf(report));
     }
 
@@ -84,8 +84,8 @@ public static class ImportsApi
         ["report"] = report,
     };
 
-    private static async Task<IResult> GetReport(Guid importId, IImportStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> GetReport(Guid importId, IImportStore store, CancellationToken cancellationToken) =>
         await store.GetReport(importId, cancellationToken) is { } report
-            ? Results.Ok(report)
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Import not found", detail: $"No import has id {importId} (reports are kept for a while).");
+            ? TypedResults.Ok(report)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Import not found", detail: $"No import has id {importId} (reports are kept for a while).");
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Sync.ProspectEditor.Outbox;
 
 namespace Sync.ProspectEditor.Apis;
@@ -8,11 +9,10 @@ public static class OutboxApi
     {
         var outbox = api.MapGroup("/outbox").WithTags("Outbox");
         outbox.MapGet("", Backlog).WithName("GetOutboxBacklog")
-            .WithSummary("What is accepted but not yet confirmed by the broker: prospects with outbox events (marks linger for Outbox:MarkGrace) and staged import parts")
-            .Produces<OutboxBacklog>();
+            .WithSummary("What is accepted but not yet confirmed by the broker: prospects with outbox events (marks linger for Outbox:MarkGrace) and staged import parts");
         return outbox;
     }
 
-    private static async Task<IResult> Backlog(ProspectOutboxRelay relay, CancellationToken cancellationToken) =>
-        Results.Ok(await relay.Backlog(cancellationToken));
+    private static async Task<Ok<OutboxBacklog>> Backlog(ProspectOutboxRelay relay, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await relay.Backlog(cancellationToken));
 }

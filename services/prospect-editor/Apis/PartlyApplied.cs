@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 using Sync.ServiceDefaults.Http;
 
@@ -13,17 +14,17 @@ internal static class PartlyApplied
     public static bool IsStoreFailure(Exception exception) => exception is RedisException or RedisTimeoutException;
 
     /// <summary>503 with Retry-After when Redis failed (a retry can succeed), 500 otherwise; either way with what was applied.</summary>
-    public static IResult Problem(HttpContext http, Exception cause, string applied, Dictionary<string, object?> extensions)
+    public static ProblemHttpResult Problem(HttpContext http, Exception cause, string applied, Dictionary<string, object?> extensions)
     {
         if (!IsStoreFailure(cause))
         {
-            return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Stopped part-way",
+            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Stopped part-way",
                 detail: $"{applied} The rest was not; the trace id identifies the failure in the logs.", extensions: extensions);
         }
         var problem = ProblemDetailsDefaults.Unavailable(http, "Store unavailable",
             $"Redis did not answer part-way: the request may be partly applied. {applied} Retrying the request is safe.");
         foreach (var (name, value) in extensions)
             problem.Extensions[name] = value;
-        return Results.Problem(problem);
+        return TypedResults.Problem(problem);
     }
 }

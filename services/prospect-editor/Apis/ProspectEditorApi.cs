@@ -10,7 +10,7 @@ public static class ProspectEditorApi
     /// <summary>The HTTP API of prospect-editor (port 5102 by default), the one writer of prospects. Every endpoint needs the API key.</summary>
     public static RouteGroupBuilder MapProspectEditorApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("").RequireApiKey();
+        var api = app.MapGroup("").RequireApiKey().ProducesRequestProblems();
         api.MapProspectsApi();
         api.MapCustomFieldsApi();
         api.MapImportsApi();

@@ -6,6 +6,10 @@ using Sync.ProspectEditor.Prospects;
 using Sync.ProspectEditor.Storage;
 using Sync.ServiceDefaults.Http;
 using static Sync.ProspectEditor.Apis.ProspectRequestChecks;
+using ProspectEdit = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Sync.Clients.ProspectEditor.ProspectDto>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Sync.ProspectEditor.Apis;
 
@@ -25,17 +29,15 @@ public static class ProspectsApi
 
         prospects.MapPost("", Create).WithName("CreateProspect")
             .WithSummary("Creates a prospect: 201 with its location, or 409 when a prospect has the e-mail address")
-            .Produces<ProspectDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         prospects.MapPost("/resolve", Resolve).WithName("ResolveProspect")
-            .WithSummary("Finds the prospect with the e-mail address, or creates it; one address is always one prospect")
-            .Produces<ResolvedProspect>().Produces<ResolvedProspect>(StatusCodes.Status201Created).ProducesValidationProblem();
+            .WithSummary("Finds the prospect with the e-mail address, or creates it; one address is always one prospect");
         prospects.MapGet("/{prospectId:long}", Get).WithName("GetProspect").WithSummary("Reads a prospect")
-            .Produces<ProspectDto>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         prospects.MapGet("", FindByEmail).WithName("FindProspectByEmail").WithSummary("Reads the prospect with ?email=")
-            .Produces<ProspectDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         prospects.MapPost("/lookup", Lookup).WithName("LookupProspects")
-            .WithSummary($"Reads up to {ProspectEditorApi.MaxBatch} prospects by id; ids with no prospect come back in missing")
-            .Produces<ProspectLookupResult>().ProducesValidationProblem();
+            .WithSummary($"Reads up to {ProspectEditorApi.MaxBatch} prospects by id; ids with no prospect come back in missing");
         prospects.MapPatch("/{prospectId:long}", UpdateFields).WithName("UpdateProspectFields")
             .WithSummary("Sets or clears fields; the same values change nothing and publish nothing").ProducesEdit();
         prospects.MapPut("/{prospectId:long}/assigned-user", AssignUser).WithName("AssignProspect")
@@ -46,17 +48,17 @@ public static class ProspectsApi
             .WithSummary("Sets or clears Do Not Sync, which always prevents syncing the prospect").ProducesEdit();
         prospects.MapPost("/{prospectId:long}/unsubscribe", Unsubscribe).WithName("UnsubscribeProspect")
             .WithSummary("Opts the prospect out of e-mail")
-            .Produces<ProspectDto>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         prospects.MapSyncWriteBackApi();
         return prospects;
     }
 
-    /// <summary>An edit of one prospect answers the prospect, a 400 naming the members at fault, or a 404.</summary>
-    private static RouteHandlerBuilder ProducesEdit(this RouteHandlerBuilder edit) =>
-        edit.Produces<ProspectDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+    /// <summary>An edit of one prospect answers the prospect, a 400 naming the members at fault (both from its type), or a 404.</summary>
+    private static RouteHandlerBuilder ProducesEdit(this RouteHandlerBuilder edit) => edit.ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>Creates a prospect with the e-mail address, fields and assigned user given.</summary>
-    private static async Task<IResult> Create(CreateProspectRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ProspectDto>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateProspectRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
@@ -69,15 +71,16 @@ public static class ProspectsApi
         var (prospect, created) = await writer.FindOrCreate(email!, fields, request.AssignedUser, by, fillBlanks: false, cancellationToken);
         if (!created)
         {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "E-mail address taken",
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "E-mail address taken",
                 detail: $"Prospect {prospect.Id} has this e-mail address; one address is one prospect.",
                 extensions: new Dictionary<string, object?> { ["prospectId"] = prospect.Id, ["member"] = "email" });
         }
-        return Results.Created($"/prospects/{prospect.Id}", prospect.ToDto());
+        return TypedResults.Created($"/prospects/{prospect.Id}", prospect.ToDto());
     }
 
     /// <summary>Finds or creates the prospect with the address; fields fill the blanks of one that exists.</summary>
-    private static async Task<IResult> Resolve(ResolveRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ResolvedProspect>, Created<ResolvedProspect>, ValidationProblem>> Resolve(
+        ResolveRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var email = Email(request.Email, validation);
@@ -92,13 +95,14 @@ public static class ProspectsApi
 
         var (prospect, created) = await writer.FindOrCreate(email!, fields, null, by, fillBlanks: true, cancellationToken);
         var resolved = new ResolvedProspect(prospect.ToDto(), created);
-        return created ? Results.Created($"/prospects/{prospect.Id}", resolved) : Results.Ok(resolved);
+        return created ? TypedResults.Created($"/prospects/{prospect.Id}", resolved) : TypedResults.Ok(resolved);
     }
 
-    private static async Task<IResult> Get(long prospectId, IProspectStore store, CancellationToken cancellationToken) =>
-        await store.Get(prospectId, cancellationToken) is { } prospect ? Results.Ok(prospect.ToDto()) : NotFound(prospectId);
+    private static async Task<Results<Ok<ProspectDto>, ProblemHttpResult>> Get(long prospectId, IProspectStore store, CancellationToken cancellationToken) =>
+        await store.Get(prospectId, cancellationToken) is { } prospect ? TypedResults.Ok(prospect.ToDto()) : NotFound(prospectId);
 
-    private static async Task<IResult> FindByEmail([FromQuery] string? email, IProspectStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProspectDto>, ValidationProblem, ProblemHttpResult>> FindByEmail(
+        [FromQuery] string? email, IProspectStore store, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         var normalized = Email(email, validation);
@@ -106,12 +110,12 @@ public static class ProspectsApi
             return validation.Problem();
         var prospect = await store.FindClaim(normalized!, cancellationToken) is { } id ? await store.Get(id, cancellationToken) : null;
         return prospect is null
-            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, type: ProspectEditorProblems.ProspectNotFound, title: "Prospect not found",
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProspectEditorProblems.ProspectNotFound, title: "Prospect not found",
                 detail: "No prospect has this e-mail address.")
-            : Results.Ok(prospect.ToDto());
+            : TypedResults.Ok(prospect.ToDto());
     }
 
-    private static async Task<IResult> Lookup(ProspectLookupRequest request, IProspectStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProspectLookupResult>, ValidationProblem>> Lookup(ProspectLookupRequest request, IProspectStore store, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         Ids(request.Ids, "ids", validation);
@@ -120,10 +124,10 @@ public static class ProspectsApi
         var ids = request.Ids.Distinct().ToList();
         var found = await store.GetMany(ids, cancellationToken);
         var missing = ids.Except(found.Select(prospect => prospect.Id)).ToList();
-        return Results.Ok(new ProspectLookupResult(found.Select(prospect => prospect.ToDto()).ToList(), missing));
+        return TypedResults.Ok(new ProspectLookupResult(found.Select(prospect => prospect.ToDto()).ToList(), missing));
     }
 
-    private static async Task<IResult> UpdateFields(
+    private static async Task<ProspectEdit> UpdateFields(
         long prospectId, UpdateFieldsRequest request, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
@@ -136,7 +140,7 @@ public static class ProspectsApi
         return Written(prospectId, await writer.Update(prospectId, prospect => ProspectEdits.SetFields(prospect, fields), by, cancellationToken));
     }
 
-    private static async Task<IResult> AssignUser(long prospectId, AssignUserRequest request, ProspectWriter writer, CancellationToken cancellationToken)
+    private static async Task<ProspectEdit> AssignUser(long prospectId, AssignUserRequest request, ProspectWriter writer, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         validation.Report("assignedUser", ProspectValues.User(request.AssignedUser));
@@ -146,7 +150,7 @@ public static class ProspectsApi
         return Written(prospectId, await writer.Update(prospectId, prospect => ProspectEdits.AssignUser(prospect, request.AssignedUser), by, cancellationToken));
     }
 
-    private static async Task<IResult> AddToCrmCampaign(long prospectId, AddToCrmCampaignRequest request, ProspectWriter writer, CancellationToken cancellationToken)
+    private static async Task<ProspectEdit> AddToCrmCampaign(long prospectId, AddToCrmCampaignRequest request, ProspectWriter writer, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         validation.Report("campaignId", ProspectValues.CampaignId(request.CampaignId));
@@ -159,7 +163,7 @@ public static class ProspectsApi
         return Written(prospectId, await writer.Update(prospectId, prospect => ProspectEdits.AddToCrmCampaign(prospect, campaignId), by, cancellationToken));
     }
 
-    private static async Task<IResult> SetDoNotSync(long prospectId, DoNotSyncRequest request, ProspectWriter writer, CancellationToken cancellationToken)
+    private static async Task<ProspectEdit> SetDoNotSync(long prospectId, DoNotSyncRequest request, ProspectWriter writer, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         validation.Require(request.DoNotSync is not null, "doNotSync", "Say true to set Do Not Sync or false to clear it.");
@@ -170,12 +174,12 @@ public static class ProspectsApi
     }
 
     /// <summary>The prospect's own unsubscribe (through activity-tracker's unsubscribe page), which changes the record.</summary>
-    private static async Task<IResult> Unsubscribe(long prospectId, ProspectWriter writer, CancellationToken cancellationToken) =>
-        Written(prospectId, await writer.Update(prospectId, ProspectEdits.Unsubscribe,
-            new ChangeAttribution(ChangeOrigin.Api, "prospect's unsubscribe"), cancellationToken));
+    private static async Task<Results<Ok<ProspectDto>, ProblemHttpResult>> Unsubscribe(long prospectId, ProspectWriter writer, CancellationToken cancellationToken) =>
+        await writer.Update(prospectId, ProspectEdits.Unsubscribe, new ChangeAttribution(ChangeOrigin.Api, "prospect's unsubscribe"), cancellationToken)
+            is { } result ? TypedResults.Ok(result.Prospect.ToDto()) : NotFound(prospectId);
 
-    private static IResult Written(long prospectId, WriteResult? result) =>
-        result is null ? NotFound(prospectId) : Results.Ok(result.Prospect.ToDto());
+    private static ProspectEdit Written(long prospectId, WriteResult? result) =>
+        result is null ? NotFound(prospectId) : TypedResults.Ok(result.Prospect.ToDto());
 
     internal static ProblemHttpResult NotFound(long prospectId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProspectEditorProblems.ProspectNotFound, title: "Prospect not found",

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.ProspectEditor.Prospects;
@@ -19,7 +20,6 @@ public static class SyncWriteBackApi
             .WithRequestBodyLimit(MaxSyncWritesBytes)
             .WithSummary("The sync-worker's write-back of CRM values, applied as the sync's own change (origin Sync); "
                 + "a 503 part-way lists what was written, and sending the request again is safe")
-            .Produces<SyncWriteBackResult>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return prospects;
     }
@@ -28,7 +28,7 @@ public static class SyncWriteBackApi
     /// Applies each write in turn. When Redis fails part-way, the answer lists the prospects written and those not; sending
     /// the whole request again is safe, since a write already applied changes nothing the second time.
     /// </summary>
-    private static async Task<IResult> ApplySyncWrites(
+    private static async Task<Results<Ok<SyncWriteBackResult>, ValidationProblem, ProblemHttpResult>> ApplySyncWrites(
         SyncWriteBackRequest request, HttpContext http, ProspectWriter writer, ICustomFieldStore customFields, CancellationToken cancellationToken)
     {
         var catalog = await customFields.Catalog(cancellationToken);
@@ -78,7 +78,7 @@ public static class SyncWriteBackApi
             else
                 written.Add(result.Prospect.ToDto());
         }
-        return Results.Ok(new SyncWriteBackResult(written, missing));
+        return TypedResults.Ok(new SyncWriteBackResult(written, missing));
     }
 
     /// <summary>The values of fields a prospect has, by their canonical names; the others (the CRM's own fields) are ignored.</summary>

@@ -19,8 +19,8 @@ public static class SyncEvaluatorApi
     /// </summary>
     public static RouteGroupBuilder MapSyncEvaluatorApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("");
-        api.MapGet("/rules", () => SyncRules.All.Select(RuleResponse.From).ToList())
+        var api = app.MapGroup("").ProducesRequestProblems();
+        api.MapGet("/rules", () => TypedResults.Ok(SyncRules.All.Select(RuleResponse.From).ToList()))
             .WithName("ListSyncRules")
             .WithSummary("Every trigger and non-trigger of the sync, by name");
 
@@ -31,8 +31,7 @@ public static class SyncEvaluatorApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         status.MapPost("/what-if", WhatIf)
             .WithName("WhatIfSyncStatus")
-            .WithSummary("What an event would decide for the prospect now; changes nothing")
-            .Produces<WhatIfResponse>().ProducesValidationProblem();
+            .WithSummary("What an event would decide for the prospect now; changes nothing");
         return api;
     }
 
@@ -45,7 +44,7 @@ public static class SyncEvaluatorApi
             : TypedResults.Ok(SyncStatusResponse.From(status));
     }
 
-    private static async Task<IResult> WhatIf(
+    private static async Task<Results<Ok<WhatIfResponse>, ValidationProblem>> WhatIf(
         long prospectId, WhatIfRequest request, ISyncStateStore store, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         TimeProvider time, CancellationToken cancellationToken)
     {

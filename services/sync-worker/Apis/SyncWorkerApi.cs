@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Http;
@@ -15,22 +16,20 @@ public static class SyncWorkerApi
     /// <summary>The HTTP API of sync-worker (port 5104 by default): operator controls, all behind the API key.</summary>
     public static RouteGroupBuilder MapSyncWorkerApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/sync").RequireApiKey();
+        var api = app.MapGroup("/sync").RequireApiKey().ProducesRequestProblems();
         api.MapGet("/status", GetStatus);
         // A reason is all these two read; an endpoint without a body reads none, so needs no limit.
         api.MapPost("/pause", Pause).WithRequestBodyLimit(RequestBodyLimits.Control);
         api.MapPost("/resume", Resume);
-        api.MapGet("/errors", ListErrors).Produces<IReadOnlyList<SyncErrorEntry>>().ProducesValidationProblem();
+        api.MapGet("/errors", ListErrors);
         api.MapPost("/errors/retry", RetryAllErrors);
-        api.MapPost("/errors/{prospectId:long}/retry", RetryError)
-            .Produces<RetryAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/prospects/{prospectId:long}", SyncProspectNow).WithRequestBodyLimit(RequestBodyLimits.Control)
-            .Produces<RetryAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        api.MapPost("/errors/{prospectId:long}/retry", RetryError).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/prospects/{prospectId:long}", SyncProspectNow).WithRequestBodyLimit(RequestBodyLimits.Control);
         return api;
     }
 
     /// <summary>Whether the worker consumes, and why not; the CRM allowance as all replicas see it; batch totals; retry queues.</summary>
-    public static async Task<WorkerStatus> GetStatus(
+    public static async Task<Ok<WorkerStatus>> GetStatus(
         SyncConsumption consumption, CrmAllowance allowance, IWorkerStateStore state, ISyncRetryScheduler retries, CancellationToken cancellationToken)
     {
         var status = consumption.Status;
@@ -39,7 +38,7 @@ public static class SyncWorkerApi
         var view = await allowance.Read();
         var totals = await state.GetTotals();
         var reserve = view.Limit is { } limit ? allowance.Reserve(limit) : (int?)null;
-        return new WorkerStatus(
+        return TypedResults.Ok(new WorkerStatus(
             Paused: !shown.Consuming,
             Reason: shown.Reason,
             Detail: shown.Detail,
@@ -52,11 +51,11 @@ public static class SyncWorkerApi
             Batches: new BatchStatus(totals.Batches, totals.Prospects, totals.CrmCalls, totals.Outcomes, totals.LastBatchAt, totals.LastBatchSize,
                 totals.LastBatchMilliseconds),
             LastError: totals.LastError is null ? null : new LastErrorStatus(totals.LastError, totals.LastErrorAt),
-            RetryQueues: await retries.Describe(cancellationToken));
+            RetryQueues: await retries.Describe(cancellationToken)));
     }
 
     /// <summary>Stops consuming on every replica (within the control interval; on this one before answering). The queue keeps filling.</summary>
-    public static async Task<WorkerStatus> Pause(
+    public static async Task<Ok<WorkerStatus>> Pause(
         [FromBody] PauseRequest? request, SyncConsumption consumption, CrmAllowance allowance, IWorkerStateStore state, ISyncRetryScheduler retries,
         TimeProvider time, CancellationToken cancellationToken)
     {
@@ -66,7 +65,7 @@ public static class SyncWorkerApi
         return await GetStatus(consumption, allowance, state, retries, cancellationToken);
     }
 
-    public static async Task<WorkerStatus> Resume(
+    public static async Task<Ok<WorkerStatus>> Resume(
         SyncConsumption consumption, CrmAllowance allowance, IWorkerStateStore state, ISyncRetryScheduler retries, CancellationToken cancellationToken)
     {
         await state.SetPause(null);
@@ -83,7 +82,7 @@ public static class SyncWorkerApi
     /// last prospect id of the page before) and <c>?limit=</c> (100 by default, at most 1000) page through it. The body is
     /// the page; <c>X-Total-Count</c> counts every entry matching, and a <c>Link</c> header names the next page.
     /// </summary>
-    public static async Task<IResult> ListErrors(
+    public static async Task<Results<Ok<IReadOnlyList<SyncErrorEntry>>, ValidationProblem>> ListErrors(
         HttpContext http, ISyncErrorStore errors, string? errorCode = null, long? after = null, int? limit = null)
     {
         var validation = new RequestValidation()
@@ -105,27 +104,27 @@ public static class SyncWorkerApi
             }.Where(parameter => parameter.Value is not null));
             http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{next}>; rel=\"next\"";
         }
-        return Results.Ok(page.Entries);
+        return TypedResults.Ok(page.Entries);
     }
 
     /// <summary>Asks for a new sync of one prospect on the sync-error list; its entry goes away when that sync succeeds.</summary>
-    public static async Task<IResult> RetryError(
+    public static async Task<Results<Accepted<RetryAccepted>, ProblemHttpResult>> RetryError(
         long prospectId, ISyncErrorStore errors, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await errors.Find(prospectId) is not { } entry)
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not on the sync-error list",
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not on the sync-error list",
                 detail: $"Prospect {prospectId} has no sync error to retry.");
         var now = time.GetUtcNow();
         await publisher.Publish(Forced(entry, now), cancellationToken);
         await errors.MarkRetryRequested([prospectId], now);
-        return Results.Accepted(value: new RetryAccepted(1, [prospectId]));
+        return TypedResults.Accepted((string?)null, new RetryAccepted(1, [prospectId]));
     }
 
     /// <summary>
     /// Asks for a new sync of every prospect on the list (<c>?errorCode=</c>: of those with that error, say after fixing the
     /// validation rule behind it), published in chunks so a list of any length is retried in bounded memory.
     /// </summary>
-    public static async Task<RetryAccepted> RetryAllErrors(
+    public static async Task<Ok<RetryAccepted>> RetryAllErrors(
         ISyncErrorStore errors, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken, string? errorCode = null)
     {
         var now = time.GetUtcNow();
@@ -152,14 +151,14 @@ public static class SyncWorkerApi
         }
         if (chunk.Count > 0)
             await Retry();
-        return new RetryAccepted(requested, [.. named]);
+        return TypedResults.Ok(new RetryAccepted(requested, [.. named]));
     }
 
     /// <summary>
     /// Syncs one prospect now. The worker does not sync it behind the evaluator's back: it asks the evaluator, which keeps
     /// the sync state, to issue the sync.
     /// </summary>
-    public static async Task<IResult> SyncProspectNow(
+    public static async Task<Results<Accepted<RetryAccepted>, ValidationProblem>> SyncProspectNow(
         long prospectId, [FromBody] SyncNowRequest? request, ConfirmedPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
     {
         if (prospectId <= 0)
@@ -171,7 +170,7 @@ public static class SyncWorkerApi
             OccurredAt = time.GetUtcNow(),
             Reason = string.IsNullOrWhiteSpace(request?.Reason) ? "An operator asked sync-worker to sync the prospect now" : request.Reason,
         }, cancellationToken);
-        return Results.Accepted(value: new RetryAccepted(1, [prospectId]));
+        return TypedResults.Accepted((string?)null, new RetryAccepted(1, [prospectId]));
     }
 
     private static ProspectSyncForced Forced(SyncErrorEntry entry, DateTimeOffset now) => new()

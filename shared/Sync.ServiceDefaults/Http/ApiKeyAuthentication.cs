@@ -38,7 +38,7 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var refusal = ApiKeyFilter.Refusal(Context) ?? ApiKeyFilter.Missing();
-        if (refusal is IStatusCodeHttpResult { StatusCode: StatusCodes.Status401Unauthorized })
+        if (refusal.StatusCode == StatusCodes.Status401Unauthorized)
             Response.Headers.WWWAuthenticate = $"{ApiKeyFilter.Header} realm=\"sync\"";
         await refusal.ExecuteAsync(Context);
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,7 @@ public static class ApiKeyFilter
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 
     /// <summary>The 401 or 403 problem to answer when the request does not carry the operator key; null when it does.</summary>
-    public static IResult? Refusal(HttpContext http)
+    public static ProblemHttpResult? Refusal(HttpContext http)
     {
         var expected = http.RequestServices.GetRequiredService<IOptions<SyncOptions>>().Value.ApiKey;
         var presented = http.Request.Headers[Header].ToString();
@@ -33,10 +34,10 @@ public static class ApiKeyFilter
         return null;
     }
 
-    internal static IResult Missing() =>
-        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required", detail: $"Send the operator API key in the {Header} header.");
+    internal static ProblemHttpResult Missing() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required", detail: $"Send the operator API key in the {Header} header.");
 
-    internal static IResult NotAccepted() =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API key not accepted",
+    internal static ProblemHttpResult NotAccepted() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API key not accepted",
             detail: $"The key in the {Header} header is not this deployment's operator key.");
 }

@@ -14,7 +14,7 @@ public static class ProblemDetailsDefaults
 
     /// <summary>
     /// A 503 the caller can retry: sets Retry-After on the response and says when to retry in the detail, after
-    /// <paramref name="detail"/>. Endpoints answer it with <c>Results.Problem(...)</c>, adding their own extensions.
+    /// <paramref name="detail"/>. Endpoints answer it with <c>TypedResults.Problem(...)</c>, adding their own extensions.
     /// </summary>
     public static ProblemDetails Unavailable(HttpContext http, string title, string detail)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Sync.ServiceDefaults.Http;
 
@@ -24,6 +25,7 @@ public sealed class RequestValidation
         return this;
     }
 
-    public IResult Problem(string title = "The request is not valid") =>
-        Results.ValidationProblem(_errors.ToDictionary(entry => entry.Key, entry => entry.Value.ToArray()), title: title);
+    /// <summary>The 400 answer; as a return type it says so in the OpenAPI document.</summary>
+    public ValidationProblem Problem(string title = "The request is not valid") =>
+        TypedResults.ValidationProblem(_errors.ToDictionary(entry => entry.Key, entry => entry.Value.ToArray()), title: title);
 }

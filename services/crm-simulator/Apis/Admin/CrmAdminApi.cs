@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sync.CrmSimulator.Configuration;
 using Sync.CrmSimulator.Faults;
@@ -29,7 +30,7 @@ public static partial class CrmAdminApi
 
         admin.MapGet("/state", State);
 
-        admin.MapPut("/faults", (FaultSettings settings, FaultInjector faults, ILogger<FaultInjector> logger) =>
+        admin.MapPut("/faults", Results<Ok<FaultSettings>, ValidationProblem> (FaultSettings settings, FaultInjector faults, ILogger<FaultInjector> logger) =>
         {
             var validation = new RequestValidation();
             foreach (var problem in settings.Problems())
@@ -39,16 +40,17 @@ public static partial class CrmAdminApi
             faults.Replace(settings);
             LogFaultsChanged(logger, settings.LatencyMilliseconds, settings.TransientErrorRate, settings.FailNextRequests, settings.TimeoutRate,
                 settings.TimeOutNextRequests, settings.Phase);
-            return Results.Ok(faults.Current);
-        }).Produces<FaultSettings>().ProducesValidationProblem();
+            return TypedResults.Ok(faults.Current);
+        });
 
-        admin.MapDelete("/faults", (FaultInjector faults) =>
+        admin.MapDelete("/faults", Ok<FaultSettings> (FaultInjector faults) =>
         {
             faults.Reset();
-            return Results.Ok(faults.Current);
-        }).Produces<FaultSettings>();
+            return TypedResults.Ok(faults.Current);
+        });
 
-        admin.MapPut("/limits", async (LimitsChange change, CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
+        admin.MapPut("/limits", async Task<Results<Ok<LimitsState>, ValidationProblem>> (
+            LimitsChange change, CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
         {
             var validation = new RequestValidation()
                 .Require(change.DailyApiRequests is null or > 0, "dailyApiRequests", "dailyApiRequests must be positive.")
@@ -62,25 +64,25 @@ public static partial class CrmAdminApi
                 await allowance.SetUsage(used, cancellationToken);
             if (change.MaxConcurrentRequests is { } max)
                 gate.Max = max;
-            return Results.Ok(await Limits(allowance, gate, cancellationToken));
-        }).Produces<LimitsState>().ProducesValidationProblem();
+            return TypedResults.Ok(await Limits(allowance, gate, cancellationToken));
+        });
 
-        admin.MapPost("/limits/reset", async (ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
+        admin.MapPost("/limits/reset", async Task<Ok<LimitsState>> (ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken) =>
         {
             await allowance.SetUsage(0, cancellationToken);
-            return Results.Ok(await Limits(allowance, gate, cancellationToken));
-        }).Produces<LimitsState>();
+            return TypedResults.Ok(await Limits(allowance, gate, cancellationToken));
+        });
 
-        admin.MapPut("/clock", async (ClockChange change, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
+        admin.MapPut("/clock", async Task<Results<Ok<ClockState>, ValidationProblem>> (ClockChange change, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
         {
             if (change.Offset.Duration() > MaxClockOffset)
                 return new RequestValidation().Add("offset", $"offset must be within {MaxClockOffset.Days} days of real time, either way.").Problem();
             var state = await org.Update(settings => settings with { ClockOffset = change.Offset }, cancellationToken);
             LogClockMoved(logger, state.ClockOffset, state.Now);
-            return Results.Ok(new ClockState(state.Now, state.ClockOffset));
-        }).Produces<ClockState>().ProducesValidationProblem();
+            return TypedResults.Ok(new ClockState(state.Now, state.ClockOffset));
+        });
 
-        admin.MapPost("/clock/advance", async (ClockAdvance advance, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
+        admin.MapPost("/clock/advance", async Task<Results<Ok<ClockState>, ValidationProblem>> (ClockAdvance advance, CrmOrg org, ILogger<CrmOrg> logger, CancellationToken cancellationToken) =>
         {
             if (advance.By <= TimeSpan.Zero)
                 return new RequestValidation().Add("by", "by must be a positive duration, such as \"1.00:00:00\" for a day.").Problem();
@@ -88,10 +90,11 @@ public static partial class CrmAdminApi
                 return new RequestValidation().Add("by", $"by would move the CRM's clock more than {MaxClockOffset.Days} days ahead of real time.").Problem();
             var state = await org.AdvanceClock(advance.By, cancellationToken);
             LogClockMoved(logger, state.ClockOffset, state.Now);
-            return Results.Ok(new ClockState(state.Now, state.ClockOffset));
-        }).Produces<ClockState>().ProducesValidationProblem();
+            return TypedResults.Ok(new ClockState(state.Now, state.ClockOffset));
+        });
 
-        admin.MapPut("/formulas/score-band", async (ScoreBandFormula formula, CrmOrg org, CrmWriter writer, ILogger<CrmWriter> logger, CancellationToken cancellationToken) =>
+        admin.MapPut("/formulas/score-band", async Task<Results<Ok<FormulaEdited>, ValidationProblem>> (
+            ScoreBandFormula formula, CrmOrg org, CrmWriter writer, ILogger<CrmWriter> logger, CancellationToken cancellationToken) =>
         {
             var validation = new RequestValidation()
                 .Require(Math.Abs(formula.WarmAt) <= MaxScore, "warmAt", $"warmAt is a score, between -{MaxScore:N0} and {MaxScore:N0} (what Score__c, a Number(18, 0) field, holds).")
@@ -103,25 +106,25 @@ public static partial class CrmAdminApi
             var before = await org.ReplaceScoreBand(formula, cancellationToken);
             var recalculated = await writer.RecalculateScoreBands(before, formula, cancellationToken);
             LogFormulaEdited(logger, formula.WarmAt, formula.HotAt, recalculated);
-            return Results.Ok(new FormulaEdited(formula, recalculated));
-        }).Produces<FormulaEdited>().ProducesValidationProblem();
+            return TypedResults.Ok(new FormulaEdited(formula, recalculated));
+        });
 
         return admin;
     }
 
-    private static async Task<AdminState> State(
+    private static async Task<Ok<AdminState>> State(
         CrmOrg org, ApiAllowance allowance, ConcurrencyGate gate, FaultInjector faults, ICrmRecordStore store, CrmUsers users,
         IOptions<CrmSimulatorOptions> options, CancellationToken cancellationToken)
     {
         var state = await org.State(cancellationToken);
         var feed = await store.ReadFeed(long.MaxValue, 1, cancellationToken);
-        return new AdminState(
+        return TypedResults.Ok(new AdminState(
             new ClockState(state.Now, state.ClockOffset),
             await Limits(allowance, gate, cancellationToken),
             faults.Current,
             state.ScoreBand,
             new FeedState(feed.Head, feed.Floor, options.Value.Feed.RetainedEntries),
-            [.. users.All]);
+            [.. users.All]));
     }
 
     private static async Task<LimitsState> Limits(ApiAllowance allowance, ConcurrencyGate gate, CancellationToken cancellationToken)

@@ -66,14 +66,14 @@ public sealed partial class SalesforceRequestFilter(
         }
     }
 
-    private IResult StoreUnavailable(HttpContext http, Exception exception, string message)
+    private SalesforceHttpResult StoreUnavailable(HttpContext http, Exception exception, string message)
     {
         LogStoreUnavailable(logger, exception, http.Request.Method, http.Request.Path);
         http.Response.Headers.RetryAfter = "5";
         return Answer(SalesforceResult.Error(StatusCodes.Status503ServiceUnavailable, CrmApiError.ServerUnavailable(message)));
     }
 
-    public static IResult Answer(SalesforceResult result) => new SalesforceHttpResult(result);
+    public static SalesforceHttpResult Answer(SalesforceResult result) => new(result);
 
     private static async Task<object?> Strike(InjectedFault fault, HttpContext http, TimeProvider time)
     {
@@ -91,12 +91,12 @@ public sealed partial class SalesforceRequestFilter(
         catch (OperationCanceledException)
         {
             // The caller gave up first, as callers of a stuck server do.
-            return Results.Empty;
+            return TypedResults.Empty;
         }
         if (fault.Behaviour == TimeoutBehaviour.Drop)
         {
             http.Abort();
-            return Results.Empty;
+            return TypedResults.Empty;
         }
         return Answer(SalesforceResult.Error(StatusCodes.Status504GatewayTimeout,
             new CrmApiError("GATEWAY_TIMEOUT", string.Create(CultureInfo.InvariantCulture, $"The CRM did not answer within {fault.Hold.TotalSeconds:0.###} s (injected fault)."))));

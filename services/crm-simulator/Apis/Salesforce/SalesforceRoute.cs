@@ -13,10 +13,16 @@ public sealed record SalesforceRoute(
 {
     public const string BasePath = "/services/data/v60.0";
 
+    /// <summary>The status of the resource's success: 201 for a created record, 204 (no body) for a saved or deleted one.</summary>
+    public int Succeeds { get; init; } = StatusCodes.Status200OK;
+
+    /// <summary>Statuses the resource refuses with besides those every resource may (see <see cref="SalesforceHttpResult"/>).</summary>
+    public IReadOnlyList<int> AlsoRefuses { get; init; } = [];
+
     public static IReadOnlyList<SalesforceRoute> All { get; } =
     [
         To<LimitsResource>("GET", "limits", charged: false, (api, request, token) => api.Limits(token)),
-        To<ChangeFeedResource>("GET", "changes", charged: false, (api, request, token) => api.Changes(request, token)),
+        To<ChangeFeedResource>("GET", "changes", charged: false, (api, request, token) => api.Changes(request, token)) with { AlsoRefuses = [StatusCodes.Status410Gone] },
         To<QueryResource>("GET", "query", charged: true, (api, request, token) => api.Query(request, token)),
         To<CompositeResource>("POST", "composite", charged: true, (api, request, token) => api.Composite(request, token)),
         To<SObjectCollectionResources>("POST", "composite/sobjects", charged: true, (api, request, token) => api.CreateCollection(request, token)),
@@ -26,10 +32,10 @@ public sealed record SalesforceRoute(
         To<SObjectResources>("GET", "sobjects/{type}/describe", charged: true, (api, request, token) => api.Describe(request, token)),
         To<SObjectResources>("POST", "sobjects/Lead/{id}/convert", charged: true, (api, request, token) => api.ConvertLead(request, token)),
         To<SObjectResources>("POST", "sobjects/{type}/{id}/undelete", charged: true, (api, request, token) => api.Undelete(request, token)),
-        To<SObjectResources>("POST", "sobjects/{type}", charged: true, (api, request, token) => api.Create(request, token)),
+        To<SObjectResources>("POST", "sobjects/{type}", charged: true, (api, request, token) => api.Create(request, token)) with { Succeeds = StatusCodes.Status201Created },
         To<SObjectResources>("GET", "sobjects/{type}/{id}", charged: true, (api, request, token) => api.Read(request, token)),
-        To<SObjectResources>("PATCH", "sobjects/{type}/{id}", charged: true, (api, request, token) => api.Update(request, token)),
-        To<SObjectResources>("DELETE", "sobjects/{type}/{id}", charged: true, (api, request, token) => api.Delete(request, token)),
+        To<SObjectResources>("PATCH", "sobjects/{type}/{id}", charged: true, (api, request, token) => api.Update(request, token)) with { Succeeds = StatusCodes.Status204NoContent },
+        To<SObjectResources>("DELETE", "sobjects/{type}/{id}", charged: true, (api, request, token) => api.Delete(request, token)) with { Succeeds = StatusCodes.Status204NoContent },
     ];
 
     /// <summary>The route a method and path (relative to <see cref="BasePath"/>) lead to, with its parameters.</summary>
