@@ -1,6 +1,4 @@
 using MassTransit;
-using Sync.Rules;
-using Sync.SyncEvaluator.Evaluation;
 
 namespace Sync.SyncEvaluator.Consumers;
 

@@ -1,5 +1,3 @@
-using Sync.ServiceDefaults.Messaging;
-
 namespace Sync.SyncEvaluator.Consumers;
 
 /// <summary>How many messages of each contract the evaluator takes at once, on its own queues and on the plain-JSON entry points alike.</summary>

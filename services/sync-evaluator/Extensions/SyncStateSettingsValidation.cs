@@ -1,11 +1,5 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sync.Rules;
-using Sync.ServiceDefaults.Observability;
-using Sync.ServiceDefaults.Settings;
-using Sync.SyncEvaluator.Consumers;
-using Sync.SyncEvaluator.Evaluation;
-using Sync.SyncEvaluator.Outbox;
 using Sync.SyncEvaluator.Storage;
 
 namespace Sync.SyncEvaluator.Extensions;

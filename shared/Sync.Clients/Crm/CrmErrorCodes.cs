@@ -1,6 +1,3 @@
-using System.Globalization;
-using Sync.Contracts;
-
 namespace Sync.Clients.Crm;
 
 /// <summary>Error codes the sync handles by name.</summary>

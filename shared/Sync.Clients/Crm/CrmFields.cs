@@ -1,6 +1,3 @@
-using System.Globalization;
-using Sync.Contracts;
-
 namespace Sync.Clients.Crm;
 
 /// <summary>Field API names the sync relies on.</summary>

@@ -1,16 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Scalar.AspNetCore;
-using Sync.ServiceDefaults.Http;
-using Sync.ServiceDefaults.Observability;
-using Sync.ServiceDefaults.Storage;
 using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ServiceDefaults.Health;

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Sync.ServiceDefaults.Health;
 
 /// <summary>A server the service needs before it is ready, by the readiness check that watches it.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.Metadata;
-
 namespace Sync.ServiceDefaults.Http;
 
 /// <summary>Marks an endpoint that reads and checks its own body; see <see cref="RequestBodyLimits.ChecksItsOwnBody"/>.</summary>

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using StackExchange.Redis;
-using Sync.ServiceDefaults.Messaging;
 
 namespace Sync.ServiceDefaults.Http;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Sync.ServiceDefaults.Messaging;
 
 /// <summary>The broker did not confirm a publish: the request is not accepted, and the caller may safely retry it.</summary>

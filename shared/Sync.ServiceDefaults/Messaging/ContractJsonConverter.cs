@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
-using Sync.Contracts;
 
 namespace Sync.ServiceDefaults.Messaging;
 

@@ -1,5 +1,4 @@
 using System.Net.Mime;
-using System.Text.Json;
 using MassTransit;
 using MassTransit.Serialization;
 

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Sync.ServiceDefaults.Settings;
 
 namespace Sync.ServiceDefaults.Storage;
 
