@@ -7,14 +7,13 @@ using Sync.Testing;
 namespace Sync.SyncWorker.Tests;
 
 /// <summary>Bad input to the worker's controls is a 4xx problem naming what is wrong: the worker is not paused by it, and logs no error.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public abstract class BadInputTests(WorkerLane lane) : IAsyncLifetime
 {
     private readonly LoggedErrors _errors = new();
     private WorkerHost _worker = null!;
 
     public async Task InitializeAsync() =>
-        _worker = await WorkerHost.Start(await (await RabbitMqBroker.Shared()).CreateVirtualHost("worker-bad-input"),
-            (await RedisTestServer.Shared()).CreateKeyPrefix("worker-bad-input"), null, services => services.AddSingleton<ILoggerProvider>(_errors));
+        _worker = await WorkerHost.Start(lane, "worker-bad-input", null, services => services.AddSingleton<ILoggerProvider>(_errors));
 
     public async Task DisposeAsync() => await _worker.DisposeAsync();
 
@@ -66,3 +65,8 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Empty(_errors.Entries);
     }
 }
+
+public sealed class BadInputTestsOnServers() : BadInputTests(WorkerLane.Servers);
+
+[FastLane]
+public sealed class BadInputTestsInMemory() : BadInputTests(WorkerLane.InMemory);

@@ -4,13 +4,13 @@ using Sync.Testing;
 namespace Sync.SyncWorker.Tests;
 
 /// <summary>Batches form under load, not at idle: a lone change is synced at once, and requests accumulate only while calls are withheld.</summary>
-public sealed class BatchFormingTests
+public abstract class BatchFormingTests(WorkerLane lane)
 {
     [Fact]
     public async Task ALoneRequestIsSyncedWithoutWaitingForItsBatchToFill()
     {
         // The longest fill wait there is: only a batch that leaves at once, with nothing else queued, completes in time.
-        await using var worker = await WorkerHost.Start("worker-lone", new Dictionary<string, string?> { ["SyncWorker:BatchFillWait"] = "00:01:00" });
+        await using var worker = await WorkerHost.Start(lane, "worker-lone", new Dictionary<string, string?> { ["SyncWorker:BatchFillWait"] = "00:01:00" });
         var id = NewProspect(worker);
         var request = WorkerHost.Request(id);
 
@@ -25,7 +25,7 @@ public sealed class BatchFormingTests
     [Fact]
     public async Task RequestsArrivingWhileThePacingWithholdsACallJoinOneBatch()
     {
-        await using var worker = await WorkerHost.Start("worker-paced-batch", new Dictionary<string, string?>
+        await using var worker = await WorkerHost.Start(lane, "worker-paced-batch", new Dictionary<string, string?>
         {
             // A bucket of one batch's calls, refilled slowly: 20,000 calls over the 12 hours left is one call in about 2 s.
             ["SyncWorker:Allowance:BurstCalls"] = "2",
@@ -53,3 +53,8 @@ public sealed class BatchFormingTests
         return id;
     }
 }
+
+public sealed class BatchFormingTestsOnServers() : BatchFormingTests(WorkerLane.Servers);
+
+[FastLane]
+public sealed class BatchFormingTestsInMemory() : BatchFormingTests(WorkerLane.InMemory);

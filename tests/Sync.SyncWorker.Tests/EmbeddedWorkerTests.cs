@@ -21,6 +21,7 @@ using Sync.Testing.Hosting;
 namespace Sync.SyncWorker.Tests;
 
 /// <summary>The worker in embedded mode: the in-memory bus, in-memory stores and the in-process retry steps.</summary>
+[FastLane]
 public sealed class EmbeddedWorkerTests
 {
     [Fact]

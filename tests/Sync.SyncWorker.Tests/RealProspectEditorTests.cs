@@ -5,6 +5,7 @@ using Sync.Rules;
 using Sync.ServiceDefaults.Messaging;
 using Sync.SyncWorker.Tests.RealServices;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.SyncWorker.Tests;
 
@@ -14,15 +15,14 @@ public sealed class RealProspectEditorTests
     [Fact]
     public async Task TheWriteBackReachesTheProspectAsTheSyncsOwnChange()
     {
-        await using var broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("worker-editor");
-        await using var redis = (await RedisTestServer.Shared()).CreateKeyPrefix("worker-editor");
-        await using var editor = await RealServicesHost.StartEditor(broker, redis);
-        await using var worker = await WorkerHost.Start(broker, redis, new Dictionary<string, string?>
+        await using var lane = await TestLane.Servers("worker-editor");
+        await using var editor = await RealServicesHost.StartEditor(lane);
+        await using var worker = await WorkerHost.Start(lane, new Dictionary<string, string?>
         {
             ["Services:ProspectEditor:Url"] = editor.Address.ToString(),
             ["FieldMapping:Fields:title:Behavior"] = "UseCrmValue",
         });
-        var events = new PublishedEvents(broker, SyncQueues.EvaluatorEvents);
+        var events = new PublishedEvents(lane.Broker, SyncQueues.EvaluatorEvents);
         var created = await (await editor.Http.PostAsJsonAsync("prospects", new
         {
             email = $"grace.{Guid.NewGuid():N}@example.com",

@@ -12,12 +12,12 @@ namespace Sync.SyncWorker.Tests;
 /// Refusals that concern part of a batch fail that part alone; refusals that concern the worker's own configuration fail
 /// no prospect at all.
 /// </summary>
-public sealed class RefusalTests
+public abstract class RefusalTests(WorkerLane lane)
 {
     [Fact]
     public async Task AWriteTheCrmRefusesWholeFailsItsRecordsAndTheProspectsThatNeededNoWriteAreStillWrittenBack()
     {
-        await using var worker = await WorkerHost.Start("worker-write-refused");
+        await using var worker = await WorkerHost.Start(lane, "worker-write-refused");
         var unchanged = WorkerHost.NextProspectId();
         worker.Crm.Seed(CrmObjectType.Lead, Fields(("Email", Email(unchanged)), ("LastName", "Lovelace"), ("Company", "Engines"), ("City", "London"),
             (CrmFields.ProspectId, unchanged.ToString(System.Globalization.CultureInfo.InvariantCulture))));
@@ -40,7 +40,7 @@ public sealed class RefusalTests
     [Fact]
     public async Task AWriteBackProspectEditorRefusesFailsThatProspectAloneAndTheRestAreWrittenBack()
     {
-        await using var worker = await WorkerHost.Start("worker-write-back-refused");
+        await using var worker = await WorkerHost.Start(lane, "worker-write-back-refused");
         var refused = WorkerHost.NextProspectId();
         var accepted = WorkerHost.NextProspectId();
         worker.Editor.Add(refused, Email(refused), Fields(("lastName", "Hopper")));
@@ -63,7 +63,7 @@ public sealed class RefusalTests
     [Fact]
     public async Task CredentialsTheCrmRefusesSendTheBatchToRetryFailingNobodyAndItSyncsOnceTheyAreMended()
     {
-        await using var worker = await WorkerHost.Start("worker-credentials-refused");
+        await using var worker = await WorkerHost.Start(lane, "worker-credentials-refused");
         var id = WorkerHost.NextProspectId();
         worker.Editor.Add(id, Email(id), Fields(("lastName", "Turing")));
         worker.Crm.RefuseEveryCall = new CrmRequestException("The CRM refused POST composite: 401 INVALID_SESSION_ID.",
@@ -86,7 +86,7 @@ public sealed class RefusalTests
     [Fact]
     public async Task TheSyncErrorListPagesAndRetriesTheProspectsOfOneErrorCode()
     {
-        await using var worker = await WorkerHost.Start("worker-error-list");
+        await using var worker = await WorkerHost.Start(lane, "worker-error-list");
         var ids = Enumerable.Range(0, 5).Select(_ => WorkerHost.NextProspectId()).ToList();
         foreach (var id in ids)
             worker.Editor.Add(id, Email(id), Fields(("lastName", "Refused")));
@@ -123,5 +123,9 @@ public sealed class RefusalTests
 
     private static async Task<List<SyncErrorEntry>> Errors(WorkerHost worker) =>
         (await worker.Api.GetFromJsonAsync<List<SyncErrorEntry>>("sync/errors", Json.Options))!;
-
 }
+
+public sealed class RefusalTestsOnServers() : RefusalTests(WorkerLane.Servers);
+
+[FastLane]
+public sealed class RefusalTestsInMemory() : RefusalTests(WorkerLane.InMemory);

@@ -8,11 +8,12 @@ using static Sync.SyncWorker.Tests.Fakes.SeedValues;
 
 namespace Sync.SyncWorker.Tests;
 
-public sealed class SyncBehaviourFixture : IAsyncLifetime
+/// <summary>One worker for the suite, on the lane of the suite's class.</summary>
+public abstract class SyncBehaviourFixture(WorkerLane lane) : IAsyncLifetime
 {
     public WorkerHost Worker { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Worker = await WorkerHost.Start("worker-behaviour", new Dictionary<string, string?>
+    public async Task InitializeAsync() => Worker = await WorkerHost.Start(lane, "worker-behaviour", new Dictionary<string, string?>
     {
         ["FieldMapping:Fields:title:Behavior"] = "UseCrmValue",
         ["FieldMapping:Fields:phone:Behavior"] = "UseMarketingValue",
@@ -23,12 +24,19 @@ public sealed class SyncBehaviourFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Worker.DisposeAsync();
 }
 
-/// <summary>What one sync does to a prospect and its CRM record: matching, field behaviours, write-back, reporting.</summary>
-public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFixture<SyncBehaviourFixture>
+public sealed class ServersSyncBehaviourFixture() : SyncBehaviourFixture(WorkerLane.Servers);
+
+public sealed class InMemorySyncBehaviourFixture() : SyncBehaviourFixture(WorkerLane.InMemory);
+
+/// <summary>
+/// What one sync does to a prospect and its CRM record: matching, field behaviours, write-back, reporting. On both lanes:
+/// <see cref="SyncBehaviourTestsOnServers"/> and <see cref="SyncBehaviourTestsInMemory"/>.
+/// </summary>
+public abstract class SyncBehaviourTests(SyncBehaviourFixture fixture)
 {
     private static readonly DateTimeOffset LongAgo = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private WorkerHost Worker => fixture.Worker;
+    protected WorkerHost Worker => fixture.Worker;
 
     [Fact]
     public async Task NewProspectBecomesALeadWithPlaceholdersForWhatTheCrmRequires()
@@ -375,42 +383,12 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task AnInvalidSyncRequestGoesToTheErrorQueueWithItsReason()
-    {
-        await Worker.Publish(WorkerHost.Request(WorkerHost.NextProspectId()) with { Version = 0 });
-
-        await Eventually.True(async () => await Worker.Broker.CountNow("sync-worker_error") is { Ready: 1 }, "the invalid request in sync-worker_error");
-    }
-
-    [Fact]
     public async Task OperatorEndpointsRequireTheApiKey()
     {
         using var anonymous = new HttpClient { BaseAddress = Worker.Host.Address };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("sync/status")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("sync/pause", null)).StatusCode);
-    }
-
-    [Fact]
-    public async Task TheWorkerPublishesNothingButSyncCompleted()
-    {
-        // A worker of its own: what is published and sent on its bus comes from this test and this sync alone.
-        await using var worker = await WorkerHost.Start("worker-publishes-completions-only");
-        var id = WorkerHost.NextProspectId();
-        worker.Editor.Add(id, Email(id), Fields(("lastName", "Quiet"), ("company", "Co")));
-        var request = WorkerHost.Request(id);
-
-        await worker.Sync(request);
-        await worker.Broker.WaitUntilDrained();
-
-        var published = worker.Recorded.Published.ToList();
-        // The one SyncRequested is the test's own (published through the worker's bus); everything else is the worker's.
-        Assert.Same(request, Assert.Single(published.OfType<SyncRequested>()));
-        var byWorker = published.Where(message => message is not SyncRequested).ToList();
-        Assert.Equal(request.SyncId, Assert.IsType<SyncCompleted>(Assert.Single(byWorker)).SyncId);
-        // Nor did it send a request back to its queue or to a retry queue.
-        Assert.Empty(worker.Recorded.Sent);
-        Assert.All(worker.Editor.WriteBacks, write => Assert.Equal(request.SyncId, write.SyncId));
     }
 
     private (long ProspectId, string ContactId) SeedSyncedContact(
@@ -426,7 +404,6 @@ public sealed class SyncBehaviourTests(SyncBehaviourFixture fixture) : IClassFix
         return (id, contact.Id!);
     }
 
-    private async Task<IReadOnlyList<SyncErrorEntry>> ErrorList() =>
+    protected async Task<IReadOnlyList<SyncErrorEntry>> ErrorList() =>
         (await Worker.Api.GetFromJsonAsync<List<SyncErrorEntry>>("sync/errors", Json.Options))!;
-
 }

@@ -1,15 +1,12 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using MassTransit;
+using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
-using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.SyncWorker.Apis;
 using Sync.SyncWorker.Control;
-using Sync.SyncWorker.Extensions;
 using Sync.SyncWorker.Tests.Fakes;
 using Sync.Testing;
 using Sync.Testing.Hosting;
@@ -17,10 +14,11 @@ using Sync.Testing.Hosting;
 namespace Sync.SyncWorker.Tests;
 
 /// <summary>
-/// The sync-worker hosted in-process as Program.cs hosts it, on the real broker (its own virtual host) and Redis (its own
-/// key prefix), against a fake CRM and prospect-editor (or the real ones, see <see cref="Start(IsolatedVirtualHost, IsolatedKeyPrefix, IReadOnlyDictionary{string, string?}?, Action{IServiceCollection}?)"/>).
+/// The sync-worker hosted in-process as Program.cs hosts it (<see cref="WorkerRecipe"/>), on a lane: the real broker and Redis
+/// (its own virtual host and key prefix) or MassTransit's in-memory test harness with the in-memory stores; against a fake
+/// CRM and prospect-editor, or the real ones (see <see cref="Start(ServerLane, IReadOnlyDictionary{string, string?}?, Action{IServiceCollection}?)"/>).
 /// SyncCompleted is read where the evaluator reads it, from the sync-evaluator-completions queue; ProspectSyncForced from
-/// the sync-evaluator queue.
+/// the sync-evaluator queue (see <see cref="WorkerRecording"/>).
 /// </summary>
 public sealed class WorkerHost : IAsyncDisposable
 {
@@ -28,33 +26,48 @@ public sealed class WorkerHost : IAsyncDisposable
 
     private static long _nextProspectId = 1_000;
 
-    private readonly Dictionary<string, string?> _configuration;
-    private readonly Action<IServiceCollection>? _addServices;
+    private readonly TestHostBuilder _builder;
+    private readonly bool _ownsLane;
     private bool _stopped;
 
-    private WorkerHost(IsolatedVirtualHost broker, IsolatedKeyPrefix redis, FakeCrm crm, FakeProspectEditor editor, Recording recorded,
-        Dictionary<string, string?> configuration, Action<IServiceCollection>? addServices)
+    private WorkerHost(TestLane lane, bool ownsLane, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? addServices)
     {
-        _addServices = addServices;
-        Broker = broker;
-        Redis = redis;
-        Crm = crm;
-        Editor = editor;
-        Recorded = recorded;
-        _configuration = configuration;
+        Lane = lane;
+        _ownsLane = ownsLane;
+        var configuration = TestSettings.Combine(FastSettings(), settings ?? new Dictionary<string, string?>()).ToDictionary(StringComparer.OrdinalIgnoreCase);
+        var realCrm = configuration.ContainsKey("Services:Crm:Url");
+        var realEditor = configuration.ContainsKey("Services:ProspectEditor:Url");
+        _builder = Recorded.RecordOn(TestHostBuilder.For(WorkerRecipe.Service, lane)
+            .WithSettings(configuration)
+            .WithApiKey(ApiKey)
+            .ReplaceServices(services =>
+            {
+                if (!realCrm)
+                    services.AddSingleton<ICrmClient>(Crm);
+                if (!realEditor)
+                    services.AddSingleton<IProspectEditorClient>(Editor);
+                addServices?.Invoke(services);
+            }), forcedSyncs: !realEditor);
     }
 
     public TestServiceHost Host { get; private set; } = null!;
 
-    public IsolatedVirtualHost Broker { get; }
+    public TestLane Lane { get; }
 
-    public IsolatedKeyPrefix Redis { get; }
+    /// <summary>The worker's virtual host, on the servers' lane only: a test of the broker's queues runs there alone.</summary>
+    public IsolatedVirtualHost Broker => Servers.Broker;
 
-    public FakeCrm Crm { get; }
+    /// <summary>The worker's key prefix, on the servers' lane only.</summary>
+    public IsolatedKeyPrefix Redis => Servers.Redis;
 
-    public FakeProspectEditor Editor { get; }
+    private ServerLane Servers => Lane as ServerLane
+        ?? throw new InvalidOperationException("This worker runs on the in-memory lane, with no broker or Redis: a test of their state belongs on the servers' lane only.");
 
-    public Recording Recorded { get; }
+    public FakeCrm Crm { get; } = new();
+
+    public FakeProspectEditor Editor { get; } = new();
+
+    public WorkerRecording Recorded { get; } = new();
 
     public HttpClient Api => Host.Http;
 
@@ -71,71 +84,55 @@ public sealed class WorkerHost : IAsyncDisposable
         ["SyncWorker:Allowance:LimitsRefreshInterval"] = "00:00:00.200",
     };
 
-    public static async Task<WorkerHost> Start(string purpose, IReadOnlyDictionary<string, string?>? settings = null) =>
-        await Start(await (await RabbitMqBroker.Shared()).CreateVirtualHost(purpose), (await RedisTestServer.Shared()).CreateKeyPrefix(purpose), settings);
+    /// <summary>A worker on the real servers, on a virtual host and key prefix of its own.</summary>
+    public static Task<WorkerHost> Start(string purpose, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start(WorkerLane.Servers, purpose, settings);
+
+    /// <summary>A worker on a lane of its own, which it disposes.</summary>
+    /// <param name="addServices">Registrations after the worker's own, such as a logger provider recording errors.</param>
+    public static async Task<WorkerHost> Start(
+        WorkerLane lane, string purpose, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? addServices = null) =>
+        await Start(new WorkerHost(await lane.Create(purpose), ownsLane: true, settings, addServices));
 
     /// <summary>
-    /// A worker on a virtual host and key prefix it shares with other services. With Services:ProspectEditor:Url set, it talks
-    /// to that prospect-editor instead of the fake, and leaves the sync-evaluator queue to the test; with Services:Crm:Url
-    /// set, to that CRM through the client AddSyncWorker registers.
+    /// A worker on a virtual host and key prefix it shares with other services; the caller disposes the lane after them all.
+    /// With Services:ProspectEditor:Url set, it talks to that prospect-editor instead of the fake, and leaves the
+    /// sync-evaluator queue to the test; with Services:Crm:Url set, to that CRM through the client AddSyncWorker registers.
     /// </summary>
     /// <param name="addServices">Registrations after the worker's own, such as a handler observing its HTTP calls.</param>
-    public static async Task<WorkerHost> Start(
-        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? addServices = null)
+    public static Task<WorkerHost> Start(ServerLane lane, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? addServices = null) =>
+        Start(new WorkerHost(lane, ownsLane: false, settings, addServices));
+
+    private static async Task<WorkerHost> Start(WorkerHost worker)
     {
-        var configuration = new Dictionary<string, string?>(
-            TestSettings.Combine(FastSettings(), settings ?? new Dictionary<string, string?>()), StringComparer.OrdinalIgnoreCase);
-        var worker = new WorkerHost(broker, redis, new FakeCrm(), new FakeProspectEditor(), new Recording(), configuration, addServices);
-        worker.Host = await worker.StartHost();
-        await worker.UntilConsuming();
-        return worker;
+        try
+        {
+            worker.Host = await worker._builder.Start();
+            await worker.UntilConsuming();
+            return worker;
+        }
+        catch
+        {
+            await worker.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>Stops the worker and starts a new one on the same broker, Redis, CRM and prospect-editor, as after a crash or a deploy.</summary>
+    /// <summary>Stops the worker and starts a new one on the same lane, CRM and prospect-editor, as after a crash or a deploy.</summary>
     public async Task Restart()
     {
         await Stop();
-        Host = await StartHost();
+        Host = await _builder.Start();
         _stopped = false;
     }
 
-    /// <summary>Stops the worker, leaving its virtual host and keys to <see cref="DisposeAsync"/>: the services it calls can then stop without it calling them.</summary>
+    /// <summary>Stops the worker, leaving its lane to <see cref="DisposeAsync"/>: the services it calls can then stop without it calling them.</summary>
     public async Task Stop()
     {
-        if (_stopped)
+        if (_stopped || Host is null)
             return;
         _stopped = true;
         await Host.DisposeAsync();
-    }
-
-    private async Task<TestServiceHost> StartHost()
-    {
-        var host = await TestServiceHost.Start(
-            "sync-worker",
-            TestSettings.Combine(Broker.Settings, Redis.Settings, _configuration),
-            builder =>
-            {
-                builder.AddSyncWorker();
-                if (!_configuration.ContainsKey("Services:Crm:Url"))
-                    builder.Services.AddSingleton<ICrmClient>(Crm);
-                var realEditor = _configuration.ContainsKey("Services:ProspectEditor:Url");
-                if (!realEditor)
-                    builder.Services.AddSingleton<IProspectEditorClient>(Editor);
-                _addServices?.Invoke(builder.Services);
-                builder.Services.AddSingleton(Recorded);
-                builder.Services.AddPublishObserver<PublishRecorder>();
-                builder.Services.AddSendObserver<SendRecorder>();
-                builder.AddSyncBus(bus =>
-                {
-                    bus.AddSyncWorkerConsumers();
-                    bus.AddConsumer<CompletionRecorder, CompletionRecorderDefinition>();
-                    if (!realEditor)
-                        bus.AddConsumer<ForcedSyncRecorder, ForcedSyncRecorderDefinition>();
-                });
-            },
-            app => app.MapSyncWorkerApi());
-        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
-        return host;
     }
 
     public static long NextProspectId() => Interlocked.Increment(ref _nextProspectId);
@@ -172,7 +169,7 @@ public sealed class WorkerHost : IAsyncDisposable
 
     /// <summary>
     /// Waits until <paramref name="messages"/> wait in <paramref name="queue"/> with no consumer, by the broker's count at the
-    /// moment (the management API's statistics lag by seconds).
+    /// moment (the management API's statistics lag by seconds). Servers' lane only.
     /// </summary>
     public async Task UntilWaiting(string queue, int messages) =>
         await Eventually.True(async () => await Broker.CountNow(queue) is { Consumers: 0 } state && state.Ready == messages,
@@ -183,98 +180,16 @@ public sealed class WorkerHost : IAsyncDisposable
 
     public async Task<WorkerStatus> Status() => (await Api.GetFromJsonAsync<WorkerStatus>("sync/status", Json.Options))!;
 
+    /// <summary>MassTransit's record of the worker's bus, on the in-memory lane only.</summary>
+    public ITestHarness Harness => Lane is InMemoryLane
+        ? Host.Service<ITestHarness>()
+        : throw new InvalidOperationException("This worker runs on the servers' lane, where MassTransit's test harness does not record its bus.");
+
     public async ValueTask DisposeAsync()
     {
         await Stop();
-        await Broker.DisposeAsync();
-        await Redis.DisposeAsync();
-    }
-
-    /// <summary>What left the worker: every SyncCompleted and ProspectSyncForced by the queue that received it, and every message published in its process.</summary>
-    public sealed class Recording
-    {
-        private long _lastCompletionTimestamp;
-
-        public ConcurrentDictionary<Guid, ConcurrentQueue<SyncCompleted>> Completions { get; } = new();
-
-        /// <summary>When the latest SyncCompleted arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for timings that must not include polling.</summary>
-        public long LastCompletionTimestamp => Volatile.Read(ref _lastCompletionTimestamp);
-
-        public ConcurrentQueue<ProspectSyncForced> Forced { get; } = new();
-
-        /// <summary>Every message published on the worker's bus: the worker's own, and those a test published through it (<see cref="Publish"/>).</summary>
-        public ConcurrentQueue<object> Published { get; } = new();
-
-        /// <summary>Every message sent (not published) on the worker's bus, with the address it went to: retries, postponed and returned requests.</summary>
-        public ConcurrentQueue<(Uri? Address, object Message)> Sent { get; } = new();
-
-        public int CompletionCount => Completions.Values.Sum(queue => queue.Count);
-
-        public void Completed(SyncCompleted completion)
-        {
-            Completions.GetOrAdd(completion.SyncId, _ => new ConcurrentQueue<SyncCompleted>()).Enqueue(completion);
-            Volatile.Write(ref _lastCompletionTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
-        }
-    }
-
-    private sealed class CompletionRecorder(Recording recorded) : IConsumer<SyncCompleted>
-    {
-        public Task Consume(ConsumeContext<SyncCompleted> context)
-        {
-            recorded.Completed(context.Message);
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class CompletionRecorderDefinition : ConsumerDefinition<CompletionRecorder>
-    {
-        public CompletionRecorderDefinition() => EndpointName = SyncQueues.EvaluatorCompletions;
-    }
-
-    private sealed class ForcedSyncRecorder(Recording recorded) : IConsumer<ProspectSyncForced>
-    {
-        public Task Consume(ConsumeContext<ProspectSyncForced> context)
-        {
-            recorded.Forced.Enqueue(context.Message);
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class ForcedSyncRecorderDefinition : ConsumerDefinition<ForcedSyncRecorder>
-    {
-        public ForcedSyncRecorderDefinition() => EndpointName = SyncQueues.EvaluatorEvents;
-    }
-
-    private sealed class SendRecorder(Recording recorded) : ISendObserver
-    {
-        public Task PreSend<T>(SendContext<T> context)
-            where T : class => Task.CompletedTask;
-
-        public Task PostSend<T>(SendContext<T> context)
-            where T : class
-        {
-            recorded.Sent.Enqueue((context.DestinationAddress, context.Message));
-            return Task.CompletedTask;
-        }
-
-        public Task SendFault<T>(SendContext<T> context, Exception exception)
-            where T : class => Task.CompletedTask;
-    }
-
-    private sealed class PublishRecorder(Recording recorded) : IPublishObserver
-    {
-        public Task PrePublish<T>(PublishContext<T> context)
-            where T : class => Task.CompletedTask;
-
-        public Task PostPublish<T>(PublishContext<T> context)
-            where T : class
-        {
-            recorded.Published.Enqueue(context.Message);
-            return Task.CompletedTask;
-        }
-
-        public Task PublishFault<T>(PublishContext<T> context, Exception exception)
-            where T : class => Task.CompletedTask;
+        if (_ownsLane)
+            await Lane.DisposeAsync();
     }
 }
 

@@ -23,21 +23,22 @@ public sealed class RealServicesHost : IAsyncDisposable
 {
     private static long _nextVersion;
 
-    private RealServicesHost(
-        IsolatedVirtualHost broker, IsolatedKeyPrefix redis, SimulatorHost crm, TestServiceHost editor, WorkerHost worker, CrmTraffic traffic)
+    private RealServicesHost(ServerLane lane, SimulatorHost crm, TestServiceHost editor, WorkerHost worker, CrmTraffic traffic)
     {
-        Broker = broker;
-        Redis = redis;
+        Lane = lane;
         Crm = crm;
         Editor = editor;
         Worker = worker;
         Traffic = traffic;
-        Events = new PublishedEvents(broker, SyncQueues.EvaluatorEvents);
+        Events = new PublishedEvents(lane.Broker, SyncQueues.EvaluatorEvents);
     }
 
-    public IsolatedVirtualHost Broker { get; }
+    /// <summary>The virtual host and key prefix the three services share.</summary>
+    public ServerLane Lane { get; }
 
-    public IsolatedKeyPrefix Redis { get; }
+    public IsolatedVirtualHost Broker => Lane.Broker;
+
+    public IsolatedKeyPrefix Redis => Lane.Redis;
 
     public SimulatorHost Crm { get; }
 
@@ -55,23 +56,22 @@ public sealed class RealServicesHost : IAsyncDisposable
     /// <param name="workerSettings">The worker's configuration over <see cref="WorkerHost.FastSettings"/>.</param>
     public static async Task<RealServicesHost> Start(string purpose, IReadOnlyDictionary<string, string?>? workerSettings = null)
     {
-        var broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost(purpose);
-        var redis = (await RedisTestServer.Shared()).CreateKeyPrefix(purpose);
-        var crm = await SimulatorHost.Start(redis.Settings);
-        var editor = await StartEditor(broker, redis);
+        var lane = await TestLane.Servers(purpose);
+        var crm = await SimulatorHost.Start(lane.Redis.Settings);
+        var editor = await StartEditor(lane);
         var traffic = new CrmTraffic();
         var settings = TestSettings.Combine(new Dictionary<string, string?>
         {
             ["Services:Crm:Url"] = crm.Address.ToString(),
             ["Services:ProspectEditor:Url"] = editor.Address.ToString(),
         }, workerSettings ?? new Dictionary<string, string?>()).ToDictionary();
-        var worker = await WorkerHost.Start(broker, redis, settings, traffic.Observe);
-        return new RealServicesHost(broker, redis, crm, editor, worker, traffic);
+        var worker = await WorkerHost.Start(lane, settings, traffic.Observe);
+        return new RealServicesHost(lane, crm, editor, worker, traffic);
     }
 
     /// <summary>prospect-editor as its Program.cs hosts it, with a fast outbox relay and the worker's API key.</summary>
-    public static async Task<TestServiceHost> StartEditor(IsolatedVirtualHost broker, IsolatedKeyPrefix redis) =>
-        await EditorHost.Start(TestSettings.Combine(broker.Settings, redis.Settings, new Dictionary<string, string?>
+    public static async Task<TestServiceHost> StartEditor(ServerLane lane) =>
+        await EditorHost.Start(TestSettings.Combine(lane.Settings, new Dictionary<string, string?>
         {
             ["Sync:ApiKey"] = WorkerHost.ApiKey,
             ["Outbox:SweepInterval"] = "00:00:00.200",
@@ -186,10 +186,10 @@ public sealed class RealServicesHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Worker.Stop();
+        await Worker.DisposeAsync();
         await Editor.DisposeAsync();
         await Crm.DisposeAsync();
-        // Last: it deletes the virtual host and the keys the other two used.
-        await Worker.DisposeAsync();
+        // Last, once no service uses them: the virtual host and the keys.
+        await Lane.DisposeAsync();
     }
 }
