@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
+using Sync.ServiceDefaults.Tests.Hosting;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -10,29 +11,18 @@ namespace Sync.ServiceDefaults.Tests;
 /// <summary>The start-up promise: an event published before its consumer ever ran waits in the consumer's queue.</summary>
 public sealed class BrokerTopologyTests : IAsyncLifetime
 {
-    private IsolatedVirtualHost _broker = null!;
-    private IsolatedKeyPrefix _redis = null!;
+    private ServerLane _lane = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("topology");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("topology");
-    }
+    private IsolatedVirtualHost _broker => _lane.Broker;
 
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _lane = await TestLane.Servers("topology");
+
+    public async Task DisposeAsync() => await _lane.DisposeAsync();
 
     [Fact]
     public async Task EventPublishedBeforeAnyConsumerStartedWaitsInItsQueue()
     {
-        await using var publisher = await TestServiceHost.Start(
-            "topology-publisher",
-            TestSettings.Combine(_broker.Settings, _redis.Settings),
-            builder => builder.AddSyncBus(),
-            _ => { });
+        await using var publisher = await TestHostBuilder.For(BareService.OnTheBus("topology-publisher"), _lane).Start();
 
         await publisher.Service<ConfirmedPublisher>().Publish(new ProspectActivityRecorded
         {
@@ -63,23 +53,13 @@ public sealed class BrokerTopologyTests : IAsyncLifetime
     public async Task ConsumerStartingLaterBindsTheSameQueueAndEachMessageArrivesOnce()
     {
         var received = new List<Guid>();
-        await using var publisher = await TestServiceHost.Start(
-            "topology-publisher",
-            TestSettings.Combine(_broker.Settings, _redis.Settings),
-            builder => builder.AddSyncBus(),
-            _ => { });
+        await using var publisher = await TestHostBuilder.For(BareService.OnTheBus("topology-publisher"), _lane).Start();
         var early = Guid.NewGuid();
         await publisher.Service<ConfirmedPublisher>().Publish(Request(early), CancellationToken.None);
 
-        await using var consumer = await TestServiceHost.Start(
-            "topology-consumer",
-            TestSettings.Combine(_broker.Settings, _redis.Settings),
-            builder =>
-            {
-                builder.Services.AddSingleton(received);
-                builder.AddSyncBus(bus => bus.AddConsumer<RecordingConsumer, RecordingConsumerDefinition>());
-            },
-            _ => { });
+        await using var consumer = await TestHostBuilder.For(BareService.OnTheBus("topology-consumer", bus => bus.AddConsumer<RecordingConsumer, RecordingConsumerDefinition>()), _lane)
+            .BeforeService(services => services.AddSingleton(received))
+            .Start();
         var late = Guid.NewGuid();
         await publisher.Service<ConfirmedPublisher>().Publish(Request(late), CancellationToken.None);
 
