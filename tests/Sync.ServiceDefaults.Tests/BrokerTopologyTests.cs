@@ -13,7 +13,7 @@ public sealed class BrokerTopologyTests : IAsyncLifetime
 {
     private ServerLane _lane = null!;
 
-    private IsolatedVirtualHost _broker => _lane.Broker;
+    private IsolatedVirtualHost Broker => _lane.Broker;
 
     public async Task InitializeAsync() => _lane = await TestLane.Servers("topology");
 
@@ -41,9 +41,9 @@ public sealed class BrokerTopologyTests : IAsyncLifetime
             Rule = "FormSubmission",
         }, CancellationToken.None);
 
-        var evaluatorQueue = await Eventually.Until(async () => await _broker.Queue(SyncQueues.EvaluatorEvents) is { Messages: 1 } queue ? queue : null,
+        var evaluatorQueue = await Eventually.Until(async () => await Broker.Queue(SyncQueues.EvaluatorEvents) is { Messages: 1 } queue ? queue : null,
             "the activity to wait in the sync-evaluator queue");
-        var workerQueue = await Eventually.Until(async () => await _broker.Queue(SyncQueues.Worker) is { Messages: 1 } queue ? queue : null,
+        var workerQueue = await Eventually.Until(async () => await Broker.Queue(SyncQueues.Worker) is { Messages: 1 } queue ? queue : null,
             "the sync request to wait in the sync-worker queue");
         Assert.Equal(0, evaluatorQueue.Consumers);
         Assert.Equal(0, workerQueue.Consumers);
@@ -64,7 +64,7 @@ public sealed class BrokerTopologyTests : IAsyncLifetime
         await publisher.Service<ConfirmedPublisher>().Publish(Request(late), CancellationToken.None);
 
         await Eventually.True(() => { lock (received) return received.Count >= 2; }, "both sync requests to be consumed");
-        await _broker.WaitUntilDrained();
+        await Broker.WaitUntilDrained();
         lock (received)
             Assert.Equal(new[] { early, late }.Order(), received.Order());
     }
