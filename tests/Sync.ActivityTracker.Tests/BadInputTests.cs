@@ -15,6 +15,7 @@ namespace Sync.ActivityTracker.Tests;
 public sealed class BadInputTests : IAsyncLifetime
 {
     private readonly LoggedErrors _errors = new();
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
     private TestServiceHost _editor = null!;
@@ -22,8 +23,8 @@ public sealed class BadInputTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("tracker-bad-input");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("tracker-bad-input");
+        _lane = await TestLane.Servers("tracker-bad-input");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
         _editor = await EditorHost.Start(TestSettings.Combine(_broker.Settings, _redis.Settings, TrackerFixture.Common), TrackerFixture.ApiKey);
         // Large enough for a form of 1,100 fields, so it is the field count that is refused, not the size.
         _tracker = await TrackerFixture.StartTracker(_broker, _redis, _editor.Address, new Dictionary<string, string?> { ["Tracking:MaxBodyBytes"] = "65536" },
@@ -34,8 +35,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         await _tracker.DisposeAsync();
         await _editor.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     [Theory]

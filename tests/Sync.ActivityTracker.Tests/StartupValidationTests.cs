@@ -1,6 +1,3 @@
-using Sync.ActivityTracker.Apis;
-using Sync.ActivityTracker.Extensions;
-using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -20,14 +17,9 @@ public sealed class StartupValidationTests
     [InlineData("Tracking:SigningKey", "only-twenty-characters")]
     public async Task ABadSettingFailsStartNamingItsKey(string key, string value)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServiceHost.Start("activity-tracker",
-            TestSettings.Combine(TestSettings.Embedded, TrackerFixture.Common, new Dictionary<string, string?> { [key] = value }),
-            builder =>
-            {
-                builder.AddActivityTracker();
-                builder.AddSyncBus(bus => bus.AddActivityTrackerConsumers());
-            },
-            app => app.MapActivityTrackerApi()));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestHostBuilder.For(TrackerFixture.Recipe, TestLane.InMemory())
+            .WithSettings(TestSettings.Combine(TrackerFixture.Common, new Dictionary<string, string?> { [key] = value }))
+            .Start());
 
         Assert.Contains(key, error.Message);
     }

@@ -4,7 +4,6 @@ using Sync.ActivityTracker.Extensions;
 using Sync.Clients.ProspectEditor;
 using Sync.ProspectEditor.Outbox;
 using Sync.ProspectEditor.Tests.Support;
-using Sync.ServiceDefaults.Http;
 using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 using Sync.Testing.Hosting;
@@ -16,9 +15,11 @@ public sealed class TrackerFixture : IAsyncLifetime
 {
     public const string ApiKey = "activity-tracker-test-key";
 
-    public IsolatedVirtualHost Broker { get; private set; } = null!;
+    private ServerLane _lane = null!;
 
-    public IsolatedKeyPrefix Redis { get; private set; } = null!;
+    public IsolatedVirtualHost Broker => _lane.Broker;
+
+    public IsolatedKeyPrefix Redis => _lane.Redis;
 
     public TestServiceHost Editor { get; private set; } = null!;
 
@@ -34,9 +35,8 @@ public sealed class TrackerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("activity-tracker");
-        Redis = (await RedisTestServer.Shared()).CreateKeyPrefix("activity-tracker");
-        Editor = await EditorHost.Start(TestSettings.Combine(Broker.Settings, Redis.Settings, Common), ApiKey);
+        _lane = await TestLane.Servers("activity-tracker");
+        Editor = await EditorHost.Start(_lane, ApiKey, Common);
         Tracker = await StartTracker(Broker, Redis, Editor.Address);
         Public = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Tracker.Address };
         Published = new PublishedEvents(Broker, SyncQueues.EvaluatorEvents);
@@ -51,23 +51,25 @@ public sealed class TrackerFixture : IAsyncLifetime
         ["Tracking:MaxBodyBytes"] = "4096",
     };
 
+    /// <summary>activity-tracker as its Program.cs hosts it.</summary>
+    public static ServiceRecipe Recipe { get; } =
+        new("activity-tracker", builder => builder.AddActivityTracker(), bus => bus.AddActivityTrackerConsumers(), app => app.MapActivityTrackerApi());
+
+    /// <param name="extra">Settings over the common ones.</param>
+    /// <param name="replaceServices">Registrations made after activity-tracker's own, which they replace.</param>
     public static async Task<TestServiceHost> StartTracker(
         IsolatedVirtualHost broker, IsolatedKeyPrefix redis, Uri editor, IReadOnlyDictionary<string, string?>? extra = null,
         Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? replaceServices = null)
     {
-        // Later sources win: extra settings override the common ones.
-        var settings = TestSettings.Combine(broker.Settings, redis.Settings, Common,
-            new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() }, extra ?? new Dictionary<string, string?>());
-        var host = await TestServiceHost.Start("activity-tracker", settings,
-            builder =>
-            {
-                builder.AddActivityTracker();
-                replaceServices?.Invoke(builder);
-                builder.AddSyncBus(bus => bus.AddActivityTrackerConsumers());
-            },
-            app => app.MapActivityTrackerApi());
-        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
-        return host;
+        // The caller owns the virtual host and the key prefix: this lane is only where the tracker runs, never disposed here.
+        var tracker = TestHostBuilder.For(Recipe, new ServerLane(broker, redis))
+            .WithApiKey(ApiKey)
+            .WithSettings(Common)
+            .WithSettings(new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = editor.ToString() })
+            .WithSettings(extra);
+        if (replaceServices is not null)
+            tracker.ReplaceServices(replaceServices);
+        return await tracker.Start();
     }
 
     public async Task DisposeAsync()
@@ -75,8 +77,7 @@ public sealed class TrackerFixture : IAsyncLifetime
         Public.Dispose();
         await Tracker.DisposeAsync();
         await Editor.DisposeAsync();
-        await Broker.DisposeAsync();
-        await Redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     public async Task<ProspectDto> CreateProspect()

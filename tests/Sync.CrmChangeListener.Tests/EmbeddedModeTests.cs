@@ -1,11 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Contracts;
-using Sync.CrmChangeListener.Apis;
-using Sync.CrmChangeListener.Extensions;
 using Sync.CrmChangeListener.Tests.Support;
 using Sync.CrmSimulator.Tests.Support;
-using Sync.ServiceDefaults.Messaging;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -20,25 +17,11 @@ public sealed class EmbeddedModeTests
         var embedded = TestSettings.Combine(TestSettings.Embedded, new Dictionary<string, string?> { ["Redis:ConnectionString"] = "127.0.0.1:1" });
         await using var crm = await SimulatorHost.Start(embedded);
         var received = new List<CrmRecordChanged>();
-        await using var listener = await TestServiceHost.Start(
-            "crm-change-listener",
-            TestSettings.Combine(embedded, new Dictionary<string, string?>
-            {
-                ["Services:Crm:Url"] = crm.Address.ToString(),
-                ["CrmFeed:PollInterval"] = "00:00:00.050",
-            }),
-            builder =>
-            {
-                builder.Services.AddSingleton<Sync.Clients.ProspectEditor.IProspectEditorClient>(new FakeProspectEditor());
-                builder.Services.AddSingleton(received);
-                builder.AddCrmChangeListener();
-                builder.AddSyncBus(bus =>
-                {
-                    bus.AddCrmChangeListenerConsumers();
-                    bus.AddConsumer<RecordingConsumer>();
-                });
-            },
-            app => app.MapCrmChangeListenerApi());
+        await using var listener = await ListenerHost.For(TestLane.InMemory(), crm, new FakeProspectEditor())
+            .WithSettings(embedded)
+            .BeforeService(services => services.AddSingleton(received))
+            .WithTestConsumers(bus => bus.AddConsumer<RecordingConsumer>())
+            .Start();
 
         var leadId = await crm.CreateLead("Embedded", SimulatorHost.NewEmail(), new { ProspectId__c = "8001" });
 

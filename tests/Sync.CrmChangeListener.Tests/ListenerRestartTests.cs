@@ -8,6 +8,7 @@ using Sync.CrmChangeListener.Tests.Support;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.ServiceDefaults.Storage;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.CrmChangeListener.Tests;
 
@@ -17,6 +18,7 @@ namespace Sync.CrmChangeListener.Tests;
 /// </summary>
 public sealed class ListenerRestartTests : IAsyncLifetime
 {
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
     private SimulatorHost _crm = null!;
@@ -24,16 +26,15 @@ public sealed class ListenerRestartTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("crm-listener-restart");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("crm-listener-restart");
+        _lane = await TestLane.Servers("crm-listener-restart");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
         _crm = await SimulatorHost.Start(TestSettings.Combine(_redis.Settings, new Dictionary<string, string?> { ["CrmSimulator:Feed:RetainedEntries"] = "60" }));
     }
 
     public async Task DisposeAsync()
     {
         await _crm.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Sync.CrmChangeListener.Feed;
 using Sync.CrmChangeListener.Tests.Support;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.CrmChangeListener.Tests;
 
@@ -19,6 +20,7 @@ public sealed class ProspectEditorFailureTests : IAsyncLifetime
 
     private readonly FakeProspectEditor _prospects = new();
     private readonly CapturedLogs _logs = new();
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
     private SimulatorHost _crm = null!;
@@ -26,8 +28,8 @@ public sealed class ProspectEditorFailureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("crm-listener-editor-failure");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("crm-listener-editor-failure");
+        _lane = await TestLane.Servers("crm-listener-editor-failure");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
         _crm = await SimulatorHost.Start(_redis.Settings);
         _listener = await ListenerHost.Start(_broker, _redis, _crm, _prospects,
             new Dictionary<string, string?>
@@ -42,8 +44,7 @@ public sealed class ProspectEditorFailureTests : IAsyncLifetime
     {
         await _listener.DisposeAsync();
         await _crm.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     [Theory]

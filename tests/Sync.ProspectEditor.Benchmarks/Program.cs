@@ -3,10 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Sync.ProspectEditor.Apis;
-using Sync.ProspectEditor.Extensions;
 using Sync.ProspectEditor.Imports;
-using Sync.ServiceDefaults.Messaging;
+using Sync.ProspectEditor.Tests.Support;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -15,17 +13,8 @@ using Sync.Testing.Hosting;
 // the managed heap while each runs, and prints peak memory, allocations and throughput, with the 100k/10k ratios.
 var sizes = args.Length > 0 ? args.Select(arg => int.Parse(arg, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000];
 
-await using var broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("import-benchmark");
-await using var redis = (await RedisTestServer.Shared()).CreateKeyPrefix("import-benchmark");
-await using var editor = await TestServiceHost.Start("prospect-editor",
-    TestSettings.Combine(broker.Settings, redis.Settings, new Dictionary<string, string?> { ["Sync:ApiKey"] = "benchmark-api-key", ["Logging:LogLevel:Default"] = "Warning" }),
-    builder =>
-    {
-        builder.AddProspectEditor();
-        builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-    },
-    app => app.MapProspectEditorApi());
-editor.Http.DefaultRequestHeaders.Add("X-Api-Key", "benchmark-api-key");
+await using var lane = await TestLane.Servers("import-benchmark");
+await using var editor = await EditorHost.Start(lane, "benchmark-api-key", new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
 editor.Http.Timeout = TimeSpan.FromMinutes(10);
 
 await Import(editor.Http, 2_000, "warm-up");

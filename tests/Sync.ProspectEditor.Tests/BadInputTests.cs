@@ -12,22 +12,22 @@ namespace Sync.ProspectEditor.Tests;
 public sealed class BadInputTests : IAsyncLifetime
 {
     private readonly LoggedErrors _errors = new();
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
     private TestServiceHost _editor = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("editor-bad-input");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("editor-bad-input");
+        _lane = await TestLane.Servers("editor-bad-input");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
         _editor = await ProspectEditorFixture.StartEditor(_broker, _redis, replaceServices: services => services.AddSingleton<ILoggerProvider>(_errors));
     }
 
     public async Task DisposeAsync()
     {
         await _editor.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     [Theory]

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Sync.Clients.ProspectEditor;
-using Sync.ProspectEditor.Apis;
-using Sync.ProspectEditor.Extensions;
 using Sync.ProspectEditor.Storage;
-using Sync.ServiceDefaults.Messaging;
+using Sync.ProspectEditor.Tests.Support;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -16,15 +14,7 @@ public sealed class EmbeddedModeTests
     [Fact]
     public async Task EmbeddedTheStoresAreInMemoryAndOneAddressIsStillOneProspect()
     {
-        await using var host = await TestServiceHost.Start("prospect-editor",
-            TestSettings.Combine(TestSettings.Embedded, new Dictionary<string, string?> { ["Sync:ApiKey"] = ProspectEditorFixture.ApiKey }),
-            builder =>
-            {
-                builder.AddProspectEditor();
-                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-            },
-            app => app.MapProspectEditorApi());
-        host.Http.DefaultRequestHeaders.Add("X-Api-Key", ProspectEditorFixture.ApiKey);
+        await using var host = await EditorHost.Start(TestLane.InMemory(), ProspectEditorFixture.ApiKey);
         Assert.IsType<InMemoryProspectStore>(host.Service<IProspectStore>());
         var email = ProspectEditorFixture.UniqueEmail();
 

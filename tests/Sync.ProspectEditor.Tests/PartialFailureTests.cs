@@ -20,6 +20,7 @@ namespace Sync.ProspectEditor.Tests;
 /// </summary>
 public sealed class PartialFailureTests : IAsyncLifetime
 {
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
     private TestServiceHost _editor = null!;
@@ -30,8 +31,8 @@ public sealed class PartialFailureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("prospect-editor-partial");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("prospect-editor-partial");
+        _lane = await TestLane.Servers("prospect-editor-partial");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
         // Two rows to a batch, written one after the other: the tests know which row a failure hits.
         _editor = await ProspectEditorFixture.StartEditor(_broker, _redis,
             new Dictionary<string, string?> { ["Import:BatchSize"] = "2", ["Import:Concurrency"] = "1" },
@@ -47,8 +48,7 @@ public sealed class PartialFailureTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _editor.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     [Fact]

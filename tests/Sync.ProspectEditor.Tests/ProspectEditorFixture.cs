@@ -15,9 +15,11 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
 {
     public const string ApiKey = "prospect-editor-test-key";
 
-    public IsolatedVirtualHost Broker { get; private set; } = null!;
+    private ServerLane _lane = null!;
 
-    public IsolatedKeyPrefix Redis { get; private set; } = null!;
+    public IsolatedVirtualHost Broker => _lane.Broker;
+
+    public IsolatedKeyPrefix Redis => _lane.Redis;
 
     public TestServiceHost Host { get; private set; } = null!;
 
@@ -36,8 +38,7 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("prospect-editor");
-        Redis = (await RedisTestServer.Shared()).CreateKeyPrefix("prospect-editor");
+        _lane = await TestLane.Servers("prospect-editor");
         Host = await StartEditor(Broker, Redis);
         Published = new PublishedEvents(Broker, SyncQueues.EvaluatorEvents);
     }
@@ -46,13 +47,13 @@ public sealed class ProspectEditorFixture : IAsyncLifetime
     public static async Task<TestServiceHost> StartEditor(
         IsolatedVirtualHost broker, IsolatedKeyPrefix redis, IReadOnlyDictionary<string, string?>? extra = null,
         Action<IServiceCollection>? replaceServices = null) =>
-        await EditorHost.Start(TestSettings.Combine(broker.Settings, redis.Settings, FastRelay, extra ?? new Dictionary<string, string?>()), ApiKey, replaceServices);
+        // The caller owns the virtual host and the key prefix: this lane is only where the editor runs, never disposed here.
+        await EditorHost.Start(new ServerLane(broker, redis), ApiKey, TestSettings.Combine(FastRelay, extra ?? new Dictionary<string, string?>()), replaceServices);
 
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
-        await Broker.DisposeAsync();
-        await Redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     /// <summary>Creates a prospect with a fresh address and waits for its Created event.</summary>

@@ -1,6 +1,4 @@
-using Sync.ProspectEditor.Apis;
-using Sync.ProspectEditor.Extensions;
-using Sync.ServiceDefaults.Messaging;
+using Sync.ProspectEditor.Tests.Support;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -14,14 +12,9 @@ public sealed class StartupValidationTests
     [InlineData("Import:ReportsKeptFor", "-30.00:00:00")]
     public async Task ABadSettingFailsStartNamingItsKey(string key, string value)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServiceHost.Start("prospect-editor",
-            TestSettings.Combine(TestSettings.Embedded, ProspectEditorFixture.FastRelay, new Dictionary<string, string?> { [key] = value }),
-            builder =>
-            {
-                builder.AddProspectEditor();
-                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-            },
-            app => app.MapProspectEditorApi()));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestHostBuilder.For(EditorHost.Recipe, TestLane.InMemory())
+            .WithSettings(TestSettings.Combine(ProspectEditorFixture.FastRelay, new Dictionary<string, string?> { [key] = value }))
+            .Start());
 
         Assert.Contains(key, error.Message);
     }

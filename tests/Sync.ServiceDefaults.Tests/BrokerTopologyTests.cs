@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Contracts;
 using Sync.ServiceDefaults.Messaging;
+using Sync.ServiceDefaults.Tests.Hosting;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -10,29 +11,18 @@ namespace Sync.ServiceDefaults.Tests;
 /// <summary>The start-up promise: an event published before its consumer ever ran waits in the consumer's queue.</summary>
 public sealed class BrokerTopologyTests : IAsyncLifetime
 {
-    private IsolatedVirtualHost _broker = null!;
-    private IsolatedKeyPrefix _redis = null!;
+    private ServerLane _lane = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("topology");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("topology");
-    }
+    private IsolatedVirtualHost Broker => _lane.Broker;
 
-    public async Task DisposeAsync()
-    {
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _lane = await TestLane.Servers("topology");
+
+    public async Task DisposeAsync() => await _lane.DisposeAsync();
 
     [Fact]
     public async Task EventPublishedBeforeAnyConsumerStartedWaitsInItsQueue()
     {
-        await using var publisher = await TestServiceHost.Start(
-            "topology-publisher",
-            TestSettings.Combine(_broker.Settings, _redis.Settings),
-            builder => builder.AddSyncBus(),
-            _ => { });
+        await using var publisher = await TestHostBuilder.For(BareService.OnTheBus("topology-publisher"), _lane).Start();
 
         await publisher.Service<ConfirmedPublisher>().Publish(new ProspectActivityRecorded
         {
@@ -51,9 +41,9 @@ public sealed class BrokerTopologyTests : IAsyncLifetime
             Rule = "FormSubmission",
         }, CancellationToken.None);
 
-        var evaluatorQueue = await Eventually.Until(async () => await _broker.Queue(SyncQueues.EvaluatorEvents) is { Messages: 1 } queue ? queue : null,
+        var evaluatorQueue = await Eventually.Until(async () => await Broker.Queue(SyncQueues.EvaluatorEvents) is { Messages: 1 } queue ? queue : null,
             "the activity to wait in the sync-evaluator queue");
-        var workerQueue = await Eventually.Until(async () => await _broker.Queue(SyncQueues.Worker) is { Messages: 1 } queue ? queue : null,
+        var workerQueue = await Eventually.Until(async () => await Broker.Queue(SyncQueues.Worker) is { Messages: 1 } queue ? queue : null,
             "the sync request to wait in the sync-worker queue");
         Assert.Equal(0, evaluatorQueue.Consumers);
         Assert.Equal(0, workerQueue.Consumers);
@@ -63,28 +53,18 @@ public sealed class BrokerTopologyTests : IAsyncLifetime
     public async Task ConsumerStartingLaterBindsTheSameQueueAndEachMessageArrivesOnce()
     {
         var received = new List<Guid>();
-        await using var publisher = await TestServiceHost.Start(
-            "topology-publisher",
-            TestSettings.Combine(_broker.Settings, _redis.Settings),
-            builder => builder.AddSyncBus(),
-            _ => { });
+        await using var publisher = await TestHostBuilder.For(BareService.OnTheBus("topology-publisher"), _lane).Start();
         var early = Guid.NewGuid();
         await publisher.Service<ConfirmedPublisher>().Publish(Request(early), CancellationToken.None);
 
-        await using var consumer = await TestServiceHost.Start(
-            "topology-consumer",
-            TestSettings.Combine(_broker.Settings, _redis.Settings),
-            builder =>
-            {
-                builder.Services.AddSingleton(received);
-                builder.AddSyncBus(bus => bus.AddConsumer<RecordingConsumer, RecordingConsumerDefinition>());
-            },
-            _ => { });
+        await using var consumer = await TestHostBuilder.For(BareService.OnTheBus("topology-consumer", bus => bus.AddConsumer<RecordingConsumer, RecordingConsumerDefinition>()), _lane)
+            .BeforeService(services => services.AddSingleton(received))
+            .Start();
         var late = Guid.NewGuid();
         await publisher.Service<ConfirmedPublisher>().Publish(Request(late), CancellationToken.None);
 
         await Eventually.True(() => { lock (received) return received.Count >= 2; }, "both sync requests to be consumed");
-        await _broker.WaitUntilDrained();
+        await Broker.WaitUntilDrained();
         lock (received)
             Assert.Equal(new[] { early, late }.Order(), received.Order());
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Tests.Hosting;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -25,7 +26,7 @@ public sealed class RequestReadingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("request-reading");
-        _host = await TestServiceHost.Start("defaults", _redis.Settings, builder => builder.Services.AddSingleton<ILoggerProvider>(_errors), app =>
+        _host = await TestHostBuilder.For(BareService.Serving(app =>
         {
             app.MapPost("/operator", (Probe probe) =>
             {
@@ -35,7 +36,9 @@ public sealed class RequestReadingTests : IAsyncLifetime
             app.MapPost("/small", (Probe probe) => Results.Ok(probe)).RequireApiKey().WithRequestBodyLimit(64);
             app.MapPost("/form", async (HttpRequest request, CancellationToken cancellationToken) =>
                 Results.Ok((await request.ReadFormOrRefuse(cancellationToken)).Count));
-        });
+        }), TestLane.FromSettings(_redis.Settings))
+            .ReplaceServices(services => services.AddSingleton<ILoggerProvider>(_errors))
+            .Start();
         _host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, SyncOptions.DevelopmentApiKey);
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Http;
+using Sync.ServiceDefaults.Tests.Hosting;
 using Sync.Testing;
 using Sync.Testing.Hosting;
 
@@ -21,11 +22,13 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
+    private TestLane OnItsKeyPrefix => TestLane.FromSettings(_redis.Settings);
+
     [Fact]
     public async Task ServiceRefusesToStartOutsideDevelopmentWithThePublicApiKey()
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
-            TestServiceHost.Start("defaults", _redis.Settings, _ => { }, _ => { }, environment: "Production"));
+            TestHostBuilder.For(BareService.Alone, OnItsKeyPrefix).InEnvironment("Production").Start());
 
         Assert.Contains("Sync:ApiKey", failure.Message, StringComparison.Ordinal);
     }
@@ -33,8 +36,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [Fact]
     public async Task ServiceStartsOutsideDevelopmentWithItsOwnApiKey()
     {
-        var settings = TestSettings.Combine(_redis.Settings, new Dictionary<string, string?> { ["Sync:ApiKey"] = "this-deployments-own-key" });
-        await using var host = await TestServiceHost.Start("defaults", settings, _ => { }, _ => { }, environment: "Production");
+        await using var host = await TestHostBuilder.For(BareService.Alone, OnItsKeyPrefix).WithApiKey("this-deployments-own-key").InEnvironment("Production").Start();
 
         using var live = await host.Http.GetAsync("health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
@@ -55,7 +57,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [MemberData(nameof(Failures))]
     public async Task FailureIsAnsweredAsProblemDetailsThatSayWhetherToRetry(string failure, int status, bool retryAfter)
     {
-        await using var host = await TestServiceHost.Start("defaults", _redis.Settings, _ => { }, app => app.MapGet("/fail/{failure}", (string failure) =>
+        await using var host = await TestHostBuilder.For(BareService.Serving(app => app.MapGet("/fail/{failure}", (string failure) =>
         {
             throw failure switch
             {
@@ -68,7 +70,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 #pragma warning disable CS0162 // The lambda needs a return type.
             return Results.Ok();
 #pragma warning restore CS0162
-        }));
+        })), OnItsKeyPrefix).Start();
 
         using var response = await host.Http.GetAsync($"fail/{failure}");
 
@@ -84,8 +86,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [Fact]
     public async Task MalformedJsonIsA400NamingWhereTheBodyWentWrong()
     {
-        await using var host = await TestServiceHost.Start("defaults", _redis.Settings, _ => { },
-            app => app.MapPost("/echo", (Probe probe) => Results.Ok(probe)));
+        await using var host = await TestHostBuilder.For(BareService.Serving(app => app.MapPost("/echo", (Probe probe) => Results.Ok(probe))), OnItsKeyPrefix).Start();
 
         using var response = await host.Http.PostAsync("echo", new StringContent("""{"count":"many"}""", System.Text.Encoding.UTF8, "application/json"));
 
@@ -97,8 +98,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [Fact]
     public async Task OperatorEndpointWithoutTheKeyIs401AndWithAWrongKey403()
     {
-        await using var host = await TestServiceHost.Start("defaults", _redis.Settings, _ => { },
-            app => app.MapGet("/operator", () => Results.Ok()).RequireApiKey());
+        await using var host = await TestHostBuilder.For(BareService.Serving(app => app.MapGet("/operator", () => Results.Ok()).RequireApiKey()), OnItsKeyPrefix).Start();
 
         using var missing = await host.Http.GetAsync("operator");
         using var wrong = await host.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "operator") { Headers = { { ApiKeyFilter.Header, "not-the-key" } } });

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Sync.ServiceDefaults.Tests.Processes;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ServiceDefaults.Tests;
 
@@ -14,19 +15,19 @@ public sealed class UnreachableServerTests : IAsyncLifetime
 {
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
 
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("unreachable");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("unreachable");
+        _lane = await TestLane.Servers("unreachable");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
     }
 
     public async Task DisposeAsync()
     {
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     [Fact]

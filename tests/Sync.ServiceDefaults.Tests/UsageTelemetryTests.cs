@@ -1,5 +1,6 @@
 using Sync.ServiceDefaults.Tests.Processes;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ServiceDefaults.Tests;
 
@@ -10,19 +11,19 @@ namespace Sync.ServiceDefaults.Tests;
 /// </summary>
 public sealed class UsageTelemetryTests : IAsyncLifetime
 {
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("usage-telemetry");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("usage-telemetry");
+        _lane = await TestLane.Servers("usage-telemetry");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
     }
 
     public async Task DisposeAsync()
     {
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Sync.EndToEnd.Tests.Infrastructure;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 // From a form submission to the CRM, one change at a time at idle. crm-simulator, prospect-editor, sync-evaluator,
 // sync-worker and activity-tracker run as processes from their build output, on the real RabbitMQ and Redis (a virtual
@@ -17,7 +18,7 @@ var submissions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCult
 const int WarmUp = 3;
 const string ApiKey = "latency-benchmark-key";
 
-var window = await Measure("fixed 1 s batch window (MinimumBatchAge=00:00:01)", new() { ["SyncWorker__MinimumBatchAge"] = "00:00:01" });
+var window = await Measure("fixed 1 s batch window (MinimumBatchAge=00:00:01)", new() { ["SyncWorker:MinimumBatchAge"] = "00:00:01" });
 var atOnce = await Measure("batch when the pacing grants (default)", []);
 
 Console.WriteLine();
@@ -27,11 +28,10 @@ foreach (var run in new[] { window, atOnce })
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.Name,-52} {run.Min,8:F0} {run.Median,8:F0} {run.Max,8:F0}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median, window / default: {window.Median / atOnce.Median:F1}x"));
 
-async Task<Run> Measure(string name, Dictionary<string, string> settings)
+async Task<Run> Measure(string name, Dictionary<string, string?> settings)
 {
     Console.Write($"{name}: starting the services, ");
-    await using var broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("latency");
-    await using var redis = (await RedisTestServer.Shared()).CreateKeyPrefix("latency");
+    await using var lane = await TestLane.Servers("latency");
     var services = new (string Directory, string Assembly)[]
     {
         ("crm-simulator", "Sync.CrmSimulator"),
@@ -42,16 +42,14 @@ async Task<Run> Measure(string name, Dictionary<string, string> settings)
     };
     var ports = services.ToDictionary(service => service.Directory, _ => FreePorts.Next());
     string Url(string directory) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ports[directory]}");
-    var environment = new Dictionary<string, string>(settings)
+    var configuration = TestSettings.Combine(lane.Settings, new Dictionary<string, string?>
     {
-        ["Sync__ApiKey"] = ApiKey,
-        ["Services__ProspectEditor__Url"] = Url("prospect-editor"),
-        ["Services__Crm__Url"] = Url("crm-simulator"),
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
-    foreach (var (key, value) in broker.Settings.Concat(redis.Settings))
-        environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
-    var started = await Task.WhenAll(services.Select(service => ServiceProcess.Start(service.Directory, service.Assembly, ports[service.Directory], environment)));
+        ["Sync:ApiKey"] = ApiKey,
+        ["Services:ProspectEditor:Url"] = Url("prospect-editor"),
+        ["Services:Crm:Url"] = Url("crm-simulator"),
+        ["Logging:LogLevel:Default"] = "Warning",
+    }, settings);
+    var started = await Task.WhenAll(services.Select(service => ServiceProcess.Start(service.Directory, service.Assembly, ports[service.Directory], configuration)));
     try
     {
         var tracker = started.Single(service => service.Name == "activity-tracker");

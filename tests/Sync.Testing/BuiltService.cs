@@ -10,11 +10,14 @@ public static class BuiltService
 
     /// <summary>
     /// How to start the service in <paramref name="directory"/> (its assembly <paramref name="assembly"/>) on
-    /// <paramref name="address"/>, in the Testing environment, with <paramref name="environment"/> on top.
+    /// <paramref name="address"/>, in the Testing environment, with <paramref name="settings"/> as the environment variables
+    /// the service reads them from, and <paramref name="environment"/> (variables as they are named) on top.
     /// </summary>
+    /// <param name="settings">Configuration keys ("RabbitMq:Port") and values, as a test host is given them.</param>
     /// <param name="howToBuild">What the failure says to do when the service is not built.</param>
     public static ProcessStartInfo StartInfo(
-        string directory, string assembly, Uri address, IEnumerable<KeyValuePair<string, string>> environment, string howToBuild)
+        string directory, string assembly, Uri address, IEnumerable<KeyValuePair<string, string?>> settings,
+        IEnumerable<KeyValuePair<string, string>> environment, string howToBuild)
     {
         var output = OutputOf(directory);
         var dll = Path.Combine(output, assembly + ".dll");
@@ -31,10 +34,15 @@ public static class BuiltService
         start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in settings)
+            start.Environment[EnvironmentVariable(key)] = value ?? "";
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         return start;
     }
+
+    /// <summary>The environment variable the configuration reads a key from: "RabbitMq:Port" is RabbitMq__Port.</summary>
+    public static string EnvironmentVariable(string settingKey) => settingKey.Replace(":", "__", StringComparison.Ordinal);
 
     /// <summary>Ends a started service's process, with whatever it started, and waits until it is gone.</summary>
     public static async Task Stop(Process process)

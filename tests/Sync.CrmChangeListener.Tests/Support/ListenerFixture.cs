@@ -1,14 +1,17 @@
 using Sync.CrmSimulator.Tests.Support;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.CrmChangeListener.Tests.Support;
 
 /// <summary>A simulator and a listener following it, on a virtual host and key prefix of their own.</summary>
 public class ListenerFixture : IAsyncLifetime
 {
-    public IsolatedVirtualHost Broker { get; private set; } = null!;
+    private ServerLane _lane = null!;
 
-    public IsolatedKeyPrefix Redis { get; private set; } = null!;
+    public IsolatedVirtualHost Broker => _lane.Broker;
+
+    public IsolatedKeyPrefix Redis => _lane.Redis;
 
     public SimulatorHost Crm { get; private set; } = null!;
 
@@ -18,18 +21,16 @@ public class ListenerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("crm-listener");
-        Redis = (await RedisTestServer.Shared()).CreateKeyPrefix("crm-listener");
-        Crm = await SimulatorHost.Start(Redis.Settings);
-        Listener = await ListenerHost.Start(Broker, Redis, Crm, Prospects);
+        _lane = await TestLane.Servers("crm-listener");
+        Crm = await SimulatorHost.Start(_lane);
+        Listener = await ListenerHost.Start(_lane, Crm, Prospects);
     }
 
     public async Task DisposeAsync()
     {
         await Listener.DisposeAsync();
         await Crm.DisposeAsync();
-        await Broker.DisposeAsync();
-        await Redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     /// <summary>Waits until the listener has handled everything the CRM committed so far: the barrier before asserting that nothing was published.</summary>

@@ -20,26 +20,39 @@ public sealed class ListenerHost : IAsyncDisposable
 
     public TestServiceHost Host { get; }
 
-    public static async Task<ListenerHost> Start(
+    /// <summary>crm-change-listener as its Program.cs hosts it.</summary>
+    public static ServiceRecipe Recipe { get; } =
+        new("crm-change-listener", builder => builder.AddCrmChangeListener(), bus => bus.AddCrmChangeListenerConsumers(), app => app.MapCrmChangeListenerApi());
+
+    /// <summary>On the caller's virtual host and key prefix, which it disposes itself.</summary>
+    public static Task<ListenerHost> Start(
         IsolatedVirtualHost broker, IsolatedKeyPrefix redis, SimulatorHost crm, IProspectEditorClient prospects,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? replace = null) =>
-        new(await TestServiceHost.Start(
-            "crm-change-listener",
-            TestSettings.Combine(broker.Settings, redis.Settings, new Dictionary<string, string?>
+        Start(new ServerLane(broker, redis), crm, prospects, settings, replace);
+
+    /// <param name="settings">The listener's own knobs, over the lane's and the fast polling.</param>
+    /// <param name="replace">Registrations that replace the listener's own, such as a position store that fails on cue.</param>
+    public static async Task<ListenerHost> Start(
+        TestLane lane, SimulatorHost crm, IProspectEditorClient prospects,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? replace = null)
+    {
+        var builder = For(lane, crm, prospects).WithSettings(settings);
+        if (replace is not null)
+            builder.ReplaceServices(replace);
+        return new ListenerHost(await builder.Start());
+    }
+
+    /// <summary>The listener following <paramref name="crm"/> closely, asking <paramref name="prospects"/> who a record's prospect is.</summary>
+    public static TestHostBuilder For(TestLane lane, SimulatorHost crm, IProspectEditorClient prospects) =>
+        TestHostBuilder.For(Recipe, lane)
+            .BeforeService(services => services.AddSingleton(prospects))
+            .WithSettings(new Dictionary<string, string?>
             {
                 ["Services:Crm:Url"] = crm.Address.ToString(),
                 ["CrmFeed:PollInterval"] = "00:00:00.050",
                 ["CrmFeed:FirstRetryDelay"] = "00:00:00.050",
                 ["CrmFeed:MaxRetryDelay"] = "00:00:00.500",
-            }, settings ?? new Dictionary<string, string?>()),
-            builder =>
-            {
-                builder.Services.AddSingleton(prospects);
-                builder.AddCrmChangeListener();
-                replace?.Invoke(builder.Services);
-                builder.AddSyncBus(bus => bus.AddCrmChangeListenerConsumers());
-            },
-            app => app.MapCrmChangeListenerApi()));
+            });
 
     public async Task<FeedStatus> Status() => (await Host.Http.GetFromJsonAsync<FeedStatus>("feed/status", JsonSerializerOptions.Web))!;
 

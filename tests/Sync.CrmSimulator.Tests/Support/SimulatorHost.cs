@@ -8,8 +8,6 @@ using Microsoft.Extensions.Hosting;
 using Sync.Clients.Crm;
 using Sync.CrmSimulator.Apis;
 using Sync.CrmSimulator.Extensions;
-using Sync.ServiceDefaults.Http;
-using Sync.Testing;
 using Sync.Testing.Hosting;
 
 namespace Sync.CrmSimulator.Tests.Support;
@@ -39,10 +37,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         Sales = Client(SalesToken);
         Integration = Client(IntegrationToken);
         Anonymous = Client(null);
-        Admin = new HttpClient { BaseAddress = host.Address };
-        Admin.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
-        _clients.Add(Admin);
     }
+
+    /// <summary>crm-simulator as its Program.cs hosts it. It consumes and publishes nothing, so it has no bus.</summary>
+    public static ServiceRecipe Recipe { get; } = new("crm-simulator", builder => builder.AddCrmSimulator(), AddConsumers: null, app => app.MapCrmSimulatorApi());
 
     public TestServiceHost Host { get; }
 
@@ -57,19 +55,23 @@ public sealed class SimulatorHost : IAsyncDisposable
     public HttpClient Anonymous { get; }
 
     /// <summary>Sends the operator key, for /admin.</summary>
-    public HttpClient Admin { get; }
+    public HttpClient Admin => Host.Http;
 
+    /// <param name="settings">The Redis key prefix (or Sync:Mode Embedded) and the simulator's own knobs, composed by the caller.</param>
     /// <param name="replace">Registrations that replace the simulator's own, such as a store that fails on demand.</param>
-    public static async Task<SimulatorHost> Start(IEnumerable<KeyValuePair<string, string?>> settings, Action<IServiceCollection>? replace = null) =>
-        new(await TestServiceHost.Start(
-            "crm-simulator",
-            TestSettings.Combine(new Dictionary<string, string?> { ["Sync:ApiKey"] = ApiKey }, settings),
-            builder =>
-            {
-                builder.AddCrmSimulator();
-                replace?.Invoke(builder.Services);
-            },
-            app => app.MapCrmSimulatorApi()));
+    public static Task<SimulatorHost> Start(IEnumerable<KeyValuePair<string, string?>> settings, Action<IServiceCollection>? replace = null) =>
+        Start(TestLane.FromSettings(settings), replace: replace);
+
+    /// <param name="lane">Where its store lives: the lane's key prefix, or in memory.</param>
+    /// <param name="settings">The simulator's own knobs, over the lane's.</param>
+    /// <param name="replace">Registrations that replace the simulator's own, such as a store that fails on demand.</param>
+    public static async Task<SimulatorHost> Start(TestLane lane, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? replace = null)
+    {
+        var builder = TestHostBuilder.For(Recipe, lane).WithApiKey(ApiKey).WithSettings(settings);
+        if (replace is not null)
+            builder.ReplaceServices(replace);
+        return new SimulatorHost(await builder.Start());
+    }
 
     public HttpClient Client(string? token)
     {
@@ -181,29 +183,5 @@ public sealed class SimulatorHost : IAsyncDisposable
         foreach (var property in JsonSerializer.SerializeToElement(more, FieldNames).EnumerateObject())
             fields[property.Name] = property.Value;
         return fields;
-    }
-}
-
-/// <summary>One simulator per test class, on a Redis key prefix of its own.</summary>
-public class SimulatorFixture : IAsyncLifetime
-{
-    private IsolatedKeyPrefix? _redis;
-
-    public SimulatorHost Crm { get; private set; } = null!;
-
-    public IsolatedKeyPrefix Redis => _redis!;
-
-    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
-
-    public async Task InitializeAsync()
-    {
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("crm-simulator");
-        Crm = await SimulatorHost.Start(TestSettings.Combine(_redis.Settings, Settings));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Crm.DisposeAsync();
-        await _redis!.DisposeAsync();
     }
 }

@@ -42,12 +42,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <param name="directory">The service's folder under services/, such as "sync-evaluator".</param>
     /// <param name="assembly">Its assembly name, such as "Sync.SyncEvaluator".</param>
-    public static async Task<ServiceProcess> Start(string directory, string assembly, int port, IReadOnlyDictionary<string, string> environment)
+    /// <param name="settings">Configuration keys ("RabbitMq:Port") and values, passed as environment variables.</param>
+    public static async Task<ServiceProcess> Start(string directory, string assembly, int port, IEnumerable<KeyValuePair<string, string?>> settings)
     {
         var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
         // Kestrel's "Now listening on" line: the proof that what answers on the port is this process.
-        var variables = environment.Prepend(KeyValuePair.Create("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Information"));
-        var start = BuiltService.StartInfo(directory, assembly, address, variables, "build Sync.sln (the test command does) before running the end-to-end tests");
+        var withLifetime = TestSettings.Combine(new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information" }, settings);
+        var start = BuiltService.StartInfo(directory, assembly, address, withLifetime, [],
+            "build Sync.sln (the test command does) before running the end-to-end tests");
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var service = new ServiceProcess(directory, process, address);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Sync.Contracts;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.EndToEnd.Tests.Infrastructure;
 
@@ -19,10 +20,10 @@ public sealed class SyncSystem : IAsyncLifetime
     public const string SalesUserToken = "sales-user-token";
 
     private readonly Dictionary<string, ServiceProcess> _services = new(StringComparer.Ordinal);
-    private IsolatedKeyPrefix _redis = null!;
-    private Dictionary<string, string> _environment = null!;
+    private ServerLane _lane = null!;
+    private IReadOnlyDictionary<string, string?> _settings = null!;
 
-    public IsolatedVirtualHost Broker { get; private set; } = null!;
+    public IsolatedVirtualHost Broker => _lane.Broker;
 
     /// <summary>A queue that keeps a copy of every SyncRequested published (see <see cref="SyncRequestsPublished"/>).</summary>
     private string _syncRequestedTap = null!;
@@ -53,24 +54,21 @@ public sealed class SyncSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("e2e");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("e2e");
+        _lane = await TestLane.Servers("e2e");
         // MassTransit publishes a message type to the exchange named "namespace:type".
         _syncRequestedTap = await Broker.Tap($"{typeof(SyncRequested).Namespace}:{nameof(SyncRequested)}");
-        _environment = new Dictionary<string, string>
+        _settings = TestSettings.Combine(_lane.Settings, new Dictionary<string, string?>
         {
-            ["Sync__ApiKey"] = ApiKey,
-            ["Services__ProspectEditor__Url"] = Url("prospect-editor"),
-            ["Services__Crm__Url"] = Url("crm-simulator"),
-            ["SyncWorker__RetryDelays__0"] = "00:00:01",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Sync"] = "Information",
-        };
-        foreach (var (key, value) in Broker.Settings.Concat(_redis.Settings))
-            _environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+            ["Sync:ApiKey"] = ApiKey,
+            ["Services:ProspectEditor:Url"] = Url("prospect-editor"),
+            ["Services:Crm:Url"] = Url("crm-simulator"),
+            ["SyncWorker:RetryDelays:0"] = "00:00:01",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Sync"] = "Information",
+        }).ToDictionary(StringComparer.OrdinalIgnoreCase);
 
         // Started all at once, in no particular order: the publish-time bindings make the order irrelevant.
-        var started = await Task.WhenAll(Services.Select(service => ServiceProcess.Start(service.Directory, service.Assembly, _ports[service.Directory], _environment)));
+        var started = await Task.WhenAll(Services.Select(service => ServiceProcess.Start(service.Directory, service.Assembly, _ports[service.Directory], _settings)));
         foreach (var service in started)
             _services[service.Name] = service;
         foreach (var service in new[] { ProspectEditor, SyncEvaluator, SyncWorker, CrmChangeListener, ActivityTracker })
@@ -86,7 +84,7 @@ public sealed class SyncSystem : IAsyncLifetime
         await _services[directory].DisposeAsync();
         if (whileStopped is not null)
             await whileStopped();
-        var restarted = await ServiceProcess.Start(directory, assembly, _ports[directory], _environment);
+        var restarted = await ServiceProcess.Start(directory, assembly, _ports[directory], _settings);
         if (directory != "crm-simulator")
             restarted.Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         _services[directory] = restarted;
@@ -200,8 +198,7 @@ public sealed class SyncSystem : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Task.WhenAll(_services.Values.Select(service => service.DisposeAsync().AsTask()));
-        await Broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     private string Url(string directory) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_ports[directory]}");

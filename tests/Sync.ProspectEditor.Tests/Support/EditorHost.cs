@@ -1,9 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Sync.ProspectEditor.Apis;
 using Sync.ProspectEditor.Extensions;
-using Sync.ServiceDefaults.Http;
-using Sync.ServiceDefaults.Messaging;
-using Sync.Testing;
 using Sync.Testing.Hosting;
 
 namespace Sync.ProspectEditor.Tests.Support;
@@ -14,20 +11,27 @@ namespace Sync.ProspectEditor.Tests.Support;
 /// </summary>
 public static class EditorHost
 {
-    /// <param name="apiKey">The key its client sends: the settings' Sync:ApiKey.</param>
+    /// <summary>prospect-editor as its Program.cs hosts it.</summary>
+    public static ServiceRecipe Recipe { get; } =
+        new("prospect-editor", builder => builder.AddProspectEditor(), bus => bus.AddProspectEditorConsumers(), app => app.MapProspectEditorApi());
+
+    /// <param name="settings">The virtual host, the key prefix and prospect-editor's own knobs, composed by the caller.</param>
+    /// <param name="apiKey">Its operator key (Sync:ApiKey), which its client sends.</param>
     /// <param name="replaceServices">Registrations made after prospect-editor's own, which they replace (a store that fails on cue).</param>
-    public static async Task<TestServiceHost> Start(
-        IEnumerable<KeyValuePair<string, string?>> settings, string apiKey, Action<IServiceCollection>? replaceServices = null)
+    public static Task<TestServiceHost> Start(
+        IEnumerable<KeyValuePair<string, string?>> settings, string apiKey, Action<IServiceCollection>? replaceServices = null) =>
+        Start(TestLane.FromSettings(settings), apiKey, replaceServices: replaceServices);
+
+    /// <param name="lane">Where its bus and stores live.</param>
+    /// <param name="apiKey">Its operator key (Sync:ApiKey), which its client sends.</param>
+    /// <param name="settings">prospect-editor's own knobs, over the lane's.</param>
+    /// <param name="replaceServices">Registrations made after prospect-editor's own, which they replace (a store that fails on cue).</param>
+    public static Task<TestServiceHost> Start(
+        TestLane lane, string apiKey, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? replaceServices = null)
     {
-        var host = await TestServiceHost.Start("prospect-editor", settings,
-            builder =>
-            {
-                builder.AddProspectEditor();
-                replaceServices?.Invoke(builder.Services);
-                builder.AddSyncBus(bus => bus.AddProspectEditorConsumers());
-            },
-            app => app.MapProspectEditorApi());
-        host.Http.DefaultRequestHeaders.Add(ApiKeyFilter.Header, apiKey);
-        return host;
+        var builder = TestHostBuilder.For(Recipe, lane).WithApiKey(apiKey).WithSettings(settings);
+        if (replaceServices is not null)
+            builder.ReplaceServices(replaceServices);
+        return builder.Start();
     }
 }

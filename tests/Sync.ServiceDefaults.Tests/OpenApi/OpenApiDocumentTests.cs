@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Sync.ServiceDefaults.Tests.Processes;
 using Sync.Testing;
+using Sync.Testing.Hosting;
 
 namespace Sync.ServiceDefaults.Tests.OpenApi;
 
@@ -13,19 +14,19 @@ namespace Sync.ServiceDefaults.Tests.OpenApi;
 /// </summary>
 public sealed partial class OpenApiDocumentTests : IAsyncLifetime
 {
+    private ServerLane _lane = null!;
     private IsolatedVirtualHost _broker = null!;
     private IsolatedKeyPrefix _redis = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await (await RabbitMqBroker.Shared()).CreateVirtualHost("openapi");
-        _redis = (await RedisTestServer.Shared()).CreateKeyPrefix("openapi");
+        _lane = await TestLane.Servers("openapi");
+        (_broker, _redis) = (_lane.Broker, _lane.Redis);
     }
 
     public async Task DisposeAsync()
     {
-        await _broker.DisposeAsync();
-        await _redis.DisposeAsync();
+        await _lane.DisposeAsync();
     }
 
     /// <summary>The six services; the embedded host runs these same APIs in one process.</summary>

@@ -58,10 +58,8 @@ public sealed class ServiceRun : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePorts.Next()}/"));
-        var variables = settings
-            .Select(setting => KeyValuePair.Create(setting.Key.Replace(":", "__", StringComparison.Ordinal), setting.Value ?? ""))
-            .Concat(environment ?? new Dictionary<string, string>());
-        var start = BuiltService.StartInfo(directory, assembly, address, variables, "build this test project (it builds the services) first");
+        var start = BuiltService.StartInfo(directory, assembly, address, settings, environment ?? new Dictionary<string, string>(),
+            "build this test project (it builds the services) first");
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = new ServiceRun(process, address);

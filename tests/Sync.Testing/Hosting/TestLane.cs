@@ -20,6 +20,9 @@ public abstract class TestLane : IAsyncDisposable
     /// <summary>Every service hosted on it has a bus and stores of its own, in its process, recorded by the test harness.</summary>
     public static InMemoryLane InMemory() => new();
 
+    /// <summary>The settings a caller composed itself; disposing the lane leaves whatever they name to the caller.</summary>
+    public static SettingsLane FromSettings(IEnumerable<KeyValuePair<string, string?>> settings) => new(settings);
+
     /// <summary>Registers the service's bus, as AddSyncBus in its Program.cs does, with the test's own consumers beside it.</summary>
     internal abstract void AddBus(WebApplicationBuilder builder, ServiceRecipe recipe, Action<IBusRegistrationConfigurator>? testConsumers);
 
