@@ -43,7 +43,6 @@ public sealed class EmbeddedWorkerTests
         Assert.All(ids, id => Assert.Single(crm.WithEmail($"p{id}@example.test")));
 
         // Paused, the in-memory queue keeps what is published; resumed, it is all synced.
-        host.Http.DefaultRequestHeaders.Add(ServiceDefaults.Http.ApiKeyFilter.Header, WorkerHost.ApiKey);
         (await host.Http.PostAsync("sync/pause", null)).EnsureSuccessStatusCode();
         var later = Enumerable.Range(0, 3).Select(_ => WorkerHost.NextProspectId()).ToList();
         foreach (var id in later)
@@ -61,13 +60,7 @@ public sealed class EmbeddedWorkerTests
         var port = FreePorts.Next();
         var self = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/");
         // As the embedded host does: one container, one in-memory bus, each service reaching the others over HTTP.
-        await using var host = await TestServiceHost.Start(
-            "sync-embedded",
-            TestSettings.Combine(TestSettings.Embedded, WorkerHost.FastSettings(), new Dictionary<string, string?>
-            {
-                ["Services:ProspectEditor:Url"] = self,
-                ["Services:Crm:Url"] = self,
-            }),
+        var embedded = new ServiceRecipe("sync-embedded",
             builder =>
             {
                 // activity-tracker registers the prospect-editor client before the worker does.
@@ -76,21 +69,25 @@ public sealed class EmbeddedWorkerTests
                 builder.AddSyncWorker();
                 builder.AddCrmSimulator();
                 builder.Services.AddSingleton(completions);
-                builder.AddSyncBus(bus =>
-                {
-                    bus.AddProspectEditorConsumers();
-                    bus.AddSyncWorkerConsumers();
-                    bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>();
-                });
+            },
+            bus =>
+            {
+                bus.AddProspectEditorConsumers();
+                bus.AddSyncWorkerConsumers();
+                bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>();
             },
             app =>
             {
                 app.MapProspectEditorApi();
                 app.MapSyncWorkerApi();
                 app.MapCrmSimulatorApi();
-            },
-            port);
-        host.Http.DefaultRequestHeaders.Add(ServiceDefaults.Http.ApiKeyFilter.Header, WorkerHost.ApiKey);
+            });
+        await using var host = await TestHostBuilder.For(embedded, TestLane.InMemory())
+            .WithSettings(WorkerHost.FastSettings())
+            .WithSettings(new Dictionary<string, string?> { ["Services:ProspectEditor:Url"] = self, ["Services:Crm:Url"] = self })
+            .WithApiKey(WorkerHost.ApiKey)
+            .AtPort(port)
+            .Start();
         var email = $"embedded.{Guid.NewGuid():N}@example.com";
         var created = await host.Http.PostAsJsonAsync("prospects", new { email, fields = new { lastName = "Embedded", company = "Acme" } });
         var prospect = (await created.Content.ReadFromJsonAsync<ProspectDto>(Json.Options))!;
@@ -114,7 +111,6 @@ public sealed class EmbeddedWorkerTests
             ["SyncWorker:RetryDelays:0"] = "01:00:00",
             ["SyncWorker:RetryDelays:1"] = "02:00:00",
         });
-        host.Http.DefaultRequestHeaders.Add(ServiceDefaults.Http.ApiKeyFilter.Header, WorkerHost.ApiKey);
         var transportClock = host.Service<IInMemoryDelayProvider>();
         var id = WorkerHost.NextProspectId();
         editor.Add(id, $"p{id}@example.test", new Dictionary<string, string?> { ["lastName"] = "Retried", ["company"] = "Acme" });
@@ -144,22 +140,18 @@ public sealed class EmbeddedWorkerTests
 
     private static Task<TestServiceHost> StartWorker(
         FakeCrm crm, FakeProspectEditor editor, ConcurrentQueue<SyncCompleted> completions, Dictionary<string, string?>? settings = null) =>
-        TestServiceHost.Start(
-            "sync-worker",
-            TestSettings.Combine(TestSettings.Embedded, WorkerHost.FastSettings(), settings ?? []),
-            builder =>
+        TestHostBuilder.For(WorkerRecipe.Service, TestLane.InMemory())
+            .WithSettings(WorkerHost.FastSettings())
+            .WithSettings(settings)
+            .WithApiKey(WorkerHost.ApiKey)
+            .ReplaceServices(services =>
             {
-                builder.AddSyncWorker();
-                builder.Services.AddSingleton<ICrmClient>(crm);
-                builder.Services.AddSingleton<IProspectEditorClient>(editor);
-                builder.Services.AddSingleton(completions);
-                builder.AddSyncBus(bus =>
-                {
-                    bus.AddSyncWorkerConsumers();
-                    bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>();
-                });
-            },
-            app => app.MapSyncWorkerApi());
+                services.AddSingleton<ICrmClient>(crm);
+                services.AddSingleton<IProspectEditorClient>(editor);
+                services.AddSingleton(completions);
+            })
+            .WithTestConsumers(bus => bus.AddConsumer<EmbeddedCompletionRecorder, EmbeddedCompletionRecorderDefinition>())
+            .Start();
 
     private sealed class EmbeddedCompletionRecorder(ConcurrentQueue<SyncCompleted> completions) : IConsumer<SyncCompleted>
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sync.ServiceDefaults.Http;
 using Sync.Testing;
+using Sync.ServiceDefaults.Tests.Hosting;
 using Sync.Testing.Hosting;
 
 namespace Sync.ServiceDefaults.Tests.OpenApi;
@@ -20,15 +21,15 @@ public sealed class RequestProblemsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Embedded: the shared pipeline without a broker or Redis to wait for.
-        _host = await TestServiceHost.Start("defaults", TestSettings.Embedded, _ => { }, app =>
+        // In memory: the shared pipeline without a broker or Redis to wait for.
+        _host = await TestHostBuilder.For(BareService.Serving(app =>
         {
             var api = app.MapGroup("").ProducesRequestProblems();
             api.MapGet("/read", () => TypedResults.Ok(1));
             api.MapPost("/write", Results<Ok<int>, ValidationProblem> (Probe probe) => TypedResults.Ok(probe.Count))
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable, "application/custom+json");
             api.MapPost("/own", () => TypedResults.Ok(1)).ChecksItsOwnBody();
-        });
+        }), TestLane.InMemory()).Start();
     }
 
     public async Task DisposeAsync()

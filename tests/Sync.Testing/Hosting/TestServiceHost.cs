@@ -39,7 +39,7 @@ public sealed class TestServiceHost : IAsyncDisposable
     /// <param name="addServices">What Program.cs adds after AddServiceDefaults: the service and the bus with its consumers.</param>
     /// <param name="mapEndpoints">What Program.cs maps after MapDefaultEndpoints.</param>
     /// <param name="environment">The hosting environment; "Testing" accepts the public development API key, as Development does.</param>
-    public static async Task<TestServiceHost> Start(
+    internal static async Task<TestServiceHost> Start(
         string serviceName,
         IEnumerable<KeyValuePair<string, string?>> settings,
         Action<WebApplicationBuilder> addServices,
