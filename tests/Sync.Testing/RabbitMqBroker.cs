@@ -43,6 +43,7 @@ public sealed class RabbitMqBroker
 
     public static async Task<RabbitMqBroker> Shared()
     {
+        TestEnvironment.RefuseServerInFastLane("RabbitMQ");
         await StartLock.WaitAsync();
         try
         {

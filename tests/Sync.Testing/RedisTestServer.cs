@@ -22,6 +22,7 @@ public sealed class RedisTestServer
 
     public static async Task<RedisTestServer> Shared()
     {
+        TestEnvironment.RefuseServerInFastLane("Redis");
         await StartLock.WaitAsync();
         try
         {

@@ -25,6 +25,18 @@ public static class TestEnvironment
 
     public static bool UseTestcontainers => Read("SYNC_TEST_USE_TESTCONTAINERS", "0") is "1" or "true";
 
+    /// <summary>
+    /// Throws when the fast lane runs (SYNC_TEST_LANE=fast, set by tests/fast.runsettings): a test that needs
+    /// <paramref name="server"/> belongs to the full suite, and fails here at once rather than being slow in the fast lane.
+    /// </summary>
+    public static void RefuseServerInFastLane(string server)
+    {
+        if (Read("SYNC_TEST_LANE", "") == "fast")
+            throw new InvalidOperationException(
+                $"{server} was asked for in the fast lane (SYNC_TEST_LANE=fast): this test needs the real {server}, so it runs in " +
+                "the full suite (deploy/scripts/test.sh) and must not carry [FastLane].");
+    }
+
     public const string HowToStartServers =
         "Run the suite with `bash deploy/scripts/test.sh` (it installs and starts RabbitMQ and Redis), or start them with " +
         "`deploy/scripts/test-servers.sh start`, or point SYNC_TEST_RABBITMQ_* and SYNC_TEST_REDIS at your own.";
