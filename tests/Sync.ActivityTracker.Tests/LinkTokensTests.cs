@@ -3,9 +3,11 @@ using Microsoft.Extensions.Options;
 using Sync.ActivityTracker.Configuration;
 using Sync.ActivityTracker.Tracking;
 using Sync.ServiceDefaults;
+using Sync.Testing;
 
 namespace Sync.ActivityTracker.Tests;
 
+[FastLane]
 public sealed class LinkTokensTests
 {
     private const string Key = "a-signing-key-of-at-least-32-characters";

@@ -4,6 +4,7 @@ using Sync.Testing.Hosting;
 namespace Sync.ActivityTracker.Tests;
 
 /// <summary>A bad setting stops activity-tracker at start with a message naming its key, not at the first request.</summary>
+[FastLane]
 public sealed class StartupValidationTests
 {
     [Theory]

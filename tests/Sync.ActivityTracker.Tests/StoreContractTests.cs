@@ -161,6 +161,7 @@ public sealed class RedisVisitorStoreTests : VisitorStoreContract, IAsyncLifetim
     protected override Task Pass(TimeSpan time) => _redis.Age(time);
 }
 
+[FastLane]
 public sealed class InMemoryVisitorStoreTests : VisitorStoreContract
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
@@ -191,6 +192,7 @@ public sealed class RedisTrackedLinkStoreTests : TrackedLinkStoreContract, IAsyn
     protected override Task Pass(TimeSpan time) => _redis.Age(time);
 }
 
+[FastLane]
 public sealed class InMemoryTrackedLinkStoreTests : TrackedLinkStoreContract
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);

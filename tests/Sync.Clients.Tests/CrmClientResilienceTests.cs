@@ -2,9 +2,11 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.Crm;
 using Sync.Contracts;
+using Sync.Testing;
 
 namespace Sync.Clients.Tests;
 
+[FastLane]
 public sealed class CrmClientResilienceTests
 {
     private static ServiceProvider Crm(ScriptedHandler handler, int minimumThroughput = 3)

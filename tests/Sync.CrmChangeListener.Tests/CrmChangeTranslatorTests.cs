@@ -1,9 +1,11 @@
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.CrmChangeListener.Feed;
+using Sync.Testing;
 
 namespace Sync.CrmChangeListener.Tests;
 
+[FastLane]
 public sealed class CrmChangeTranslatorTests
 {
     private const string Integration = "005Sy0000000001IAA";

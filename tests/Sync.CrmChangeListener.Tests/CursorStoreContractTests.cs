@@ -36,6 +36,7 @@ public abstract class CrmFeedCursorStoreContract : IAsyncLifetime
     }
 }
 
+[FastLane]
 public sealed class InMemoryCrmFeedCursorStoreTests : CrmFeedCursorStoreContract
 {
     public override Task InitializeAsync()

@@ -9,6 +9,7 @@ using Sync.Testing.Hosting;
 namespace Sync.CrmChangeListener.Tests;
 
 /// <summary>Embedded, the listener keeps its position in memory and publishes on the in-memory bus.</summary>
+[FastLane]
 public sealed class EmbeddedModeTests
 {
     [Fact]

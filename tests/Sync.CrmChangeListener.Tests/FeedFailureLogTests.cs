@@ -8,6 +8,7 @@ using Sync.Testing;
 
 namespace Sync.CrmChangeListener.Tests;
 
+[FastLane]
 public sealed class FeedFailureLogTests
 {
     private readonly CapturedLogs _logs = new();

@@ -1,8 +1,10 @@
 using Sync.CrmChangeListener.Extensions;
 using Sync.CrmChangeListener.Feed;
+using Sync.Testing;
 
 namespace Sync.CrmChangeListener.Tests;
 
+[FastLane]
 public sealed class FeedRetryPipelineTests
 {
     private static readonly CrmFeedOptions Options = new()

@@ -4,6 +4,7 @@ using Sync.Testing;
 namespace Sync.CrmChangeListener.Tests;
 
 /// <summary>The listener's test host has defaults (poll interval, retry delays) that a test must be able to override.</summary>
+[FastLane]
 public sealed class TestSettingsTests
 {
     [Fact]

@@ -1,5 +1,6 @@
 using Sync.Clients.ProspectEditor;
 using Sync.CrmSimulator.Schema;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests;
 
@@ -7,6 +8,7 @@ namespace Sync.CrmSimulator.Tests;
 /// The CRM's Email fields take what a Salesforce org (without Email Address Internationalization) takes: a prospect whose
 /// address prospect-editor holds must not be refused by the CRM for a character Salesforce accepts.
 /// </summary>
+[FastLane]
 public sealed class EmailValidationTests
 {
     private static readonly FieldDescribe Email = SObjectSchema.Contact.Field("Email")!;

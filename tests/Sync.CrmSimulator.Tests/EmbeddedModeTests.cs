@@ -4,6 +4,7 @@ using Sync.Testing;
 namespace Sync.CrmSimulator.Tests;
 
 /// <summary>Embedded, the simulator keeps its org in memory and answers the same API.</summary>
+[FastLane]
 public sealed class EmbeddedModeTests
 {
     [Fact]

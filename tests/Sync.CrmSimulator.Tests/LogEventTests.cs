@@ -1,8 +1,10 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests;
 
+[FastLane]
 public sealed class LogEventTests
 {
     [Fact]

@@ -1,8 +1,10 @@
 
 using Sync.CrmSimulator.Schema;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests;
 
+[FastLane]
 public sealed class SalesforceIdTests
 {
     [Theory]

@@ -1,7 +1,9 @@
+using Sync.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace Sync.Deployment.Tests;
 
+[FastLane]
 public sealed class ContainerBuildTests
 {
     private static readonly string[] DockerfileLines = File.ReadAllLines(Repository.PathOf("Dockerfile"));

@@ -9,6 +9,7 @@ using Sync.Testing.Hosting;
 namespace Sync.ProspectEditor.Tests;
 
 /// <summary>Embedded (in-memory stores and bus, nothing installed), prospect-editor serves the same API.</summary>
+[FastLane]
 public sealed class EmbeddedModeTests
 {
     [Fact]

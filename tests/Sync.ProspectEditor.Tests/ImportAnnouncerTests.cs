@@ -8,10 +8,12 @@ using Sync.ProspectEditor.Configuration;
 using Sync.ProspectEditor.Imports;
 using Sync.ProspectEditor.Storage;
 using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
 
 namespace Sync.ProspectEditor.Tests;
 
 /// <summary>The announcing stage of an import, against the in-memory import store and a bus that confirms or is away on cue.</summary>
+[FastLane]
 public sealed class ImportAnnouncerTests
 {
     private static readonly int Max = ProspectsImported.MaxProspectsPerMessage;

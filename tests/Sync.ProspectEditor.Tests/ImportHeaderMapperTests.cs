@@ -1,8 +1,10 @@
 using Sync.ProspectEditor.Imports;
 using Sync.ProspectEditor.Prospects;
+using Sync.Testing;
 
 namespace Sync.ProspectEditor.Tests;
 
+[FastLane]
 public sealed class ImportHeaderMapperTests
 {
     private static readonly ProspectFields Catalog = new(["leadSource2"]);

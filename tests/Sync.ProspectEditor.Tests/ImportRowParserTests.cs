@@ -1,7 +1,9 @@
 using Sync.ProspectEditor.Imports;
+using Sync.Testing;
 
 namespace Sync.ProspectEditor.Tests;
 
+[FastLane]
 public sealed class ImportRowParserTests
 {
     private static readonly ImportRowParser Parser = new([new ImportColumn(0, "email"), new ImportColumn(1, "company"), new ImportColumn(2, "assignedUser")]);

@@ -1,8 +1,10 @@
 using Sync.Contracts;
 using Sync.ProspectEditor.Imports;
+using Sync.Testing;
 
 namespace Sync.ProspectEditor.Tests;
 
+[FastLane]
 public sealed class ImportRunTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 31, 14, 0, 0, TimeSpan.Zero);

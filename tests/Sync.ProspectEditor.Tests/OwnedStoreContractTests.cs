@@ -148,6 +148,7 @@ public sealed class RedisImportStoreTests : ImportStoreContract, IAsyncLifetime
     protected override Task Pass(TimeSpan time) => _redis.Age(time);
 }
 
+[FastLane]
 public sealed class InMemoryImportStoreTests : ImportStoreContract
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
@@ -175,6 +176,7 @@ public sealed class RedisCustomFieldStoreTests : CustomFieldStoreContract, IAsyn
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 }
 
+[FastLane]
 public sealed class InMemoryCustomFieldStoreTests : CustomFieldStoreContract
 {
     public InMemoryCustomFieldStoreTests() => Store = new InMemoryCustomFieldStore();
@@ -194,6 +196,7 @@ public sealed class RedisAutomationRuleStoreTests : AutomationRuleStoreContract,
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 }
 
+[FastLane]
 public sealed class InMemoryAutomationRuleStoreTests : AutomationRuleStoreContract
 {
     public InMemoryAutomationRuleStoreTests() => Store = new InMemoryAutomationRuleStore();

@@ -213,6 +213,7 @@ public sealed class RedisProspectStoreTests : ProspectStoreContract, IAsyncLifet
     }
 }
 
+[FastLane]
 public sealed class InMemoryProspectStoreTests : ProspectStoreContract
 {
     public InMemoryProspectStoreTests() => Store = new InMemoryProspectStore(TimeProvider.System);

@@ -5,6 +5,7 @@ using Sync.Testing.Hosting;
 namespace Sync.ProspectEditor.Tests;
 
 /// <summary>A bad setting stops prospect-editor at start with a message naming its key, not at the first request.</summary>
+[FastLane]
 public sealed class StartupValidationTests
 {
     [Theory]

@@ -1,4 +1,5 @@
 using Sync.Contracts;
+using Sync.Testing;
 
 namespace Sync.Rules.Tests;
 
@@ -6,6 +7,7 @@ namespace Sync.Rules.Tests;
 /// Whether a change that joined an outstanding sync, or arrived after one completed, was in what that sync wrote: decided by
 /// the stamps its owner put on it (prospect revision, CRM LastModifiedDate) against what the worker read, never by clocks.
 /// </summary>
+[FastLane]
 public class SyncCoverageTests
 {
     private static readonly DateTimeOffset Ten = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);

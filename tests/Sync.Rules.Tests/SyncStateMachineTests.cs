@@ -1,8 +1,10 @@
 using Sync.Contracts;
 using Sync.Rules;
+using Sync.Testing;
 
 namespace Sync.Rules.Tests;
 
+[FastLane]
 public class SyncStateMachineTests
 {
     private static readonly DateTimeOffset Ten = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);

@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
 using Sync.Contracts;
+using Sync.Testing;
 
 namespace Sync.ServiceDefaults.Tests;
 
+[FastLane]
 public sealed class ContractValidationTests
 {
     /// <summary>Every message type the contracts assembly publishes: its records, not its enums or its validation.</summary>

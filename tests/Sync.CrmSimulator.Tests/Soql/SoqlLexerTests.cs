@@ -1,8 +1,10 @@
 using Sync.CrmSimulator.Errors;
 using Sync.CrmSimulator.Soql;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests.Soql;
 
+[FastLane]
 public sealed class SoqlLexerTests
 {
     [Fact]

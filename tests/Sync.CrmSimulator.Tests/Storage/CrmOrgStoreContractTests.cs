@@ -54,6 +54,7 @@ public abstract class CrmOrgStoreContract : IAsyncLifetime
     }
 }
 
+[FastLane]
 public sealed class InMemoryCrmOrgStoreTests : CrmOrgStoreContract
 {
     public override Task InitializeAsync()

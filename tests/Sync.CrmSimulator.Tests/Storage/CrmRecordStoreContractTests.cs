@@ -148,6 +148,7 @@ public abstract class CrmRecordStoreContract : IAsyncLifetime
     };
 }
 
+[FastLane]
 public sealed class InMemoryCrmRecordStoreTests : CrmRecordStoreContract
 {
     public override Task InitializeAsync()

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Tests.Support;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests.Writing;
 
+[FastLane]
 public sealed class CampaignMembershipCheckTests
 {
     private readonly WriterParts _crm = new();

@@ -3,9 +3,11 @@ using Sync.Clients.Crm;
 using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests.Writing;
 
+[FastLane]
 public sealed class ConversionPlannerTests
 {
     private readonly WriterParts _crm = new();

@@ -3,9 +3,11 @@ using Sync.Contracts;
 using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Users;
 using Sync.CrmSimulator.Writing;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests.Writing;
 
+[FastLane]
 public sealed class FeedEntriesTests
 {
     private static readonly CrmUser User = new("005Sy0000000002IAA", "Sam Sales");

@@ -4,9 +4,11 @@ using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Storage.Records;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests.Writing;
 
+[FastLane]
 public sealed class OptimisticSaveTests
 {
     [Fact]

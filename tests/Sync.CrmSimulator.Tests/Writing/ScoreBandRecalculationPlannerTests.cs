@@ -2,9 +2,11 @@ using System.Text.Json.Nodes;
 using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests.Writing;
 
+[FastLane]
 public sealed class ScoreBandRecalculationPlannerTests
 {
     private readonly WriterParts _crm = new();

@@ -1,9 +1,11 @@
 using Sync.CrmSimulator.Schema;
 using Sync.CrmSimulator.Tests.Support;
 using Sync.CrmSimulator.Writing;
+using Sync.Testing;
 
 namespace Sync.CrmSimulator.Tests.Writing;
 
+[FastLane]
 public sealed class TargetReaderTests
 {
     private readonly WriterParts _crm = new();

@@ -452,6 +452,7 @@ public sealed class RedisSyncStateStoreTests : SyncStateStoreContract
     }
 }
 
+[FastLane]
 public sealed class InMemorySyncStateStoreTests : SyncStateStoreContract
 {
     protected override Task<ISyncStateStore> CreateStore(SyncStateSettings settings) =>

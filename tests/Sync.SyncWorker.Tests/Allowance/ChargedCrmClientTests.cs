@@ -3,11 +3,13 @@ using Sync.SyncWorker.Allowance;
 using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Storage.Allowance;
 using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Sync.SyncWorker.Tests.Allowance;
 
 /// <summary>A batch's calls are charged in one place: the CRM client its reservation hands out.</summary>
+[FastLane]
 public sealed class ChargedCrmClientTests
 {
     private readonly FakeCrm _crm = new();

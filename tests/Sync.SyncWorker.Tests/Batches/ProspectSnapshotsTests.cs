@@ -1,11 +1,13 @@
 using Sync.Contracts;
 using Sync.SyncWorker.Batches;
 using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
 using static Sync.SyncWorker.Tests.Fakes.StageInputs;
 
 namespace Sync.SyncWorker.Tests.Batches;
 
 /// <summary>The snapshot stage against the fake prospect-editor: one read, and the prospects not to sync settled at once.</summary>
+[FastLane]
 public sealed class ProspectSnapshotsTests
 {
     [Fact]

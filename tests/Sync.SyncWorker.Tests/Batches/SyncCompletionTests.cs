@@ -6,12 +6,14 @@ using Sync.SyncWorker.Matching;
 using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Storage.SyncErrors;
 using Sync.SyncWorker.Storage.WorkerState;
+using Sync.Testing;
 using static Sync.SyncWorker.Tests.Fakes.StageInputs;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Sync.SyncWorker.Tests.Batches;
 
 /// <summary>The completion stage against the in-memory stores: what each SyncCompleted says, the sync-error list, and a request synced twice.</summary>
+[FastLane]
 public sealed class SyncCompletionTests
 {
     private readonly InMemoryWorkerStateStore _state = new(TimeProvider.System);

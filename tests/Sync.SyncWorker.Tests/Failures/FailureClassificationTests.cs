@@ -5,10 +5,12 @@ using Sync.Clients.ProspectEditor;
 using Sync.SyncWorker.Allowance;
 using Sync.SyncWorker.Failures;
 using Sync.SyncWorker.Storage.Allowance;
+using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.Failures;
 
 /// <summary>The one list of transient failures, and what every failure of a batch means for its requests: pure.</summary>
+[FastLane]
 public sealed class FailureClassificationTests
 {
     public static TheoryData<Exception> TransientCalls() =>

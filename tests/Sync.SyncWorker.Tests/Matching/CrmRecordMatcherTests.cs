@@ -3,10 +3,12 @@ using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.Contracts;
 using Sync.SyncWorker.Matching;
+using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.Matching;
 
 /// <summary>The matching order, pure: the known record, a converted Lead's Contact, a Contact by e-mail, a Lead by e-mail, a new Lead.</summary>
+[FastLane]
 public sealed class CrmRecordMatcherTests
 {
     private const string Email = "grace@example.test";

@@ -2,11 +2,13 @@ using Sync.Contracts;
 using Sync.SyncWorker.Batches;
 using Sync.SyncWorker.Matching;
 using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
 using static Sync.SyncWorker.Tests.Fakes.StageInputs;
 
 namespace Sync.SyncWorker.Tests.Matching;
 
 /// <summary>The matching stage against the fake CRM: one lookup for a whole batch, a second only for a converted Lead's other address.</summary>
+[FastLane]
 public sealed class RecordMatchingTests
 {
     private readonly FakeCrm _crm = new();

@@ -8,10 +8,12 @@ using Sync.Contracts;
 using Sync.SyncWorker.Extensions;
 using Sync.SyncWorker.Merging;
 using Sync.SyncWorker.Options;
+using Sync.Testing;
 
 namespace Sync.SyncWorker.Tests.Merging;
 
 /// <summary>The field mapping as configured, and what each behaviour keeps: pure, no I/O.</summary>
+[FastLane]
 public sealed class FieldMappingTests
 {
     private static readonly DateTimeOffset Earlier = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

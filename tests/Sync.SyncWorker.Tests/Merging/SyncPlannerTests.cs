@@ -6,12 +6,14 @@ using Sync.SyncWorker.Merging;
 using Sync.SyncWorker.Options;
 using Sync.SyncWorker.Storage.MergeBases;
 using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
 using static Sync.SyncWorker.Tests.Fakes.StageInputs;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Sync.SyncWorker.Tests.Merging;
 
 /// <summary>The planning and merging stage, pure: what each matched prospect writes to the CRM, and who may write a record.</summary>
+[FastLane]
 public sealed class SyncPlannerTests
 {
     private static readonly Dictionary<long, MergeBase> NoBases = [];

@@ -498,6 +498,7 @@ public sealed class RedisAllowanceStoreTests : AllowanceStoreContract
     }
 }
 
+[FastLane]
 public sealed class InMemoryAllowanceStoreTests : AllowanceStoreContract
 {
     protected override Task<IAllowanceStore> Create() => Task.FromResult<IAllowanceStore>(new InMemoryAllowanceStore(TimeProvider.System));
@@ -512,6 +513,7 @@ public sealed class RedisSyncErrorStoreTests : SyncErrorStoreContract
     }
 }
 
+[FastLane]
 public sealed class InMemorySyncErrorStoreTests : SyncErrorStoreContract
 {
     protected override Task<ISyncErrorStore> Create() => Task.FromResult<ISyncErrorStore>(new InMemorySyncErrorStore());
@@ -537,6 +539,7 @@ public sealed class RedisMergeBaseStoreTests : MergeBaseStoreContract
     protected override Task Pass(TimeSpan time) => AgeRedisKeys(time);
 }
 
+[FastLane]
 public sealed class InMemoryMergeBaseStoreTests : MergeBaseStoreContract
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
@@ -550,6 +553,7 @@ public sealed class InMemoryMergeBaseStoreTests : MergeBaseStoreContract
     }
 }
 
+[FastLane]
 public sealed class InMemoryWorkerStateStoreTests : WorkerStateStoreContract
 {
     protected override Task<IWorkerStateStore> Create() => Task.FromResult<IWorkerStateStore>(new InMemoryWorkerStateStore(TimeProvider.System));

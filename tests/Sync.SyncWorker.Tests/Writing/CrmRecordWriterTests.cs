@@ -6,11 +6,13 @@ using Sync.SyncWorker.Batches;
 using Sync.SyncWorker.Matching;
 using Sync.SyncWorker.Writing;
 using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
 using static Sync.SyncWorker.Tests.Fakes.StageInputs;
 
 namespace Sync.SyncWorker.Tests.Writing;
 
 /// <summary>The writing and settling stage against the fake CRM: one write call, and each prospect settled by the CRM's answer for its record.</summary>
+[FastLane]
 public sealed class CrmRecordWriterTests
 {
     private readonly FakeCrm _crm = new();

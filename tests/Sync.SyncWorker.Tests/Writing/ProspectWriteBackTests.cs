@@ -3,11 +3,13 @@ using Sync.SyncWorker.Batches;
 using Sync.SyncWorker.Merging;
 using Sync.SyncWorker.Writing;
 using Sync.SyncWorker.Tests.Fakes;
+using Sync.Testing;
 using static Sync.SyncWorker.Tests.Fakes.StageInputs;
 
 namespace Sync.SyncWorker.Tests.Writing;
 
 /// <summary>The write-back stage against the fake prospect-editor: one call, marked as the sync's own, naming what it read.</summary>
+[FastLane]
 public sealed class ProspectWriteBackTests
 {
     private readonly FakeProspectEditor _editor = new();
