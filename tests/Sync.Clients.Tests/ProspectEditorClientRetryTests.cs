@@ -1,11 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Sync.Clients.ProspectEditor;
-using Sync.Testing;
 
 namespace Sync.Clients.Tests;
 
-[FastLane]
 public sealed class ProspectEditorClientRetryTests
 {
     private const string Prospect = """{"id":7,"email":"rowe@example.com","revision":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}""";
