@@ -3,10 +3,12 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sync.ServiceDefaults.Messaging;
+using Sync.Testing;
 
 namespace Sync.ServiceDefaults.Tests;
 
 /// <summary>The publish timeout of the HTTP edges runs on the injected TimeProvider.</summary>
+[FastLane]
 public sealed class ConfirmedPublisherTests
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromHours(1);
