@@ -93,7 +93,7 @@ public sealed class ProspectEditorClientRetryTests
     public async Task AnAttemptThatOutlastsTheTimeoutFailsAsAnHttpClientTimeoutAfterItsOneRetry()
     {
         var editor = new SilentHandler();
-        await using var services = ProspectEditor(editor, timeout: TimeSpan.FromMilliseconds(100));
+        await using var services = ProspectEditor(editor, timeout: TimeSpan.FromMilliseconds(300));
 
         var failure = await Assert.ThrowsAsync<TaskCanceledException>(() =>
             services.GetRequiredService<IProspectEditorClient>().Get(7, CancellationToken.None));

@@ -36,7 +36,9 @@ public static class ProspectEditorHttpClientRegistration
             resilience.Retry.Delay = settings.RetryDelay;
             resilience.Retry.ShouldHandle = ProspectEditorRetries.ShouldRetry;
             resilience.AttemptTimeout.Timeout = settings.Timeout;
-            resilience.TotalRequestTimeout.Timeout = settings.Timeout * 2 + settings.RetryDelay * 2;
+            // Room for both attempts and the delay, and one attempt's worth more: on a busy machine the first attempt's timeout
+            // fires late, and the retry must still get its whole time rather than be cut short by the total.
+            resilience.TotalRequestTimeout.Timeout = settings.Timeout * 3 + settings.RetryDelay * 2;
             // The pipeline's rule: a breaker samples at least two attempts' time.
             resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, (settings.Timeout * 2).Ticks));
         });
