@@ -1,3 +1,4 @@
+using Sync.CrmChangeListener.Configuration;
 using Sync.CrmChangeListener.Extensions;
 using Sync.CrmChangeListener.Feed;
 using Sync.Testing;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sync.CrmChangeListener.Configuration;
 using Sync.Clients.Crm;
 using Sync.Clients.ProspectEditor;
 using Sync.CrmChangeListener.Feed;

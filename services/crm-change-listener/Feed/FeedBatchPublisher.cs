@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sync.CrmChangeListener.Configuration;
 using Sync.Clients.Crm;
 using Sync.Contracts;
 using Sync.CrmChangeListener.Extensions;

@@ -1,5 +1,6 @@
 using Polly;
 using Polly.Retry;
+using Sync.CrmChangeListener.Configuration;
 using Sync.CrmChangeListener.Extensions;
 
 namespace Sync.CrmChangeListener.Feed;

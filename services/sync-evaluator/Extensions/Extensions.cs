@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Sync.SyncEvaluator.Configuration;
 using Sync.Rules;
 using Sync.ServiceDefaults;
 using Sync.ServiceDefaults.Observability;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Sync.CrmChangeListener.Extensions;
+namespace Sync.CrmChangeListener.Configuration;
 
 /// <summary>The "CrmFeed" configuration section: how crm-change-listener follows the CRM's change feed.</summary>
 public sealed class CrmFeedOptions
