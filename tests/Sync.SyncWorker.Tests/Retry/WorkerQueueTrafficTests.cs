@@ -12,24 +12,11 @@ public sealed class WorkerQueueTrafficTests
     public async Task PausedTheEmbeddedWorkerCountsWhatWaitsInItsQueueAndResumedItCountsItDrained()
     {
         await using var worker = await WorkerHost.Start(WorkerLane.InMemory, "worker-queue-depth");
-        (await worker.Api.PostAsync("sync/pause", null)).EnsureSuccessStatusCode();
-        var requests = Requests(worker, 30);
 
-        await worker.Publish(requests);
-
-        Assert.Equal(30, await Ready(worker));
-        (await worker.Api.PostAsync("sync/resume", null)).EnsureSuccessStatusCode();
-        await worker.Completions(requests);
-        Assert.Equal(0, await Ready(worker));
+        await CountedWhilePausedThenDrained(worker, 30);
 
         // Paused again, the count holds what was published since, and only that.
-        (await worker.Api.PostAsync("sync/pause", null)).EnsureSuccessStatusCode();
-        var later = Requests(worker, 5);
-        await worker.Publish(later);
-        Assert.Equal(5, await Ready(worker));
-        (await worker.Api.PostAsync("sync/resume", null)).EnsureSuccessStatusCode();
-        await worker.Completions(later);
-        Assert.Equal(0, await Ready(worker));
+        await CountedWhilePausedThenDrained(worker, 5);
     }
 
     [Fact]
@@ -51,6 +38,19 @@ public sealed class WorkerQueueTrafficTests
         await Eventually.True(async () => await Ready(worker) == 1, "the retried request to be ready in the sync-worker queue");
         (await worker.Api.PostAsync("sync/resume", null)).EnsureSuccessStatusCode();
         Assert.Equal(Contracts.SyncOutcome.Synced, (await worker.Completions([request]))[0].Outcome);
+        Assert.Equal(0, await Ready(worker));
+    }
+
+    private static async Task CountedWhilePausedThenDrained(WorkerHost worker, int count)
+    {
+        (await worker.Api.PostAsync("sync/pause", null)).EnsureSuccessStatusCode();
+        var requests = Requests(worker, count);
+
+        await worker.Publish(requests);
+
+        Assert.Equal(count, await Ready(worker));
+        (await worker.Api.PostAsync("sync/resume", null)).EnsureSuccessStatusCode();
+        await worker.Completions(requests);
         Assert.Equal(0, await Ready(worker));
     }
 
