@@ -74,7 +74,14 @@ public static class Extensions
             services.AddSingleton<ISyncErrorStore, InMemorySyncErrorStore>();
             services.AddSingleton<IAllowanceStore, InMemoryAllowanceStore>();
             services.AddSingleton<ISyncRetryScheduler, DelayedDeliveryRetries>();
-            services.AddSingleton<IWorkerQueueDepth, UnknownWorkerQueueDepth>();
+            // The in-memory queue does not show its count: the worker counts what enters and leaves it.
+            services.AddSingleton<InMemoryWorkerQueueDepth>();
+            services.AddSingleton<IWorkerQueueDepth>(provider => provider.GetRequiredService<InMemoryWorkerQueueDepth>());
+            services.AddSingleton<WorkerQueueTraffic>();
+            services.AddPublishObserver(provider => provider.GetRequiredService<WorkerQueueTraffic>());
+            services.AddSendObserver(provider => provider.GetRequiredService<WorkerQueueTraffic>());
+            services.AddReceiveObserver(provider => provider.GetRequiredService<WorkerQueueTraffic>());
+            services.AddReceiveEndpointObserver(provider => provider.GetRequiredService<WorkerQueueTraffic>());
         }
         else
         {
