@@ -147,7 +147,7 @@ public sealed class LastModifiedDateTests(LastModifiedDateTests.Fixture fixture)
         var leadId = await Crm.CreateLead("Franklin", email, new { FirstName = "Rosalind", Company = "King's College", ProspectId__c = "777", Score__c = 90 });
         var head = await Crm.Head();
 
-        using var response = await Crm.Sales.PostAsJsonAsync($"sobjects/Lead/{leadId}/convert", new { });
+        using var response = await Crm.ConvertLead(leadId);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -178,7 +178,7 @@ public sealed class LastModifiedDateTests(LastModifiedDateTests.Fixture fixture)
         var contactId = await Crm.CreateContact("Existing", SimulatorHost.NewEmail(), new { AccountId = accountId, Title = "CTO" });
         var leadId = await Crm.CreateLead("Duplicate", SimulatorHost.NewEmail(), new { Title = "Intern", Phone = "+44 20 7946 0000" });
 
-        using var response = await Crm.Sales.PostAsJsonAsync($"sobjects/Lead/{leadId}/convert", new { accountId, contactId });
+        using var response = await Crm.ConvertLead(leadId, new { accountId, contactId });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var contact = await Crm.Read("Contact", contactId);
@@ -191,13 +191,15 @@ public sealed class LastModifiedDateTests(LastModifiedDateTests.Fixture fixture)
     public async Task AConvertedLeadCannotBeUpdatedOrConvertedAgain()
     {
         var leadId = await Crm.CreateLead("Once", SimulatorHost.NewEmail());
-        (await Crm.Sales.PostAsJsonAsync($"sobjects/Lead/{leadId}/convert", new { })).Dispose();
+        (await Crm.ConvertLead(leadId)).Dispose();
 
         using var update = await Crm.Patch("Lead", leadId, new { Title = "Again" });
-        using var convert = await Crm.Sales.PostAsJsonAsync($"sobjects/Lead/{leadId}/convert", new { });
+        using var convert = await Crm.ConvertLead(leadId);
 
         Assert.Equal("CANNOT_UPDATE_CONVERTED_LEAD", (await SObjectApiTests.SingleError(update, HttpStatusCode.BadRequest)).GetProperty("errorCode").GetString());
-        Assert.Equal("CANNOT_UPDATE_CONVERTED_LEAD", (await SObjectApiTests.SingleError(convert, HttpStatusCode.BadRequest)).GetProperty("errorCode").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, convert.StatusCode);
+        var refusal = await convert.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("CANNOT_UPDATE_CONVERTED_LEAD", Assert.Single(refusal.GetProperty("errors").EnumerateArray()).GetProperty("errorCode").GetString());
     }
 
     [Fact]

@@ -183,7 +183,7 @@ public sealed class SObjectApiTests(SimulatorFixture fixture) : IClassFixture<Si
         var id = await Crm.CreateContact("Lazarus", SimulatorHost.NewEmail());
         (await Crm.Sales.DeleteAsync($"sobjects/Contact/{id}")).Dispose();
 
-        using var response = await Crm.Sales.PostAsync($"sobjects/Contact/{id}/undelete", null);
+        using var response = await Crm.Undelete("Contact", id);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Lazarus", (await Crm.Read("Contact", id)).GetProperty("LastName").GetString());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -157,6 +158,21 @@ public sealed class SimulatorHost : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"{method} {path} answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement;
     }
+
+    /// <summary>
+    /// Converts a Lead as <paramref name="asUser"/> would in the CRM's own screens, through the simulator's admin API: no org
+    /// offers Lead conversion as a REST resource, so nothing the sync calls may lean on it.
+    /// </summary>
+    public async Task<HttpResponseMessage> ConvertLead(string leadId, object? conversion = null, string asUser = SalesUserId)
+    {
+        var body = conversion is null ? new JsonObject() : JsonSerializer.SerializeToNode(conversion, JsonSerializerOptions.Web)!.AsObject();
+        body["asUser"] = asUser;
+        return await Admin.PostAsJsonAsync($"admin/leads/{leadId}/convert", body);
+    }
+
+    /// <summary>Restores a deleted record as <paramref name="asUser"/> would from the Recycle Bin, through the admin API.</summary>
+    public Task<HttpResponseMessage> Undelete(string type, string id, string asUser = SalesUserId) =>
+        Admin.PostAsJsonAsync($"admin/records/{type}/{id}/undelete", new { asUser });
 
     public Task SetFaults(object faults) => AdminSend(HttpMethod.Put, "admin/faults", faults);
 

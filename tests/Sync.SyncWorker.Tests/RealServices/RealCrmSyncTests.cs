@@ -223,7 +223,7 @@ public sealed class RealCrmSyncTests(RealCrmSyncFixture fixture) : IClassFixture
     /// <summary>Converts the Lead as the sales user; answers the Contact it became.</summary>
     private async Task<string> Convert(string leadId, object conversion)
     {
-        using var response = await Crm.Sales.PostAsJsonAsync($"sobjects/Lead/{leadId}/convert", conversion);
+        using var response = await Crm.ConvertLead(leadId, conversion);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Converting Lead {leadId} answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("contactId").GetString()!;

@@ -109,6 +109,8 @@ public static partial class CrmAdminApi
             return TypedResults.Ok(new FormulaEdited(formula, recalculated));
         });
 
+        admin.MapAdminRecords();
+
         return admin;
     }
 

@@ -5,7 +5,8 @@ using static Sync.CrmSimulator.Apis.Salesforce.ResourceInput;
 
 namespace Sync.CrmSimulator.Apis.Salesforce;
 
-/// <summary>sobjects/{type}[/{id}]: one record at a time (create, read, update, delete, undelete), describe, and convertLead.</summary>
+/// <summary>sobjects/{type}[/{id}]: one record at a time (create, read, update, delete) and describe. Converting a Lead and
+/// restoring a deleted record are not REST resources of Salesforce: the simulator offers them under /admin (AdminRecordsApi).</summary>
 public sealed class SObjectResources(CrmReader reader, CrmWriter writer)
 {
     public Task<SalesforceResult> Describe(SalesforceRequest request, CancellationToken cancellationToken)
@@ -56,32 +57,5 @@ public sealed class SObjectResources(CrmReader reader, CrmWriter writer)
     {
         var outcome = (await writer.Delete(request.User, [new RecordDeletion(TypeOf(request), request.Route("id"))], allOrNone: true, cancellationToken))[0];
         return outcome.Success ? SalesforceResult.NoContent : SaveAnswers.Failed(outcome);
-    }
-
-    public async Task<SalesforceResult> Undelete(SalesforceRequest request, CancellationToken cancellationToken)
-    {
-        var outcome = await writer.Undelete(request.User, TypeOf(request), request.Route("id"), cancellationToken);
-        return outcome.Success ? SalesforceResult.Ok(SaveAnswers.SaveResult(outcome)) : SaveAnswers.Failed(outcome);
-    }
-
-    /// <summary>
-    /// Converts a Lead (the REST form of Salesforce's convertLead): body {"accountId"?, "contactId"?, "convertedStatus"?, "ownerId"?},
-    /// answer {"leadId","contactId","accountId","success","errors"}.
-    /// </summary>
-    public async Task<SalesforceResult> ConvertLead(SalesforceRequest request, CancellationToken cancellationToken)
-    {
-        var body = request.Body is null ? new JsonObject() : BodyObject(request);
-        var conversion = new LeadConversion(Text(body, "accountId"), Text(body, "contactId"), Text(body, "convertedStatus"), Text(body, "ownerId"));
-        var (outcome, converted) = await writer.Convert(request.User, request.Route("id"), conversion, cancellationToken);
-        if (!outcome.Success)
-            return SaveAnswers.Failed(outcome);
-        return SalesforceResult.Ok(new JsonObject
-        {
-            ["leadId"] = converted!.LeadId,
-            ["contactId"] = converted.ContactId,
-            ["accountId"] = converted.AccountId,
-            ["success"] = true,
-            ["errors"] = new JsonArray(),
-        });
     }
 }

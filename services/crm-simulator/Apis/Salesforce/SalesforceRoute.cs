@@ -30,8 +30,6 @@ public sealed record SalesforceRoute(
         To<SObjectCollectionResources>("DELETE", "composite/sobjects", charged: true, (api, request, token) => api.DeleteCollection(request, token)),
         To<SObjectCollectionResources>("GET", "composite/sobjects/{type}", charged: true, (api, request, token) => api.RetrieveCollection(request, token)),
         To<SObjectResources>("GET", "sobjects/{type}/describe", charged: true, (api, request, token) => api.Describe(request, token)),
-        To<SObjectResources>("POST", "sobjects/Lead/{id}/convert", charged: true, (api, request, token) => api.ConvertLead(request, token)),
-        To<SObjectResources>("POST", "sobjects/{type}/{id}/undelete", charged: true, (api, request, token) => api.Undelete(request, token)),
         To<SObjectResources>("POST", "sobjects/{type}", charged: true, (api, request, token) => api.Create(request, token)) with { Succeeds = StatusCodes.Status201Created },
         To<SObjectResources>("GET", "sobjects/{type}/{id}", charged: true, (api, request, token) => api.Read(request, token)),
         To<SObjectResources>("PATCH", "sobjects/{type}/{id}", charged: true, (api, request, token) => api.Update(request, token)) with { Succeeds = StatusCodes.Status204NoContent },
